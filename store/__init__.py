@@ -1,0 +1,27 @@
+"""The event log: the only source of truth. Everything else is a projection of it."""
+
+__version__ = "0.1.0"
+
+from store.errors import (  # noqa: E402
+    ConcurrencyError,
+    DatabaseLocked,
+    DatabaseMissing,
+    DealsError,
+    NotADatabase,
+    SchemaTooNew,
+)
+from store.events import NewEvent, RecordedEvent  # noqa: E402
+from store.log import Store, default_db_path  # noqa: E402
+
+__all__ = [
+    "ConcurrencyError",
+    "DatabaseLocked",
+    "DatabaseMissing",
+    "DealsError",
+    "NewEvent",
+    "NotADatabase",
+    "RecordedEvent",
+    "SchemaTooNew",
+    "Store",
+    "default_db_path",
+]

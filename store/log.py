@@ -1,0 +1,246 @@
+"""The append-only event log and content-addressed blobs in one SQLite file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from store.errors import (
+    ConcurrencyError,
+    DatabaseMissing,
+    NotADatabase,
+    SchemaTooNew,
+    from_sqlite,
+)
+from store.events import NewEvent, RecordedEvent
+from store.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_COLUMNS = "seq, id, type, stream, version, data, meta, recorded_at, schema"
+_CHUNK = 500  # ids per IN (...) lookup, under SQLite's variable limit
+
+
+def default_db_path() -> Path:
+    """`DEALS_DB`, else `$XDG_DATA_HOME/deals/deals.db`, else `~/.local/share/deals/deals.db`."""
+    if os.environ.get("DEALS_DB"):
+        return Path(os.environ["DEALS_DB"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "deals" / "deals.db"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class Store:
+    """One deals database. `create=False` is for read commands: a missing file is an error."""
+
+    def __init__(self, path: str | os.PathLike = ":memory:", *, create: bool = True,
+                 timeout: float = 10.0):
+        self.path = str(path)
+        self._depth = 0
+        memory = self.path == ":memory:"
+        if not memory:
+            _check_file(Path(self.path), create)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if not memory:
+                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if mode != "wal":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise from_sqlite(exc, self.path) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"database {self.path} has schema v{current}, newer than this deals supports "
+                f"(v{SCHEMA_VERSION}): upgrade compute-deals")
+        if current == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            for number in range(current, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction (BEGIN IMMEDIATE); nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def append(self, events: NewEvent | Iterable[NewEvent], *, expected_version: int | None = None,
+               meta: dict | None = None, now: str | None = None) -> list[int]:
+        """Append all events or none; returns each event's position in the log.
+
+        An event already in the log (same id) is not written again: its existing position is
+        returned. `expected_version` is the version the (single) stream must be at, checked
+        for the events that are new.
+        """
+        batch = [events] if isinstance(events, NewEvent) else list(events)
+        if not batch:
+            return []
+        encoded = [(event, *event.encoded()) for event in batch]
+        meta_json = json.dumps(meta or {}, sort_keys=True)
+        recorded_at = now or utc_now()
+        with self.transaction():
+            known = self._positions([event_id for _, event_id, _ in encoded])
+            fresh, seen = [], set()
+            for event, event_id, data_json in encoded:
+                if event_id not in known and event_id not in seen:
+                    seen.add(event_id)
+                    fresh.append((event, event_id, data_json))
+            heads = {s: self.stream_version(s) for s in {e.stream for e, _, _ in fresh}}
+            if expected_version is not None and fresh:
+                if len(heads) > 1:
+                    raise ValueError("expected_version needs events of a single stream")
+                (stream, head), = heads.items()
+                if head != expected_version:
+                    raise ConcurrencyError(
+                        f"stream {stream} is at version {head}, expected {expected_version}")
+            rows = []
+            for event, event_id, data_json in fresh:
+                heads[event.stream] += 1
+                rows.append((event_id, event.type, event.stream, heads[event.stream], data_json,
+                             meta_json, recorded_at, event.schema_version))
+            base = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+            self.conn.executemany(
+                "INSERT INTO events (id, type, stream, version, data, meta, recorded_at, schema)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        new_positions = {row[0]: base + i for i, row in enumerate(rows, 1)}
+        return [known.get(event_id) or new_positions[event_id] for _, event_id, _ in encoded]
+
+    def _positions(self, ids: list[str]) -> dict[str, int]:
+        found = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(
+                f"SELECT id, seq FROM events WHERE id IN ({marks})", chunk))
+        return found
+
+    def put_blob(self, body: bytes) -> str:
+        """Store a raw body once, compressed; returns its sha256."""
+        sha = hashlib.sha256(body).hexdigest()
+        if not self.has_blob(sha):
+            with self.transaction():
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO blobs (sha256, size, codec, data) VALUES (?, ?, ?, ?)",
+                    (sha, len(body), "zlib", zlib.compress(body, 6)))
+        return sha
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def has_blob(self, sha: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone() is not None
+
+    def get_blob(self, sha: str) -> bytes | None:
+        row = self.conn.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
+        if row is None:
+            return None
+        codec, data = row
+        return zlib.decompress(data) if codec == "zlib" else bytes(data)
+
+    def stream_version(self, stream: str) -> int:
+        row = self.conn.execute(
+            "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)).fetchone()
+        return row[0] or 0
+
+    def read(self, after: int = 0, *, types: Iterable[str] | None = None,
+             until: str | None = None, stream: str | None = None,
+             page: int = 1000) -> Iterator[RecordedEvent]:
+        """Events after position `after`, oldest first, fetched a page at a time.
+
+        `until` (an ISO date or timestamp) keeps only events recorded up to then, for --as-of;
+        a bare date means the whole of that day.
+        """
+        where, params = ["seq > ?"], []
+        if types is not None:
+            types = list(types)
+            where.append(f"type IN ({','.join('?' * len(types))})")
+            params.extend(types)
+        if until is not None:
+            where.append("recorded_at <= ?")
+            params.append(until + "T23:59:59.999999+00:00" if len(until) == 10 else until)
+        if stream is not None:
+            where.append("stream = ?")
+            params.append(stream)
+        sql = f"SELECT {_COLUMNS} FROM events WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?"
+        position = after
+        while True:
+            rows = self.conn.execute(sql, [position, *params, page]).fetchall()
+            for row in rows:
+                yield RecordedEvent.from_row(row)
+            if len(rows) < page:
+                return
+            position = rows[-1][0]
+
+    def last_seq(self) -> int:
+        return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+
+    def counts_by_type(self) -> dict[str, int]:
+        return dict(self.conn.execute(
+            "SELECT type, COUNT(*) FROM events GROUP BY type ORDER BY type"))
+
+    def size_bytes(self) -> int:
+        if self.path == ":memory:":
+            return 0
+        return sum(os.path.getsize(p) for p in (self.path, self.path + "-wal")
+                   if os.path.exists(p))
+
+
+def _check_file(path: Path, create: bool) -> None:
+    """Fail early, with a clear line, on a missing file or one that is not SQLite."""
+    if path.is_dir():
+        raise NotADatabase(f"{path} is a directory, not a deals database")
+    if not path.exists() or path.stat().st_size == 0:
+        if not create:
+            raise DatabaseMissing(
+                f"no database at {path}: run `deals crawl` (or `deals run`) first, or pass --db")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    with path.open("rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            raise NotADatabase(f"{path} is not a deals database (not an SQLite file)")

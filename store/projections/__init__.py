@@ -1,0 +1,19 @@
+"""Every projection the log feeds. `deals replay` rebuilds any of them from the log alone."""
+
+from store.projections.base import Projection, handles
+from store.projections.crawl_runs import CrawlRuns
+from store.projections.pages import Pages
+
+ALL: list[Projection] = [Pages(), CrawlRuns()]
+
+
+def by_name(name: str) -> Projection:
+    for projection in ALL:
+        if projection.name == name:
+            return projection
+    known = ", ".join(p.name for p in ALL)
+    from store.errors import ConfigError
+    raise ConfigError(f"unknown projection {name!r} (known: {known})")
+
+
+__all__ = ["ALL", "Projection", "by_name", "handles"]

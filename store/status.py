@@ -1,0 +1,79 @@
+"""What `deals status` and `deals events` report, as plain data."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from typing import Iterator
+
+from store.events import RecordedEvent
+from store.log import Store
+from store.projections import ALL
+from store.replay import lag
+
+
+def collect(store: Store) -> dict:
+    conn = store.conn
+    report = {
+        "db": store.path,
+        "size_bytes": store.size_bytes(),
+        "events": store.last_seq(),
+        "events_by_type": store.counts_by_type(),
+        "projections": {p.name: lag(store, p) for p in ALL},
+        "last_crawl": None,
+        "sources": {},
+    }
+    if _has_table(conn, "crawl_runs"):
+        row = conn.execute(
+            "SELECT run_id, started_at, finished_at, outcome, sources FROM crawl_runs"
+            " ORDER BY COALESCE(started_at, finished_at) DESC LIMIT 1").fetchone()
+        if row:
+            report["last_crawl"] = {
+                "run_id": row[0], "started_at": row[1], "finished_at": row[2],
+                "outcome": row[3], "sources": json.loads(row[4]) if row[4] else None}
+    if _has_table(conn, "source_health"):
+        for row in conn.execute(
+                "SELECT source, runs, last_success, last_failure, last_error,"
+                " consecutive_failures, runs_without_articles, articles FROM source_health"
+                " ORDER BY source"):
+            report["sources"][row[0]] = dict(zip(
+                ("runs", "last_success", "last_failure", "last_error",
+                 "consecutive_failures", "runs_without_articles", "articles"), row[1:]))
+    return report
+
+
+def render(report: dict) -> str:
+    lines = [f"database   {report['db']} ({report['size_bytes'] / 1e6:.1f} MB, "
+             f"{report['events']} events)"]
+    for event_type, count in report["events_by_type"].items():
+        lines.append(f"  {event_type:<20} {count:>9}")
+    crawl = report["last_crawl"]
+    if crawl:
+        lines.append(f"last crawl {crawl['run_id']} started {crawl['started_at']}, "
+                     f"{crawl['outcome']}")
+    else:
+        lines.append("last crawl none")
+    lines.append("projections (events behind)")
+    for name, behind in report["projections"].items():
+        lines.append(f"  {name:<20} {behind:>9}")
+    if report["sources"]:
+        lines.append("sources")
+        for name, s in report["sources"].items():
+            state = "ok" if not s["consecutive_failures"] else (
+                f"FAILING x{s['consecutive_failures']}: {s['last_error']}")
+            lines.append(f"  {name:<28} {s['articles']:>6} articles, last ok "
+                         f"{(s['last_success'] or 'never')[:19]}, {state}")
+    return "\n".join(lines)
+
+
+def read_events(store: Store, *, types=None, tail=None, after=0) -> Iterator[RecordedEvent]:
+    events = store.read(after, types=types)
+    if tail:
+        # deque keeps only the last N while streaming; the log is never loaded whole.
+        return iter(deque(events, maxlen=tail))
+    return events
+
+
+def _has_table(conn, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                        (name,)).fetchone() is not None
