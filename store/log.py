@@ -43,9 +43,13 @@ class Store:
     """One deals database. `create=False` is for read commands: a missing file is an error."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", *, create: bool = True,
-                 timeout: float = 10.0):
+                 timeout: float | None = None):
+        if timeout is None:
+            timeout = float(os.environ.get("DEALS_BUSY_TIMEOUT", "10"))
         self.path = str(path)
         self._depth = 0
+        self._heads: dict[str, int] = {}
+        self._heads_at = -1
         memory = self.path == ":memory:"
         if not memory:
             _check_file(Path(self.path), create)
@@ -122,35 +126,58 @@ class Store:
         batch = [events] if isinstance(events, NewEvent) else list(events)
         if not batch:
             return []
-        encoded = [(event, *event.encoded()) for event in batch]
-        meta_json = json.dumps(meta or {}, sort_keys=True)
-        recorded_at = now or utc_now()
+        unique: dict[str, tuple[NewEvent, str]] = {}
+        order = []
+        for event in batch:
+            event_id, data_json = event.encoded()
+            unique.setdefault(event_id, (event, data_json))
+            order.append(event_id)
+        stamp = (json.dumps(meta or {}, sort_keys=True), now or utc_now())
         with self.transaction():
-            known = self._positions([event_id for _, event_id, _ in encoded])
-            fresh, seen = [], set()
-            for event, event_id, data_json in encoded:
-                if event_id not in known and event_id not in seen:
-                    seen.add(event_id)
-                    fresh.append((event, event_id, data_json))
-            heads = {s: self.stream_version(s) for s in {e.stream for e, _, _ in fresh}}
-            if expected_version is not None and fresh:
-                if len(heads) > 1:
-                    raise ValueError("expected_version needs events of a single stream")
-                (stream, head), = heads.items()
-                if head != expected_version:
-                    raise ConcurrencyError(
-                        f"stream {stream} is at version {head}, expected {expected_version}")
-            rows = []
-            for event, event_id, data_json in fresh:
-                heads[event.stream] += 1
-                rows.append((event_id, event.type, event.stream, heads[event.stream], data_json,
-                             meta_json, recorded_at, event.schema_version))
-            base = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
-            self.conn.executemany(
-                "INSERT INTO events (id, type, stream, version, data, meta, recorded_at, schema)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        new_positions = {row[0]: base + i for i, row in enumerate(rows, 1)}
-        return [known.get(event_id) or new_positions[event_id] for _, event_id, _ in encoded]
+            base = self.last_seq()
+            if base != self._heads_at:
+                self._heads.clear()
+            # Fast path: assume every event is new; the UNIQUE id index says otherwise.
+            self.conn.execute("SAVEPOINT append_new")
+            try:
+                positions = self._insert(unique, base, expected_version, stamp)
+                self.conn.execute("RELEASE append_new")
+            except (sqlite3.IntegrityError, ConcurrencyError):
+                self.conn.execute("ROLLBACK TO append_new")
+                self.conn.execute("RELEASE append_new")
+                self._heads.clear()
+                positions = self._positions(list(unique))
+                fresh = {i: pair for i, pair in unique.items() if i not in positions}
+                positions.update(self._insert(fresh, base, expected_version, stamp))
+            self._heads_at = self.last_seq() if positions else base
+        return [positions[event_id] for event_id in order]
+
+    def _insert(self, fresh: dict[str, tuple[NewEvent, str]], base: int,
+                expected_version: int | None, stamp: tuple[str, str]) -> dict[str, int]:
+        """INSERT events given as new, numbering each stream on from its head."""
+        if not fresh:
+            return {}
+        heads = self._stream_heads({event.stream for event, _ in fresh.values()})
+        if expected_version is not None:
+            if len(heads) > 1:
+                raise ValueError("expected_version needs events of a single stream")
+            (stream, head), = heads.items()
+            if head != expected_version:
+                raise ConcurrencyError(
+                    f"stream {stream} is at version {head}, expected {expected_version}")
+        meta_json, recorded_at = stamp
+        rows = []
+        for event_id, (event, data_json) in fresh.items():
+            heads[event.stream] += 1
+            rows.append((event_id, event.type, event.stream, heads[event.stream], data_json,
+                         meta_json, recorded_at, event.schema_version))
+        self.conn.executemany(
+            "INSERT INTO events (id, type, stream, version, data, meta, recorded_at, schema)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._heads.update(heads)
+        if len(self._heads) > 200_000:
+            self._heads.clear()
+        return {row[0]: base + i for i, row in enumerate(rows, 1)}
 
     def _positions(self, ids: list[str]) -> dict[str, int]:
         found = {}
@@ -160,6 +187,20 @@ class Store:
             found.update(self.conn.execute(
                 f"SELECT id, seq FROM events WHERE id IN ({marks})", chunk))
         return found
+
+    def _stream_heads(self, streams: set[str]) -> dict[str, int]:
+        """Each stream's current version; cached while no other writer has moved the log."""
+        heads = {s: self._heads[s] for s in streams if s in self._heads}
+        missing = sorted(streams - heads.keys())
+        heads.update(dict.fromkeys(missing, 0))
+        ordered = missing
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            heads.update(self.conn.execute(
+                f"SELECT stream, MAX(version) FROM events WHERE stream IN ({marks})"
+                " GROUP BY stream", chunk))
+        return heads
 
     def put_blob(self, body: bytes) -> str:
         """Store a raw body once, compressed; returns its sha256."""

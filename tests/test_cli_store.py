@@ -1,0 +1,155 @@
+"""The store commands as a user runs them: output, exit codes and one-line errors."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from store import NewEvent, Store
+from store.schema import SCHEMA_VERSION
+
+
+def deals(*args, env=None):
+    """Run the real `deals` entry point in a subprocess, as cron would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args],
+                          capture_output=True, text=True, env=full_env, timeout=120)
+
+
+@pytest.fixture
+def filled_db(db_path):
+    with Store(db_path) as s:
+        s.append([NewEvent("CrawlStarted", "crawl:r1", {"run_id": "r1"}),
+                  NewEvent("CrawlFinished", "crawl:r1", {"run_id": "r1", "sources": {
+                      "wire": {"reached": True, "articles": 2, "new": 2},
+                      "lab": {"reached": False, "articles": 0, "new": 0,
+                              "error": "connection refused"}}})])
+    return db_path
+
+
+def all_commands(group, prefix=()):
+    import click
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+
+
+def test_every_command_has_one_line_help():
+    runner = CliRunner()
+    top = runner.invoke(cli, ["--help"])
+    assert top.exit_code == 0
+    for path in all_commands(cli):
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "Usage:" in result.output
+    for line in top.output.split("Commands:")[1].strip().splitlines():
+        assert not line.rstrip().endswith("..."), f"help line cut short: {line}"
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and "deals, version" in result.output
+
+
+def test_status_json_reports_counts_lag_and_last_crawl(filled_db):
+    result = CliRunner().invoke(cli, ["status", "--db", str(filled_db), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["db"] == str(filled_db)
+    assert report["events_by_type"] == {"CrawlFinished": 1, "CrawlStarted": 1}
+    assert report["projections"]["crawl_runs"] == 2
+    assert report["last_crawl"] is None  # not projected yet: the lag says so
+    CliRunner().invoke(cli, ["replay", "--db", str(filled_db)])
+    report = json.loads(CliRunner().invoke(
+        cli, ["status", "--db", str(filled_db), "--json"]).output)
+    assert report["projections"]["crawl_runs"] == 0
+    assert report["last_crawl"]["outcome"] == "partial"
+    assert report["sources"]["lab"]["consecutive_failures"] == 1
+    text = CliRunner().invoke(cli, ["status", "--db", str(filled_db)]).output
+    assert "FAILING x1: connection refused" in text
+
+
+def test_db_from_environment(filled_db):
+    result = CliRunner().invoke(cli, ["status", "--json"], env={"DEALS_DB": str(filled_db)})
+    assert json.loads(result.output)["db"] == str(filled_db)
+
+
+def test_events_tail_type_and_json(filled_db):
+    result = CliRunner().invoke(cli, ["events", "--db", str(filled_db), "--tail", "1", "--json"])
+    (line,) = result.output.splitlines()
+    assert json.loads(line)["type"] == "CrawlFinished"
+    result = CliRunner().invoke(cli, ["events", "--db", str(filled_db), "--type", "CrawlStarted"])
+    assert "CrawlStarted" in result.output and "CrawlFinished" not in result.output
+
+
+def test_replay_rebuilds_identical_tables(filled_db):
+    CliRunner().invoke(cli, ["replay", "--db", str(filled_db)])
+    conn = sqlite3.connect(filled_db)
+    before = conn.execute("SELECT * FROM source_health ORDER BY source").fetchall()
+    conn.close()
+    result = CliRunner().invoke(cli, ["replay", "--db", str(filled_db), "--projection",
+                                      "crawl_runs"])
+    assert result.exit_code == 0
+    conn = sqlite3.connect(filled_db)
+    assert conn.execute("SELECT * FROM source_health ORDER BY source").fetchall() == before
+    result = CliRunner().invoke(cli, ["replay", "--db", str(filled_db), "--projection", "nope"])
+    assert result.exit_code == 2 and "unknown projection 'nope'" in result.output
+
+
+def one_line_error(proc):
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    return lines[0]
+
+
+def test_missing_database_for_a_read_command(tmp_path):
+    proc = deals("status", "--db", str(tmp_path / "none.db"))
+    assert "no database at" in one_line_error(proc)
+    assert proc.returncode == 2
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_file_that_is_not_sqlite(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n")
+    assert "not an SQLite file" in one_line_error(deals("status", "--db", str(path)))
+    assert path.read_text() == "these are my notes, not a database\n"
+
+
+def test_corrupt_database(filled_db):
+    data = bytearray(filled_db.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    filled_db.write_bytes(bytes(data))
+    for name in ("deals.db-wal", "deals.db-shm"):
+        (filled_db.parent / name).unlink(missing_ok=True)
+    assert "not a deals database" in one_line_error(deals("status", "--db", str(filled_db)))
+
+
+def test_newer_schema_is_refused(filled_db):
+    conn = sqlite3.connect(filled_db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    line = one_line_error(deals("status", "--db", str(filled_db)))
+    assert "newer than this deals supports" in line
+
+
+def test_database_locked_past_the_timeout(filled_db):
+    holder = sqlite3.connect(filled_db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        proc = deals("replay", "--db", str(filled_db), env={"DEALS_BUSY_TIMEOUT": "0.3"})
+        assert "is locked" in one_line_error(proc)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(filled_db) as s:
+        assert s.last_seq() == 2
