@@ -1,10 +1,12 @@
 """Every projection the log feeds. `deals replay` rebuilds any of them from the log alone."""
 
 from store.projections.base import Projection, handles
+from store.projections.articles import Articles
 from store.projections.crawl_runs import CrawlRuns
+from store.projections.deals import Deals
 from store.projections.pages import Pages
 
-ALL: list[Projection] = [Pages(), CrawlRuns()]
+ALL: list[Projection] = [Pages(), CrawlRuns(), Articles(), Deals()]
 
 
 def by_name(name: str) -> Projection:

@@ -1,0 +1,141 @@
+"""Companies (with aliases and parent), facilities and chips: the names deals refer to.
+
+These tables belong to the deals projection (see deals.py): deals are keyed by resolved
+company names, so the alias map and the deals must move in the same transaction. An alias row
+always points at a key that is not itself an alias, so resolving a name is one lookup.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from store.projections.deal_merging import name_key
+
+TABLES = {
+    "companies": """CREATE TABLE IF NOT EXISTS companies (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        parent TEXT
+    )""",
+    "company_aliases": """CREATE TABLE IF NOT EXISTS company_aliases (
+        alias_key TEXT PRIMARY KEY,
+        alias TEXT NOT NULL,
+        canonical_key TEXT NOT NULL,
+        how TEXT NOT NULL
+    )""",
+    "facilities": """CREATE TABLE IF NOT EXISTS facilities (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        location TEXT,
+        operator TEXT
+    )""",
+    "chips": """CREATE TABLE IF NOT EXISTS chips (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        vendor TEXT
+    )""",
+}
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS company_aliases_canonical ON company_aliases (canonical_key)",
+)
+COMPANY_LABELS = {"ORG", "COMPANY"}
+FACILITY_LABELS = {"FACILITY", "FAC", "CAMPUS"}
+CHIP_LABELS = {"CHIP", "ACCELERATOR", "GPU"}
+
+
+def resolve(conn: sqlite3.Connection, key: str) -> str:
+    row = conn.execute(
+        "SELECT canonical_key FROM company_aliases WHERE alias_key = ?", (key,)).fetchone()
+    return row[0] if row else key
+
+
+def register_company(conn: sqlite3.Connection, name: str) -> str:
+    """Record a company name as seen; returns its resolved key."""
+    key = resolve(conn, name_key(name))
+    conn.execute("INSERT OR IGNORE INTO companies (key, name) VALUES (?, ?)", (key, name))
+    return key
+
+
+def record_entities(conn: sqlite3.Connection, entities) -> None:
+    """Names the extractor recognised: aliases it resolved, parents, facilities, chips."""
+    for entity in entities or ():
+        if not isinstance(entity, dict):
+            continue
+        label = str(entity.get("label") or "").upper()
+        name = entity.get("canonical") or entity.get("name") or entity.get("text")
+        if not isinstance(name, str) or not name_key(name):
+            continue
+        if label in COMPANY_LABELS:
+            key = register_company(conn, name)
+            _record_seen_alias(conn, entity.get("text"), key)
+            parent = entity.get("parent")
+            if isinstance(parent, str) and name_key(parent) and name_key(parent) != key:
+                conn.execute("UPDATE companies SET parent = COALESCE(parent, ?) WHERE key = ?",
+                             (register_company(conn, parent), key))
+        elif label in FACILITY_LABELS:
+            record_facility(conn, name, entity.get("location"), entity.get("operator"))
+        elif label in CHIP_LABELS:
+            record_chip(conn, name, entity.get("vendor"))
+
+
+def _record_seen_alias(conn, text, canonical_key: str) -> None:
+    if not isinstance(text, str) or not name_key(text) or name_key(text) == canonical_key:
+        return
+    key = name_key(text)
+    if conn.execute("SELECT 1 FROM companies WHERE key = ?", (key,)).fetchone():
+        return  # a company in its own right: only an explicit merge may fold it in
+    conn.execute("INSERT OR IGNORE INTO company_aliases (alias_key, alias, canonical_key, how)"
+                 " VALUES (?, ?, ?, 'seen')", (key, text, canonical_key))
+
+
+def record_facility(conn, name: str, location=None, operator=None) -> None:
+    conn.execute(
+        """INSERT INTO facilities (key, name, location, operator) VALUES (?, ?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET location = COALESCE(location, excluded.location),
+               operator = COALESCE(operator, excluded.operator)""",
+        (name_key(name), name, _text(location), _text(operator)))
+
+
+def record_chip(conn, name: str, vendor=None) -> None:
+    conn.execute(
+        """INSERT INTO chips (key, name, vendor) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET vendor = COALESCE(vendor, excluded.vendor)""",
+        (name_key(name), name, _text(vendor)))
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def merge(conn: sqlite3.Connection, alias: str, canonical: str) -> set[str]:
+    """Fold `alias` (and every name resolving to it) into `canonical`.
+
+    Returns the company keys whose deals must be re-keyed. Merging B into A after A into B
+    swaps which name is canonical.
+    """
+    target = name_key(canonical)
+    before = resolve(conn, target)
+    conn.execute("DELETE FROM company_aliases WHERE alias_key = ?", (target,))
+    conn.execute("INSERT OR IGNORE INTO companies (key, name) VALUES (?, ?)", (target, canonical))
+    folded = resolve(conn, name_key(alias))
+    # deals under `before` may hold `canonical` as written: they move back to it
+    touched = {before, folded} - {target}
+    if folded != target:
+        row = conn.execute("SELECT name, parent FROM companies WHERE key = ?",
+                           (folded,)).fetchone()
+        conn.execute("UPDATE company_aliases SET canonical_key = ? WHERE canonical_key = ?",
+                     (target, folded))
+        conn.execute(
+            "INSERT OR REPLACE INTO company_aliases (alias_key, alias, canonical_key, how)"
+            " VALUES (?, ?, ?, 'merged')", (folded, row[0] if row else alias, target))
+        if name_key(alias) != folded:
+            conn.execute(
+                "INSERT OR REPLACE INTO company_aliases (alias_key, alias, canonical_key, how)"
+                " VALUES (?, ?, ?, 'merged')", (name_key(alias), alias, target))
+        conn.execute("DELETE FROM companies WHERE key = ?", (folded,))
+        conn.execute("UPDATE companies SET parent = ? WHERE parent = ?", (target, folded))
+        if row and row[1]:
+            conn.execute("UPDATE companies SET parent = COALESCE(parent, ?) WHERE key = ?",
+                         (row[1], target))
+    conn.execute("UPDATE companies SET parent = NULL WHERE parent = key")
+    return touched
