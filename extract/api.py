@@ -1,0 +1,69 @@
+"""Library entry points: extract deals from documents, one result dict per document."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from extract import EXTRACTOR_VERSION
+
+__all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_documents"]
+
+
+class Extractor:
+    """A loaded pipeline with its gate and assembler; reuse one for many documents."""
+
+    def __init__(self, nlp=None, batch_size: int = 64):
+        from extract.assemble import Assembler
+        from extract.gate import Gate
+        from extract.pipeline import build_nlp
+
+        self.nlp = nlp or build_nlp()
+        self.gate = Gate(self.nlp)
+        self.assembler = Assembler()
+        self.batch_size = batch_size
+
+    def run(self, docs: Iterable[dict]) -> Iterator[dict]:
+        from extract.output import prepare, result
+
+        docs = iter(docs)
+        while batch := list(islice(docs, self.batch_size)):
+            prepared = [prepare(d) for d in batch]
+            todo = [p for p in prepared if self.gate.passes(p.text)]
+            parsed = dict(zip((id(p) for p in todo), self.nlp.pipe(p.text for p in todo)))
+            for p in prepared:
+                doc = parsed.get(id(p))
+                deals = self.assembler.assemble(doc, p.title_end) if doc is not None else []
+                yield result(p, doc, deals)
+
+
+def _work(chunk: list[dict]) -> list[dict]:
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        _EXTRACTOR = Extractor()
+    return list(_EXTRACTOR.run(chunk))
+
+
+_EXTRACTOR = None
+
+
+def extract_documents(docs: Iterable[dict], workers: int = 1, nlp=None, chunk_size: int = 64) -> Iterator[dict]:
+    """Extract deals from dicts with `doc_id`, `title`, `text`, `published`, in input order.
+
+    :param workers: processes to use; each loads its own pipeline.
+    :param nlp: a pipeline from `extract.pipeline.build_nlp()` to reuse (single process only).
+    :returns: `{"doc_id", "deals", "entities", "figures"}` per document.
+    """
+    if workers <= 1:
+        yield from Extractor(nlp).run(docs)
+        return
+    import multiprocessing
+
+    def chunks():
+        it = iter(docs)
+        while chunk := list(islice(it, chunk_size)):
+            yield chunk
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        for results in pool.imap(_work, chunks()):
+            yield from results

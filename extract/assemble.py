@@ -1,0 +1,167 @@
+"""Deal assembly: from an annotated Doc to deals with parties, kind, status, figures and evidence.
+
+A deal is born in a sentence that names two or more organisations taking part in something a
+deal word describes ("signed", "agreement", "invest", "lease"). Later sentences that refer back
+to it ("the agreement", "it", a single party) add the fields it still lacks. Deals with the same
+parties merge; a deal whose parties deny it is dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from extract import lexicon
+from extract.fields import Fields, is_vendor_mention, pick_fields
+from extract.classify import classify_kind, classify_status, is_denied
+
+
+@dataclass
+class Deal:
+    parties: list[str]
+    sentences: list[Span] = field(default_factory=list)
+    born: int = 0
+
+    def key(self) -> frozenset:
+        return frozenset(self.parties)
+
+
+class Assembler:
+    """Holds the word lists once; `assemble(doc, title_end)` returns deal dicts in SCHEMA form."""
+
+    def __init__(self):
+        lex = lexicon.lexicon()
+        self.verbs = lexicon.verb_forms()
+        self.nouns = set(lex["deal"]["nouns"])
+        self.not_parties = {n.lower() for n in lex["org"]["not_parties"]}
+        self.roles = set(lex["assembly"]["person_roles"])
+        self.mention_only = set(lex["assembly"]["mention_only"])
+        self.anaphors = set(lex["assembly"]["deal_anaphors"])
+        self.coref_nouns = set(lex["coref"]["nouns"])
+
+    # --- who takes part -------------------------------------------------------------------
+    def orgs(self, sent: Span) -> list[tuple[str, Span]]:
+        out = []
+        for ent in sent.ents:
+            if ent.label_ != "ORG" or not ent.kb_id_ or ent.kb_id_.lower() in self.not_parties:
+                continue
+            if ent.text.lower() in self.not_parties:
+                continue
+            out.append((ent.kb_id_, ent))
+        return out
+
+    def is_party(self, ent: Span, n_orgs: int) -> bool:
+        root = ent.root
+        head = root.head
+        if head.lower_ in self.roles or head.ent_type_ == "PERSON" or (
+                root.dep_ in ("compound", "poss") and head.ent_type_ == "PERSON"):
+            return False
+        before = {t.lower_ for t in ent.doc[max(ent.sent.start, ent.start - 2):ent.start]}
+        if before & self.mention_only:
+            return False
+        return True
+
+    def has_cue(self, sent: Span) -> bool:
+        for t in sent:
+            if t.lower_ in self.verbs or t.lower_ in self.nouns:
+                return True
+        return self.is_pairing(sent)
+
+    def is_pairing(self, sent: Span) -> bool:
+        """A roundup line such as "OpenAI x AWS: $38 billion" or "NEBIUS / MICROSOFT."."""
+        ents = [e for e in sent.ents if e.label_ == "ORG"]
+        if len(ents) < 2:
+            return False
+        between = sent.doc[ents[0].end:ents[1].start]
+        return ents[0].start - sent.start <= 3 and len(between) == 1 and between[0].lower_ in ("x", "/", "&", "+", "and", "-", "–")
+
+    def resolve_subject(self, sent: Span, last_subject: str | None) -> str | None:
+        """"The company", "the startup" or "it" as the subject of a sentence refers to the last named subject."""
+        if last_subject is None:
+            return None
+        for t in sent:
+            if t.dep_ in ("nsubj", "nsubjpass") and not t.ent_type_:
+                if t.lower_ in ("it", "they") or (t.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in t.lefts)):
+                    return last_subject
+        return None
+
+    def parties(self, sent: Span, last_subject: str | None) -> tuple[list[str], str | None]:
+        found = self.orgs(sent)
+        names, subject = [], None
+        vendors = []
+        for name, ent in found:
+            if is_vendor_mention(ent):
+                vendors.append(name)
+                continue
+            if not self.is_party(ent, len(found)):
+                continue
+            if name not in names:
+                names.append(name)
+            if subject is None and ent.root.dep_ in ("nsubj", "nsubjpass"):
+                subject = name
+        ref = self.resolve_subject(sent, last_subject)
+        if ref and ref not in names and len(names) == 1:
+            names.insert(0, ref)
+        if len(names) == 1 and vendors and vendors[0] not in names:
+            names.append(vendors[0])
+        return names, subject or (names[0] if names else None)
+
+    # --- the whole document ---------------------------------------------------------------
+    def assemble(self, doc: Doc, title_end: int) -> list[dict]:
+        deals: list[Deal] = []
+        last_subject = None
+        sents = list(doc.sents)
+        for i, sent in enumerate(sents):
+            if not sent.text.strip():
+                continue
+            names, subject = self.parties(sent, last_subject)
+            if len(names) >= 2 and self.has_cue(sent):
+                deals.append(Deal(parties=names, sentences=[sent], born=i))
+            elif deals and self.refers_back(sent, names, deals[-1], i):
+                deals[-1].sentences.append(sent)
+            if subject:
+                last_subject = subject
+        merged = self.merge(deals)
+        out = []
+        for deal in merged:
+            if is_denied(deal.sentences):
+                continue
+            out.append(self.to_dict(doc, deal, title_end))
+        return out
+
+    def refers_back(self, sent: Span, names: list[str], deal: Deal, index: int) -> bool:
+        if index - deal.born > 3 and not set(names) & set(deal.parties):
+            return False
+        if names and not set(names) <= set(deal.parties):
+            return False
+        return any(t.lower_ in self.anaphors and t.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "attr")
+                   for t in sent) or bool(names)
+
+    def merge(self, deals: list[Deal]) -> list[Deal]:
+        out: list[Deal] = []
+        for deal in deals:
+            for known in out:
+                if deal.key() == known.key() or (deal.key() < known.key()) or (known.key() < deal.key() and len(known.parties) >= 2 and False):
+                    known.sentences += [s for s in deal.sentences if s not in known.sentences]
+                    break
+            else:
+                out.append(deal)
+        return out
+
+    def to_dict(self, doc: Doc, deal: Deal, title_end: int) -> dict:
+        fields: Fields = pick_fields(deal.sentences)
+        parties = sorted(deal.parties, key=str.lower)
+        first = deal.sentences[0]
+        return {
+            "headline": first.start_char < title_end or deal.born <= 3,
+            "parties": parties,
+            "kind": classify_kind(deal.sentences, parties),
+            "gpu_count": fields.gpu_count,
+            "chip": fields.chip,
+            "power_mw": fields.power_mw,
+            "value_usd": fields.value_usd,
+            "facility": fields.facility,
+            "location": fields.location,
+            "status": classify_status(deal.sentences, doc),
+            "_sentences": deal.sentences,
+        }

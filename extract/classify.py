@@ -1,0 +1,44 @@
+"""Kind and status of a deal from the cue words of its sentences and the sectors of its parties."""
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from extract import lexicon
+from extract.phrases import count, words
+
+PRIORITY = ["acquisition", "power", "investment", "chips", "datacenter", "other", "compute"]
+SECTOR_PRIOR = {"energy": "power", "finance": "investment", "chips": "chips"}
+
+
+def classify_kind(sentences: list[Span], parties: list[str]) -> str:
+    cues = lexicon.lexicon()["kind"]
+    scores = {kind: 0.0 for kind in PRIORITY}
+    for n, sent in enumerate(sentences[:4]):
+        w = words(sent)
+        weight = 2.0 if n == 0 else 1.0
+        for kind in PRIORITY:
+            scores[kind] += weight * count(w, cues[kind])
+    sectors = lexicon.sector_of()
+    for party in parties:
+        kind = SECTOR_PRIOR.get(sectors.get(party, ""))
+        if kind:
+            scores[kind] += 1.5
+    scores["compute"] += 0.5
+    best = max(PRIORITY, key=lambda k: (scores[k], -PRIORITY.index(k)))
+    return best
+
+
+def classify_status(sentences: list[Span], doc) -> str:
+    cues = lexicon.lexicon()["status"]
+    title = next(iter(doc.sents), None)
+    scope = [words(s) for s in sentences[:3]] + ([words(title)] if title is not None else [])
+    if any(count(w, cues["reported"]) for w in scope):
+        return "reported"
+    if any(count(w, cues["planned"]) for w in scope[:2]):
+        return "planned"
+    return "announced"
+
+
+def is_denied(sentences: list[Span]) -> bool:
+    cues = lexicon.lexicon()["status"]["denied"]
+    return any(count(words(s), cues) for s in sentences[:2])

@@ -1,0 +1,169 @@
+"""The `deals_orgs` component: repairs the small model's organisation entities for this domain.
+
+Runs after the statistical NER. It splits entities glued across lines, slashes or headline
+verbs ("Kestrelline Cloud Selects Voltaris"), turns a name with a company suffix into an ORG
+("Strata Silicon", "Sable Ridge, Inc."), a "Name, State" pair into a place, gives every
+mention of a name the label the document settles on, and sets `kb_id_` of each ORG to its
+canonical name (legal suffix dropped, the longest form used in the document).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extract import lexicon
+
+PLACE = {"GPE", "LOC"}
+RELABEL = {"PERSON", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART", "EVENT", "LAW"}
+JUNK = {"mw", "gw", "gpu", "gpus", "ai", "ipo", "hpc", "cpu", "company", "agreement", "item", "ceo", "cfo", "manage",
+        "archive", "unsubscribe", "analysis", "finance", "media", "countries", "reader", "inference", "nordics",
+        "source", "photo", "related", "news", "home", "cookie", "reject", "accept", "view", "capacity", "deals"}
+LEAD_DROP = {"the", "source", "photo", "ai", "lab", "startup", "neocloud", "developer", "operator", "utility", "miner",
+             "rival", "partner", "former", "chipmaker", "tenant", "by", "with", "and", "of", "a", "an", "its", "'s"}
+
+
+def canonical(text: str) -> str:
+    """A company name without "the", possessive, legal suffix or trailing punctuation."""
+    legal = set(lexicon.lexicon()["org"]["legal"])
+    words = text.replace("\n", " ").replace("’", "'").split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if words and words[-1].endswith("'s"):
+        words[-1] = words[-1][:-2]
+    while words and words[-1].lower().strip(".,") in legal | {""}:
+        words = words[:-1]
+    return " ".join(words).strip(" ,.;:")
+
+
+class OrgRepair:
+    def __init__(self, nlp: Language, name: str):
+        lex = lexicon.lexicon()
+        self.suffixes = set(lex["org"]["suffixes"])
+        self.legal = set(lex["org"]["legal"])
+        self.verbs = lexicon.verb_forms() | {"acquire", "selects", "signs", "lands", "taps", "unveil", "unveils"}
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [piece for e in doc.ents for piece in self.split(e)]
+        ents = [self.grow(e) for e in ents]
+        ents = self.places(ents)
+        ents = self.settle_labels(doc, filter_spans(ents))
+        doc.ents = filter_spans([e for e in ents if not self.junk(e)])
+        self.set_canonical(doc)
+        return doc
+
+    def split(self, ent: Span) -> list[Span]:
+        """Cut an entity at line breaks, slashes, " and ", and title-case verbs; trim edge words."""
+        if ent.kb_id_ or ent.label_ in ("CHIP", "DATE", "MONEY", "CARDINAL", "PERCENT", "QUANTITY", "TIME", "ORDINAL"):
+            return [ent]
+        doc, pieces, start = ent.doc, [], ent.start
+        for i in range(ent.start, ent.end + 1):
+            t = doc[i] if i < ent.end else None
+            cut = t is None or t.is_space or "\n" in t.text or t.text in ("/", "|", ";", ":", "&gt", "&lt") or (
+                t.lower_ == "and" and ent.label_ == "ORG") or (
+                t.lower_ in self.verbs and t.is_title and i > ent.start) or (
+                t.text == "," and i + 1 < ent.end and doc[i + 1].text not in ("Inc.", "Inc", "LLC", "Ltd.", "Corp."))
+            if cut:
+                if i > start:
+                    pieces.append(self.trim(Span(doc, start, i, label=ent.label_)))
+                start = i + 1
+        return [p for p in pieces if p is not None]
+
+    def trim(self, span: Span) -> Span | None:
+        doc, s, e = span.doc, span.start, span.end
+        while s < e and (doc[s].lower_ in LEAD_DROP or doc[s].lower_ in self.verbs or doc[s].is_punct or not (doc[s].text[:1].isupper() or doc[s].text[:1].isdigit() or doc[s].text[:1] in "xe")):
+            s += 1
+        while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "." or doc[e - 1].lower_ in ("'s", "’s") or doc[e - 1].is_space):
+            e -= 1
+        return Span(doc, s, e, label=span.label_, kb_id=span.kb_id_) if e > s else None
+
+    def grow(self, ent: Span) -> Span:
+        """Take in a following company suffix ("Tessaro" + "Cloud", "Okapi Compute" + ", Inc.") and relabel."""
+        doc, end, label = ent.doc, ent.end, ent.label_
+        if ent.kb_id_ or label not in RELABEL | {"ORG"}:
+            return ent
+        while end < len(doc) and doc[end].text in self.suffixes and doc[end].is_title and not doc[end].ent_type_ in ("CHIP",):
+            end, label = end + 1, "ORG"
+        if end < len(doc) and doc[end].lower_.strip(".") in self.legal and doc[end].text[:1].isupper():
+            end, label = end + 1, "ORG"
+        elif end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_.strip(".") in self.legal and doc[end + 1].text[:1].isupper():
+            end, label = end + 2, "ORG"
+        if ent[-1].lower_.strip(".") in self.legal and len(ent) > 1 and ent[-1].text[:1].isupper():
+            label = "ORG"
+        if ent[-1].text in self.suffixes and label in RELABEL and not (label in PLACE and ent[-1].text in ("Energy", "Power", "Grid")):
+            label = "ORG"
+        return Span(doc, ent.start, end, label=label) if (end, label) != (ent.end, ent.label_) else ent
+
+    def places(self, ents: list[Span]) -> list[Span]:
+        """"Barstow, Texas": a name right before ", <place>" is itself a place."""
+        starts = {e.start: e for e in ents}
+        out = []
+        for e in ents:
+            nxt = starts.get(e.end + 1)
+            if e.label_ in ("ORG", "PERSON") and not e.kb_id_ and nxt is not None and nxt.label_ in PLACE and \
+                    e.doc[e.end].text == "," and len(e) <= 3:
+                e = Span(e.doc, e.start, e.end, label="GPE")
+            out.append(e)
+        return out
+
+    def settle_labels(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Give every mention of a name the document's label for it.
+
+        A name is an ORG if any mention is one (or begins one), a person if it is the surname
+        of a person named in the document, a place if it is mostly tagged as one.
+        """
+        votes: dict[str, Counter] = {}
+        org_first_words, surnames = set(), set()
+        for e in ents:
+            key = canonical(e.text).lower()
+            votes.setdefault(key, Counter())[e.label_] += 1
+            if e.label_ == "ORG" and len(key.split()) > 1:
+                org_first_words.add(key.split()[0])
+            if e.label_ == "PERSON" and len(e) > 1:
+                surnames.add(e[-1].lower_)
+        out = []
+        for e in ents:
+            key = canonical(e.text).lower()
+            v = votes[key]
+            if e.label_ in RELABEL | {"ORG"} and not e.kb_id_:
+                if key in surnames or (len(e) == 2 and e.label_ == "ORG" and e[-1].lower_ in surnames):
+                    label = "PERSON"
+                elif v["ORG"] or key in org_first_words and e.label_ != "GPE":
+                    label = "ORG"
+                else:
+                    label = v.most_common(1)[0][0]
+                if label != e.label_:
+                    e = Span(doc, e.start, e.end, label=label)
+            out.append(e)
+        return out
+
+    def junk(self, ent: Span) -> bool:
+        return ent.label_ == "ORG" and not ent.kb_id_ and (
+            all(t.lower_ in JUNK or t.is_punct or t.like_num for t in ent) or len(ent.text) < 2)
+
+    def set_canonical(self, doc: Doc) -> None:
+        orgs = [e for e in doc.ents if e.label_ == "ORG"]
+        names = {canonical(e.text) for e in orgs if not e.kb_id_}
+        known = {canonical(e.text).lower(): e.kb_id_ for e in orgs if e.kb_id_}
+        longer = {}
+        for n in names:
+            options = [m for m in names if m.lower() != n.lower() and m.lower().startswith(n.lower() + " ")]
+            same = [m for m in names if m.lower() == n.lower() and not m.isupper()]
+            longer[n] = min(options, key=len) if options else (same[0] if same else n)
+            grown = [kb for text, kb in known.items() if text.startswith(n.lower() + " ")]
+            if grown and not options:
+                longer[n] = grown[0]
+        ents = []
+        for e in doc.ents:
+            if e.label_ == "ORG" and not e.kb_id_:
+                name = canonical(e.text)
+                e = Span(doc, e.start, e.end, label="ORG", kb_id=longer.get(name, name) or e.text)
+            ents.append(e)
+        doc.ents = ents
+
+
+@Language.factory("deals_orgs", default_config={}, assigns=["doc.ents"])
+def make_orgs(nlp: Language, name: str) -> OrgRepair:
+    return OrgRepair(nlp, name)

@@ -1,0 +1,60 @@
+"""Shape documents in and results out: combined title and body text, offsets back into each field."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extract.cleaning import clean
+
+SEPARATOR = "\n\n"
+FIELDS = ("headline", "parties", "kind", "gpu_count", "chip", "power_mw", "value_usd", "facility", "location", "status")
+
+
+@dataclass
+class Prepared:
+    doc_id: str
+    text: str
+    offsets: list[int]
+    title_end: int
+    title_len: int
+
+
+def prepare(record: dict) -> Prepared:
+    title = (record.get("title") or "").strip("\n")
+    body = record.get("text") or ""
+    raw = title + SEPARATOR + body if title else body
+    text, offsets = clean(raw)
+    return Prepared(str(record.get("doc_id") or ""), text, offsets,
+                    title_end=len(title) if title else 0, title_len=len(title) + len(SEPARATOR) if title else 0)
+
+
+def place(p: Prepared, start: int, end: int) -> dict:
+    """Where a cleaned-text span sits in the original record: field plus offsets within it."""
+    if not p.offsets:
+        return {"field": "text", "start": start, "end": end}
+    s = p.offsets[min(start, len(p.offsets) - 1)]
+    e = p.offsets[min(max(end - 1, start), len(p.offsets) - 1)] + 1
+    if p.title_len and s < p.title_len:
+        return {"field": "title", "start": s, "end": min(e, p.title_end)}
+    return {"field": "text", "start": s - p.title_len, "end": e - p.title_len}
+
+
+def result(p: Prepared, doc, deals: list[dict]) -> dict:
+    out_deals = []
+    for deal in deals:
+        sentences = deal.pop("_sentences", [])
+        d = {k: deal.get(k) for k in FIELDS}
+        if d["value_usd"] is not None:
+            d["value_usd"] = int(d["value_usd"]) if float(d["value_usd"]).is_integer() else d["value_usd"]
+        if d["power_mw"] is not None and float(d["power_mw"]).is_integer():
+            d["power_mw"] = int(d["power_mw"])
+        d["evidence"] = [{"text": s.text.strip(), **place(p, s.start_char, s.end_char)} for s in sentences]
+        out_deals.append(d)
+    entities, figures = [], []
+    if doc is not None:
+        entities = [{"text": e.text, "label": e.label_, "canonical": e.kb_id_ or None, **place(p, e.start_char, e.end_char)}
+                    for e in doc.ents if e.label_ in ("ORG", "CHIP", "FAC", "GPE", "LOC")]
+        for f in doc._.deals_figures or []:
+            fd = f.as_dict()
+            fd.pop("start_char"), fd.pop("end_char")
+            figures.append({**fd, **place(p, f.start_char, f.end_char)})
+    return {"doc_id": p.doc_id, "deals": out_deals, "entities": entities, "figures": figures}
