@@ -1,0 +1,212 @@
+"""Turn a fetched page into article fields: a pure function of bytes, URL and headers.
+
+Nothing here fetches or stores, so `deals parse-html` and a later re-parse of stored bodies give
+exactly what the crawler gives.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Mapping
+from urllib.parse import urljoin
+
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
+
+PARSER_VERSION = "parse-1"
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str | None
+    text: str
+    published: str | None  # YYYY-MM-DD
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    canonical_url: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode a page the way browsers mostly get right, even when the header lies.
+
+    Valid UTF-8 with non-ASCII bytes is almost never anything else, so it wins over a header
+    or meta tag that says Latin-1; other bytes use the header, then the meta tag, then
+    windows-1252 (what HTML5 means by "latin-1").
+    """
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                       (b"\xfe\xff", "utf-16-be")):
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = [http_content_type_encoding(content_type or ""),
+                html_body_declared_encoding(body)]
+    for name in declared:
+        codec = resolve_encoding(name) if name else None
+        if codec and codec not in ("utf-8", "utf8"):
+            try:
+                return body.decode(codec)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return body.decode("cp1252", errors="replace")
+
+
+def parse_article(body: bytes, url: str, *, headers: Mapping[str, str] | None = None,
+                  feed_published: str | None = None) -> Article:
+    """Main text (tables kept as text), title, date, authors, language and canonical URL.
+
+    :param body: the raw page as downloaded
+    :param url: the page's URL, to resolve relative links
+    :param headers: response headers (Content-Type for the charset, Last-Modified is ignored)
+    :param feed_published: the date a feed or sitemap gave, used when the page has none
+    """
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    html = decode_html(body, headers.get("content-type"))
+    tree = _load_tree(html)
+    if tree is None:
+        return Article(title=None, text="", published=normalise_date(feed_published))
+    jsonld = _jsonld_article(tree, url)
+    meta = _extract(copy.deepcopy(tree), url)
+    published = (normalise_date(jsonld.get("datePublished"))
+                 or normalise_date(meta.get("date")) or normalise_date(feed_published))
+    canonical = meta.get("url")
+    return Article(
+        title=_title(meta.get("title")) or _clean(jsonld.get("headline")),
+        text=meta.get("text") or "",
+        published=published,
+        authors=_authors(meta.get("author"), jsonld.get("author")),
+        language=_language(tree),
+        canonical_url=urljoin(url, canonical) if canonical else None,
+    )
+
+
+def _load_tree(html: str):
+    import trafilatura
+
+    return trafilatura.load_html(html) if html.strip() else None
+
+
+def _extract(tree, url: str) -> dict:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        tree, url=url, include_tables=True, include_comments=False, with_metadata=True,
+        date_extraction_params={"extensive_search": False, "original_date": True,
+                                "outputformat": "%Y-%m-%d"})
+    return doc.as_dict() if doc is not None else {}
+
+
+def _jsonld_article(tree, url: str) -> dict:
+    """The first JSON-LD object that looks like an article (has a headline or datePublished)."""
+    from extruct.jsonld import JsonLdExtractor
+
+    try:
+        items = JsonLdExtractor().extract_items(tree, base_url=url)
+        found = list(_walk_jsonld(items))
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return {}
+    for item in found:
+        if isinstance(item, dict) and ("datePublished" in item or "headline" in item):
+            return item
+    return {}
+
+
+def _walk_jsonld(node):
+    if isinstance(node, list):
+        for child in node:
+            yield from _walk_jsonld(child)
+    elif isinstance(node, dict):
+        yield node
+        yield from _walk_jsonld(node.get("@graph", []))
+
+
+def normalise_date(value) -> str | None:
+    """An ISO date (YYYY-MM-DD) from ISO strings, RFC 822 dates, struct_time or date objects."""
+    if not value:
+        return None
+    if isinstance(value, (list, tuple)) and len(value) >= 3 and isinstance(value[0], int):
+        return date(*value[:3]).isoformat()
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).date().isoformat() if value.tzinfo else \
+            value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return normalise_date(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    try:
+        return normalise_date(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+
+
+def _title(title: str | None) -> str | None:
+    """The headline without a trailing " | Site name" (a short tail after a separator)."""
+    text = _clean(title)
+    if not text:
+        return None
+    cut = max(text.rfind(sep) for sep in _TITLE_SEPARATORS)
+    if cut > 0 and len(text[:cut].split()) >= 3 and len(text[cut:].split()) <= 5:
+        return text[:cut].strip()
+    return text
+
+
+def _authors(meta_author, jsonld_author) -> list[str]:
+    names: list[str] = []
+    if meta_author:
+        names.extend(a.strip() for a in str(meta_author).split(";"))
+    elif jsonld_author:
+        for item in jsonld_author if isinstance(jsonld_author, list) else [jsonld_author]:
+            names.append(item.get("name", "") if isinstance(item, dict) else str(item))
+    seen: list[str] = []
+    for name in names:
+        name = _clean(name)
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _language(tree) -> str | None:
+    root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
+    candidates = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    for meta in root.iter("meta"):
+        key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
+        if key in ("content-language", "og:locale", "language", "dc.language"):
+            candidates.append(meta.get("content"))
+    for value in candidates:
+        if value and value.strip():
+            return value.strip().replace("_", "-").split("-")[0].lower()[:8] or None
+    return None
+
+
+def _clean(value) -> str | None:
+    if not value:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def parse_file(path, url: str | None = None) -> dict:
+    """`deals parse-html`: one saved page -> the JSON object it prints."""
+    from pathlib import Path
+
+    path = Path(path)
+    article = parse_article(path.read_bytes(), url or path.resolve().as_uri())
+    return {"file": str(path), **article.as_dict()}

@@ -1,0 +1,165 @@
+"""The library entry point: crawl sources into the log, parse what was fetched, report.
+
+Scrapy's reactor cannot be restarted (scrapy/scrapy#4826), so `crawl()` runs once per process:
+the CLI calls it in its own process, and tests run `deals crawl` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawler.records import crawl_finished, crawl_started
+from crawler.sources import Source
+from store import DealsError, Store
+from store.log import utc_now
+
+CODE_VERSION = "crawler-1"
+
+
+@dataclass
+class SourceReport:
+    name: str
+    reached: bool = False
+    requests: int = 0
+    articles: int = 0
+    new: int = 0
+    unchanged: int = 0
+    skipped_old: int = 0
+    offsite_links: int = 0
+    retries: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    def as_event_data(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "name"}
+
+
+@dataclass
+class CrawlReport:
+    run_id: str
+    sources: dict[str, SourceReport]
+    parsed: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every source was reached, 1 when some were not."""
+        return 0 if all(s.reached for s in self.sources.values()) else 1
+
+
+def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None = None,
+          refresh: bool = False, overrides: dict | None = None,
+          parse_workers: int | None = None) -> CrawlReport:
+    """Crawl `sources` into the database at `db_path`; every fetched page is parsed on return.
+
+    :param max_pages: at most this many article pages per source
+    :param refresh: fetch listed entries even when older than what the source delivered
+    :param overrides: Scrapy settings for this run (e.g. {"DOWNLOAD_TIMEOUT": 5})
+    :param parse_workers: processes for the parse stage (default: CPU count, at most 4)
+    """
+    from crawler.parse_stage import parse_pending
+    from crawler.state import load_state
+    from store.replay import catch_up
+
+    _refuse_second_run()
+    run_id = uuid.uuid4().hex[:16]
+    meta = {"run_id": run_id, "code_version": CODE_VERSION}
+    with Store(db_path) as store:
+        catch_up(store)
+        states = {s.name: load_state(store.conn, s.name) for s in sources}
+        options = {"max_pages": max_pages, "refresh": refresh}
+        store.append(crawl_started(run_id, utc_now(), [s.name for s in sources], options),
+                     meta=meta)
+        settings = build_settings(db_path, run_id, overrides)
+        reports = run_spiders(settings, sources, states, max_pages=max_pages, refresh=refresh)
+        parsed = 0
+        if not settings.getbool("DEALS_PARSE_INLINE"):
+            catch_up(store)
+            parsed = parse_pending(store, workers=parse_workers, meta=meta)
+        store.append(crawl_finished(run_id, utc_now(),
+                                    {n: r.as_event_data() for n, r in reports.items()}),
+                     meta=meta)
+        catch_up(store)
+    return CrawlReport(run_id, reports, parsed)
+
+
+def build_settings(db_path, run_id: str, overrides: dict | None):
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("DEALS_DB", str(db_path), priority="cmdline")
+    settings.set("DEALS_RUN_ID", run_id, priority="cmdline")
+    contact = (overrides or {}).get("DEALS_CONTACT_URL")
+    if contact:
+        settings.set("USER_AGENT", f"compute-deals/0.1 (+{contact})", priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_spiders(settings, sources: list[Source], states: dict, *, max_pages, refresh) -> dict:
+    """Run one crawler per source, all in one reactor; one failing source never stops another."""
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    from crawler.spiders import SPIDERS
+
+    process = AsyncCrawlerProcess(settings)
+    crawlers = {}
+    for source in sources:
+        crawler = process.create_crawler(SPIDERS[source.type])
+        crawlers[source.name] = crawler
+        process.crawl(crawler, source=source, state=states[source.name],
+                      refresh=refresh, max_pages=max_pages)
+    process.start()
+    return {name: source_report(name, crawler) for name, crawler in crawlers.items()}
+
+
+def source_report(name: str, crawler) -> SourceReport:
+    """Per-source counts from a finished crawler's stats and its spider's verdict."""
+    stats = crawler.stats.get_stats()
+    spider = crawler.spider
+    errors = {k.removeprefix("deals/errors/"): v for k, v in sorted(stats.items())
+              if k.startswith("deals/errors/")}
+    reached = bool(spider and spider.reached)
+    error = spider.error if spider else None
+    if not reached and not error:
+        error = _close_reason(stats) or "source listing was not fetched"
+    return SourceReport(
+        name=name, reached=reached, requests=stats.get("downloader/request_count", 0),
+        articles=stats.get("deals/articles", 0), new=stats.get("deals/new", 0),
+        unchanged=stats.get("deals/unchanged", 0), skipped_old=stats.get("deals/skipped_old", 0),
+        offsite_links=stats.get("deals/offsite_links", 0), retries=stats.get("retry/count", 0),
+        errors=errors, error=error)
+
+
+def _close_reason(stats: dict) -> str | None:
+    reason = stats.get("finish_reason")
+    return None if reason in (None, "finished") else f"crawl closed: {reason}"
+
+
+def _refuse_second_run() -> None:
+    reactor_module = sys.modules.get("twisted.internet.reactor")
+    if reactor_module is not None and getattr(reactor_module, "_startedBefore", False):
+        raise DealsError("a crawl already ran in this process (Scrapy's reactor cannot "
+                         "restart): run each crawl in its own process")
+
+
+def summary_lines(report: CrawlReport) -> list[str]:
+    """What `deals crawl` prints: one line per source, then the parse stage."""
+    lines = []
+    width = max((len(n) for n in report.sources), default=10)
+    for name, s in report.sources.items():
+        state = "ok    " if s.reached else "FAILED"
+        errors = ", ".join(f"{k}={v}" for k, v in s.errors.items())
+        line = (f"{name:<{width}}  {state} {s.articles:>4} articles ({s.new} new, "
+                f"{s.unchanged} unchanged), {s.requests} requests")
+        if errors:
+            line += f", errors: {errors}"
+        if not s.reached and s.error:
+            line += f" -- {s.error}"
+        lines.append(line)
+    lines.append(f"parsed {report.parsed} pages; run {report.run_id}")
+    return lines

@@ -1,0 +1,56 @@
+"""Only the Scrapy settings we set: politeness, safety bounds and our pipeline.
+
+`deals crawl --set NAME=VALUE` overrides any of them for one run.
+"""
+
+import os
+
+BOT_NAME = "compute-deals"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Where the event log lives; `deals crawl --db` sets it.
+DEALS_DB = os.environ.get("DEALS_DB", "deals.db")
+# Site owners need a way to reach whoever runs the crawler: set your own page or mailto: URL.
+DEALS_CONTACT_URL = os.environ.get(
+    "DEALS_CONTACT_URL", "https://github.com/compute-deals/compute-deals#crawler")
+USER_AGENT = f"compute-deals/0.1 (+{DEALS_CONTACT_URL})"
+# Parse pages in a separate stage after the fetch (see docs/BENCHMARKS.md, "Crawl").
+DEALS_PARSE_INLINE = False
+
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+
+# A page bigger than this is dropped, also after decompression (gzip bombs).
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+MEMUSAGE_ENABLED = True
+MEMUSAGE_LIMIT_MB = 1024
+MEMUSAGE_WARNING_MB = 768
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = os.environ.get("DEALS_HTTPCACHE", "") == "1"
+HTTPCACHE_DIR = "httpcache"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Stays ahead of everything so redirects and dont_filter requests are checked too.
+    "crawler.middlewares.StayOnSource": 90,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidateArticle": 100,
+    "crawler.pipelines.EventLogPipeline": 500,
+}
+LOG_LEVEL = os.environ.get("DEALS_LOG_LEVEL", "WARNING")
+FEED_EXPORT_ENCODING = "utf-8"
