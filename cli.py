@@ -148,8 +148,166 @@ def replay(store, names):
 
 # --- crawler commands -------------------------------------------------------------------------
 
+sources_option = click.option(
+    "--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Sources file (TOML) [default: the bundled default sources].")
+
+
+def parse_settings(pairs) -> dict:
+    """`--set NAME=VALUE` pairs as Scrapy setting overrides."""
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            from store.errors import ConfigError
+            raise ConfigError(f"--set {pair!r}: expected NAME=VALUE")
+        overrides[name.strip()] = value
+    return overrides
+
+
+@cli.command()
+@db_option
+@sources_option
+@click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
+@click.option("--max-pages", type=click.IntRange(min=1), help="At most N articles per source.")
+@click.option("--refresh", is_flag=True,
+              help="Also fetch listed entries older than what a source already delivered.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting for this run, e.g. DOWNLOAD_TIMEOUT=5.")
+@click.pass_context
+def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
+    """Crawl the sources into the event log and parse every fetched page.
+
+    Exit code 0 when every source was reached, 1 when some failed, 2 on bad options or sources.
+
+    Example: deals crawl --source nvidia-newsroom --max-pages 20
+    """
+    from crawler.run import crawl as run_crawl, summary_lines
+    from crawler.sources import load_sources, select
+    from store.lock import RunLock
+
+    overrides = parse_settings(settings)
+    chosen = select(load_sources(sources_file), names)
+    path = db_path or default_db_path()
+    with RunLock(path):
+        report = run_crawl(path, chosen, max_pages=max_pages, refresh=refresh,
+                           overrides=overrides)
+    for line in summary_lines(report):
+        click.echo(line)
+    ctx.exit(report.exit_code)
+
+
+@cli.command("parse-html")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", help="The URL the page came from (resolves relative links).")
+def parse_html(files, url):
+    """Parse saved pages as the crawler would: one JSON object a line, no database.
+
+    Example: deals parse-html page.html --url https://example.com/news/1
+    """
+    from crawler.parsing import parse_file
+
+    for path in files:
+        echo_json(parse_file(path, url))
+
+
+@cli.group()
+def sources():
+    """List or check sources files."""
+
+
+@sources.command("list")
+@sources_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+def sources_list(sources_file, as_json):
+    """Show the sources a crawl would use.
+
+    Example: deals sources list --sources my-sources.toml
+    """
+    from crawler.sources import load_sources
+
+    for s in load_sources(sources_file):
+        if as_json:
+            echo_json({"name": s.name, "type": s.type, "url": s.url, "follow": s.follow,
+                       "allowed_domains": list(s.allowed_domains), "enabled": s.enabled})
+        else:
+            flag = "" if s.enabled else "  (disabled)"
+            click.echo(f"{s.name:<28} {s.type:<8} {s.url}{flag}")
+
+
+@sources.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def sources_check(file):
+    """Validate a sources file: one line per problem, exit 2 if any.
+
+    Example: deals sources check my-sources.toml
+    """
+    from crawler.sources import check_sources, default_sources_path
+
+    valid, problems = check_sources(file)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        sys.exit(2)
+    click.echo(f"{file or default_sources_path()}: {len(valid)} sources ok")
+
+
+@cli.command()
+@db_option
+def demo(db_path):
+    """Serve the bundled demo newsroom on 127.0.0.1, crawl it, extract, and show what was found.
+
+    Works offline. Without --db, a fresh database in a temporary directory is used.
+
+    Example: deals demo --db /tmp/demo.db
+    """
+    from crawler.demo import run_demo
+
+    for line in run_demo(db_path):
+        click.echo(line)
+
+
 
 # --- extraction commands ----------------------------------------------------------------------
+
+workers_option = click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                              help="Processes to extract with; each loads its own model.")
+
+
+@cli.command("extract-text")
+@workers_option
+def extract_text(workers):
+    """Extract deals from JSONL documents (or one plain-text article) on stdin; print JSONL.
+
+    Each input line is {"doc_id", "title", "text", "published"}; each output line is
+    {"doc_id", "deals", "entities", "figures"}. No database needed.
+
+    Example: echo '{"doc_id": "a", "text": "Acme signed ..."}' | deals extract-text
+    """
+    from extract.api import extract_documents
+    from extract.textio import read_documents
+
+    for result in extract_documents(read_documents(click.get_text_stream("stdin")), workers=workers):
+        echo_json(result)
+
+
+@cli.command("eval")
+@click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path),
+              help="Gold JSONL file (format in the eval schema).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@workers_option
+def eval_command(gold_path, as_json, workers):
+    """Score extraction against a gold file: precision, recall, F1, field accuracy, misses.
+
+    Example: deals eval --gold ../shared/eval/dev.jsonl
+    """
+    from extract.evaluate import evaluate, format_report
+
+    result = evaluate(gold_path, workers=workers)
+    result.pop("predictions")
+    click.echo(json.dumps(result) if as_json else format_report(result))
+
 
 
 # --- graph commands ---------------------------------------------------------------------------
