@@ -1,0 +1,133 @@
+"""Score predicted deals against gold deals with the rules of the shared gold schema.
+
+Names are normalised (case, legal suffixes, a small alias table); a prediction matches a gold
+deal when their party sets share two members (or are equal when either has one); recall counts
+headline gold deals, precision counts predictions that match any gold deal; a field is scored
+over matched pairs where either side has a value (numbers within 2 %, strings equal or nested).
+"""
+from __future__ import annotations
+
+import re
+
+LEGAL = r"\b(inc|corp|corporation|co|ltd|limited|llc|plc|pbc|ag|sa|nv|n\.v|as|asa|se|holdings|group|platforms|technologies|opco)\b\.?"
+ALIASES = {
+    "aws": "amazon", "amazon web services": "amazon", "amazon.com": "amazon",
+    "google cloud": "google", "alphabet": "google", "google deepmind": "google",
+    "microsoft azure": "microsoft", "azure": "microsoft",
+    "meta platforms": "meta", "facebook": "meta",
+    "nvidia": "nvidia", "x.ai": "xai", "xai": "xai",
+    "oracle cloud infrastructure": "oracle", "oci": "oracle",
+    "advanced micro devices": "amd", "annapurna labs": "amazon",
+}
+NUMERIC = ("gpu_count", "power_mw", "value_usd")
+TEXTUAL = ("chip", "facility", "location", "kind", "status")
+
+
+def norm_name(name: str | None) -> str:
+    s = (name or "").lower().replace("’", "'")
+    s = re.sub(r"^.*'s\s+(?=\w)", "", s)
+    s = re.sub(r"'s$", "", s)
+    s = re.sub(LEGAL, "", s)
+    s = re.sub(r"[^a-z0-9.&+ ]", " ", s)
+    s = re.sub(r"\s+", " ", s).strip(" .")
+    return ALIASES.get(s, s)
+
+
+def party_set(deal: dict) -> set[str]:
+    return {norm_name(p) for p in deal.get("parties") or [] if p}
+
+
+def same_org(a: str, b: str) -> bool:
+    """Equal, or the shorter name's words begin the longer's ("blue owl" ~ "blue owl capital")."""
+    if a == b:
+        return True
+    short, long_ = sorted((a.split(), b.split()), key=len)
+    return bool(short) and long_[:len(short)] == short and len(" ".join(short)) >= 3
+
+
+def common(a: set[str], b: set[str]) -> int:
+    used, n = set(), 0
+    for x in sorted(a):
+        for y in sorted(b):
+            if y not in used and same_org(x, y):
+                used.add(y)
+                n += 1
+                break
+    return n
+
+
+def parties_match(a: set[str], b: set[str]) -> bool:
+    if not a or not b:
+        return False
+    if len(a) == 1 or len(b) == 1:
+        return len(a) == len(b) and common(a, b) == 1
+    return common(a, b) >= 2
+
+
+def field_equal(name: str, gold, pred) -> bool:
+    if name in NUMERIC:
+        try:
+            g, p = float(gold), float(pred)
+        except (TypeError, ValueError):
+            return False
+        return abs(g - p) <= 0.02 * max(abs(g), 1.0)
+    g, p = (re.sub(r"[^a-z0-9]+", " ", str(v).lower()).strip() for v in (gold, pred))
+    if name in ("kind", "status"):
+        return g == p
+    return bool(g) and bool(p) and (g == p or g in p or p in g)
+
+
+def pair_deals(gdeals: list[dict], pdeals: list[dict]) -> tuple[list[tuple[dict, dict]], set[int], list[int]]:
+    """Match gold to predictions, headline gold first; returns pairs, used predictions, unmatched headline golds."""
+    used, pairs, missed = set(), [], []
+    for gi in sorted(range(len(gdeals)), key=lambda i: not gdeals[i].get("headline")):
+        gs, best = party_set(gdeals[gi]), None
+        for pi, pd in enumerate(pdeals):
+            if pi in used:
+                continue
+            ps = party_set(pd)
+            if parties_match(gs, ps) and (best is None or common(gs, ps) > best[0]):
+                best = (common(gs, ps), pi)
+        if best is not None:
+            used.add(best[1])
+            pairs.append((gdeals[gi], pdeals[best[1]]))
+        elif gdeals[gi].get("headline"):
+            missed.append(gi)
+    return pairs, used, missed
+
+
+def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
+    """Deal precision, recall, F1 and per-field accuracy, with the misses, false deals and wrong fields."""
+    headline_total = matched_headline = pred_total = pred_ok = 0
+    fields = {f: [0, 0] for f in NUMERIC + TEXTUAL}
+    misses, false_deals, wrong = [], [], []
+    for doc_id, g in gold.items():
+        gdeals = g.get("deals") or []
+        pdeals = (pred.get(doc_id) or {}).get("deals") or []
+        pairs, used, missed = pair_deals(gdeals, pdeals)
+        headlines = sum(1 for d in gdeals if d.get("headline"))
+        headline_total += headlines
+        matched_headline += headlines - len(missed)
+        misses += [(doc_id, sorted(party_set(gdeals[i]))) for i in missed]
+        pred_total += len(pdeals)
+        pred_ok += len(used)
+        false_deals += [(doc_id, sorted(party_set(pd))) for pi, pd in enumerate(pdeals) if pi not in used]
+        for gd, pd in pairs:
+            for f in fields:
+                gv, pv = gd.get(f), pd.get(f)
+                if gv is None and pv is None:
+                    continue
+                fields[f][1] += 1
+                if gv is not None and pv is not None and field_equal(f, gv, pv):
+                    fields[f][0] += 1
+                else:
+                    wrong.append((doc_id, f, gv, pv))
+    recall = matched_headline / headline_total if headline_total else 1.0
+    precision = pred_ok / pred_total if pred_total else (1.0 if not headline_total else 0.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "docs": len(gold), "headline_deals": headline_total, "predicted_deals": pred_total,
+        "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+        "fields": {f: (round(c / n, 3) if n else None, n) for f, (c, n) in fields.items()},
+        "misses": misses, "false_deals": false_deals, "wrong_fields": wrong,
+    }
