@@ -312,6 +312,203 @@ def eval_command(gold_path, as_json, workers):
 
 # --- graph commands ---------------------------------------------------------------------------
 
+def as_of_option(f):
+    return click.option("--as-of", "as_of", metavar="DATE",
+                        help="Use the log as it was at the end of DATE (YYYY-MM-DD).")(f)
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("text", required=False)
+@click.option("--party", "parties", multiple=True, metavar="NAME",
+              help="A party to the deal, through aliases, any case (repeatable: all must match).")
+@click.option("--facility", metavar="NAME", help="Deals at this facility.")
+@click.option("--chip", metavar="NAME", help="Deals for this accelerator.")
+@click.option("--kind", metavar="K", help="compute, chips, investment, datacenter, power, ...")
+@click.option("--status", metavar="S",
+              help="announced, planned, reported; confirmed or rejected for curated deals.")
+@click.option("--min-gpus", metavar="N", help="At least N accelerators (50000, 50k).")
+@click.option("--min-mw", metavar="N", help="At least N megawatts.")
+@click.option("--min-usd", metavar="N", help="At least N US dollars (2bn, 500M).")
+@click.option("--since", metavar="DATE", help="First reported on or after DATE.")
+@click.option("--until", metavar="DATE", help="First reported on or before DATE.")
+@as_of_option
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="At most N deals; 0 for all.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
+              default="table", show_default=True)
+def query(store, text, parties, facility, chip, kind, status, min_gpus, min_mw, min_usd, since,
+          until, as_of, limit, fmt):
+    """Find deals matching every filter; TEXT is searched in evidence and article text.
+
+    Example: deals query --party nvidia --min-gpus 100k --since 2025-01-01
+    """
+    from graph import query as querying
+    from graph import render
+    from graph.view import open_view
+
+    filters = querying.Filters.parse(
+        text=text, parties=parties, facility=facility, chip=chip, kind=kind, status=status,
+        min_gpus=min_gpus, min_mw=min_mw, min_usd=min_usd, since=since, until=until,
+        limit=limit)
+    found, more = querying.find_deals(open_view(store, as_of), filters)
+    if not found and fmt == "table":
+        click.echo("no deals match", err=True)
+        return
+    click.echo(render.deals(found, fmt))
+    if more:
+        click.echo(f"(first {limit} shown; --limit 0 for all)", err=True)
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("deal_id")
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def show(store, deal_id, as_of, as_json):
+    """Show one deal: parties, figures and their history, conflicts, every source sentence.
+
+    Example: deals show 40339d3035
+    """
+    from graph.show import deal_details, render
+    from graph.view import open_view
+
+    deal = deal_details(open_view(store, as_of), deal_id)
+    if as_json:
+        echo_json(deal)
+    else:
+        click.echo(render(deal))
+
+
+@cli.command()
+@with_store(create=False)
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
+              default="graphml", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File to write (written whole or not at all); default stdout.")
+@as_of_option
+@click.option("--companies-only", is_flag=True, help="Only companies and partner edges.")
+@click.option("--with-articles", is_flag=True, help="Add article nodes and reported_by edges.")
+def export(store, fmt, output, as_of, companies_only, with_articles):
+    """Export the knowledge graph for Gephi, igraph, Cytoscape or networkx.
+
+    Example: deals export --format graphml -o deals.graphml --as-of 2025-06-30
+    """
+    from graph.export import export as exporting
+    from graph.view import open_view
+
+    nodes, edges = exporting(open_view(store, as_of), output, fmt,
+                             companies_only=companies_only, with_articles=with_articles)
+    if output != "-":
+        click.echo(f"wrote {output}: {nodes} nodes, {edges} edges", err=True)
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("alias")
+@click.argument("canonical")
+@click.option("--force", is_flag=True, help="Allow names not seen in any deal yet.")
+def merge(store, alias, canonical, force):
+    """Record that ALIAS and CANONICAL are one company (kept through replays).
+
+    Example: deals merge "Open AI" OpenAI
+    """
+    from graph.curation import merge as merging
+
+    click.echo(f"{alias} -> {merging(store, alias, canonical, force=force)}")
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("deal_id")
+@click.option("--reason", help="Why the deal is false.")
+def reject(store, deal_id, reason):
+    """Mark a deal as false: it leaves queries and exports (kept through replays).
+
+    Example: deals reject 40339d3035 --reason "rumour, denied by both"
+    """
+    from graph.curation import judge
+
+    click.echo(f"rejected {judge(store, deal_id, 'reject', reason)}")
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("deal_id")
+def confirm(store, deal_id):
+    """Mark a deal as checked by a person.
+
+    Example: deals confirm 40339d3035
+    """
+    from graph.curation import judge
+
+    click.echo(f"confirmed {judge(store, deal_id, 'confirm')}")
+
+
+@cli.group("graph")
+def graph_group():
+    """Ask the partnership graph: neighbours, paths between companies, top companies."""
+
+
+@graph_group.command()
+@with_store(create=False)
+@click.argument("name")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True)
+@as_of_option
+def neighbors(store, name, depth, as_of):
+    """Companies within DEPTH deals of NAME.
+
+    Example: deals graph neighbors OpenAI --depth 2
+    """
+    from graph.analysis import neighbors as finding
+    from graph.view import open_view
+
+    found = finding(open_view(store, as_of), name, depth)
+    if not found:
+        click.echo(f"{name} has no partners", err=True)
+    for n in found:
+        click.echo(f"{n['depth']}  {n['name']:<30} {n['deals'] or '':>4}  {' '.join(n['deal_ids'][:3])}")
+
+
+@graph_group.command()
+@with_store(create=False)
+@click.argument("a")
+@click.argument("b")
+@as_of_option
+def path(store, a, b, as_of):
+    """The shortest chain of deals linking companies A and B.
+
+    Example: deals graph path Microsoft NVIDIA
+    """
+    from graph.analysis import path as finding
+    from graph.view import open_view
+
+    for hop in finding(open_view(store, as_of), a, b):
+        click.echo(f"{hop['from']} -> {hop['to']}  via {' '.join(hop['deal_ids'][:3])}")
+
+
+@graph_group.command()
+@with_store(create=False)
+@click.option("--by", type=click.Choice(["deals", "gpus", "mw"]), default="deals",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@as_of_option
+def top(store, by, limit, as_of):
+    """Companies ranked by deals, accelerators or megawatts.
+
+    Example: deals graph top --by gpus
+    """
+    from graph.analysis import top as ranking
+    from graph.view import open_view
+
+    rows = ranking(open_view(store, as_of), by, limit)
+    if not rows:
+        click.echo("no deals yet", err=True)
+    for r in rows:
+        click.echo(f"{r['name']:<30} {r['deals']:>6} deals {r['gpus']:>12,} gpus "
+                   f"{r['mw']:>10,.0f} MW")
+
+
 
 # --- operations commands ----------------------------------------------------------------------
 

@@ -1,0 +1,140 @@
+"""The knowledge graph as a networkx MultiDiGraph, built from the projection tables alone.
+
+Node ids carry their type (`company:nvidia`, `deal:40339d3035`), so a company and a chip of
+the same name, or a deal id that looks like a number, never collide. Rejected deals are left
+out: a person has said they are false.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from itertools import combinations
+
+import networkx as nx
+
+from store.projections.deal_merging import name_key
+
+OPERATOR_ROLES = ("builder", "operator")
+DEAL_COLUMNS = ("id", "parties", "kind", "status", "headline", "gpu_count", "chip", "power_mw",
+                "value_usd", "facility", "location", "first_reported", "last_reported",
+                "reports", "conflicted", "curation")
+VISIBLE = "curation IS NOT 'rejected'"
+
+
+def _deals(conn) -> list[dict]:
+    rows = conn.execute(f"SELECT {', '.join(DEAL_COLUMNS)} FROM deals WHERE {VISIBLE}"
+                        " ORDER BY id").fetchall()
+    return [dict(zip(DEAL_COLUMNS, row)) for row in rows]
+
+
+def _parties(conn) -> dict[str, list[tuple[str, str]]]:
+    parties = defaultdict(list)
+    for deal, company, role in conn.execute(
+            "SELECT p.deal_id, p.company_key, p.role FROM deal_parties p JOIN deals d"
+            f" ON d.id = p.deal_id WHERE d.{VISIBLE} ORDER BY p.deal_id, p.company_key"):
+        parties[deal].append((company, role))
+    return parties
+
+
+def _resolve(conn, name: str | None) -> str | None:
+    if not name:
+        return None
+    row = conn.execute("SELECT canonical_key FROM company_aliases WHERE alias_key = ?",
+                       (name_key(name),)).fetchone()
+    return row[0] if row else name_key(name)
+
+
+def build_graph(conn: sqlite3.Connection, *, companies_only: bool = False,
+                with_articles: bool = False) -> nx.MultiDiGraph:
+    """Companies, deals, facilities, chips (and articles) with typed edges between them.
+
+    :param companies_only: only companies and the derived `partner` edges between them
+    :param with_articles: add article nodes and `reported_by` edges from each deal
+    """
+    graph = nx.MultiDiGraph()
+    deals, parties = _deals(conn), _parties(conn)
+    companies = {key: (name, parent) for key, name, parent in conn.execute(
+        "SELECT c.key, c.name, p.name FROM companies c LEFT JOIN companies p ON p.key = c.parent"
+        " WHERE c.key IN (SELECT company_key FROM deal_parties)")}
+    totals = defaultdict(lambda: [0, 0, 0.0])
+    partners = defaultdict(list)
+    for deal in deals:
+        keys = [k for k, _ in parties[deal["id"]]]
+        for key in keys:
+            t = totals[key]
+            t[0] += 1
+            t[1] += deal["gpu_count"] or 0
+            t[2] += deal["power_mw"] or 0.0
+        for a, b in combinations(sorted(keys), 2):
+            partners[a, b].append(deal)
+    for key, (deals_n, gpus, mw) in totals.items():
+        name, parent = companies.get(key, (key, None))
+        graph.add_node(f"company:{key}", type="company", name=name, deals=deals_n, gpus=gpus,
+                       mw=mw, parent=parent)
+    graph.add_edges_from(
+        (f"company:{a}", f"company:{b}", "partner",
+         {"type": "partner", "weight": len(shared), "kinds": sorted({d["kind"] or "" for d in shared}),
+          "first": min(d["first_reported"] for d in shared),
+          "last": max(d["last_reported"] for d in shared)})
+        for (a, b), shared in partners.items())
+    if companies_only:
+        return graph
+    _add_deals(graph, conn, deals, parties)
+    if with_articles:
+        _add_articles(graph, conn)
+    return graph
+
+
+def _add_deals(graph, conn, deals, parties) -> None:
+    facilities = {k: (n, loc, op) for k, n, loc, op in conn.execute(
+        "SELECT key, name, location, operator FROM facilities")}
+    chips = {k: (n, v) for k, n, v in conn.execute("SELECT key, name, vendor FROM chips")}
+    operates = set()
+    for deal in deals:
+        node = f"deal:{deal['id']}"
+        attrs = {k: v for k, v in deal.items() if k not in ("id", "parties", "curation")}
+        names = json.loads(deal["parties"])
+        graph.add_node(node, type="deal", name=f"{' + '.join(names)}: {deal['kind'] or 'deal'}",
+                       deal_id=deal["id"], parties=names, confirmed=deal["curation"] == "confirmed",
+                       **{**attrs, "headline": bool(deal["headline"]),
+                          "conflicted": bool(deal["conflicted"])})
+        for company, role in parties[deal["id"]]:
+            graph.add_edge(f"company:{company}", node, "party_to", type="party_to", role=role)
+        if deal["facility"]:
+            key = name_key(deal["facility"])
+            name, location, operator = facilities.get(key, (deal["facility"], None, None))
+            graph.add_node(f"facility:{key}", type="facility", name=name,
+                           location=location or deal["location"], operator=operator)
+            graph.add_edge(node, f"facility:{key}", "at_facility", type="at_facility")
+            operators = {c for c, role in parties[deal["id"]] if role in OPERATOR_ROLES}
+            operators.add(_resolve(conn, operator))
+            operates |= {(c, key) for c in operators if c and f"company:{c}" in graph}
+        if deal["chip"]:
+            key = name_key(deal["chip"])
+            name, vendor = chips.get(key, (deal["chip"], None))
+            graph.add_node(f"chip:{key}", type="chip", name=name, vendor=vendor)
+            graph.add_edge(node, f"chip:{key}", "uses_chip", type="uses_chip")
+    graph.add_edges_from((f"company:{c}", f"facility:{f}", "operates", {"type": "operates"})
+                         for c, f in sorted(operates))
+
+
+def _add_articles(graph, conn) -> None:
+    has_articles = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is not None
+    join = ("LEFT JOIN articles a ON a.url = dd.url" if has_articles
+            else "LEFT JOIN (SELECT NULL AS url, NULL AS title, NULL AS source) a ON 0")
+    rows = conn.execute(
+        "SELECT r.deal_id, COALESCE(dd.url, dd.doc_id), a.title, a.source,"
+        " COALESCE(da.published, dd.published, dd.extracted_on), COUNT(*)"
+        f" FROM deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id {join}"
+        " LEFT JOIN deal_articles da ON da.url = dd.url"
+        " GROUP BY r.deal_id, dd.doc_id ORDER BY r.deal_id, dd.first_seq")
+    for deal, url, title, source, published, reports in rows:
+        if f"deal:{deal}" not in graph:
+            continue
+        graph.add_node(f"article:{url}", type="article", name=title or url, url=url,
+                       source=source, published=published)
+        graph.add_edge(f"deal:{deal}", f"article:{url}", "reported_by", type="reported_by",
+                       reports=reports)

@@ -1,0 +1,149 @@
+"""`deals query`: deals matching every filter, read with the standard sqlite3 module only.
+
+This module (and everything it imports) must stay free of networkx, sqlite-utils, spaCy and
+Scrapy: `deals query` is a whole process a user waits for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from graph import names
+from graph.view import parse_day
+from store.errors import ConfigError
+
+KINDS = ("compute", "chips", "investment", "datacenter", "power", "acquisition", "other")
+STATUSES = ("announced", "planned", "reported", "confirmed", "rejected")
+FIELDS = ("id", "parties", "kind", "status", "headline", "gpu_count", "chip", "power_mw",
+          "value_usd", "facility", "location", "first_reported", "last_reported", "reports",
+          "conflicted", "curation", "sources")
+_SCALE = {"": 1, "k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
+_NUMBER = re.compile(r"^\$?\s*([0-9][0-9,]*\.?[0-9]*)\s*([a-z]*)$")
+
+
+def parse_number(text: str | None, option: str) -> float | None:
+    """'250000', '250k', '1.5M', '$38bn' -> a number; anything else is a one-line error."""
+    if text is None:
+        return None
+    match = _NUMBER.match(text.strip().lower())
+    if not match or match.group(2) not in _SCALE:
+        raise ConfigError(f"{option}: {text!r} is not a number (e.g. 50000, 50k, 1.5M, 2bn)")
+    try:
+        return float(match.group(1).replace(",", "")) * _SCALE[match.group(2)]
+    except ValueError:
+        raise ConfigError(f"{option}: {text!r} is not a number") from None
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
+    if value is None or value.lower() in allowed:
+        return value and value.lower()
+    raise names.suggest(option.lstrip("-"), value, list(allowed))
+
+
+@dataclass
+class Filters:
+    text: str | None = None
+    parties: list[str] = field(default_factory=list)
+    facility: str | None = None
+    chip: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    min_gpus: float | None = None
+    min_mw: float | None = None
+    min_usd: float | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 100
+
+    @classmethod
+    def parse(cls, *, text=None, parties=(), facility=None, chip=None, kind=None, status=None,
+              min_gpus=None, min_mw=None, min_usd=None, since=None, until=None, limit=100):
+        """Validate raw option strings; bad dates, numbers or choices raise one-line errors."""
+        return cls(text or None, list(parties), facility, chip,
+                   _choice(kind, KINDS, "--kind"), _choice(status, STATUSES, "--status"),
+                   parse_number(min_gpus, "--min-gpus"), parse_number(min_mw, "--min-mw"),
+                   parse_number(min_usd, "--min-usd"), parse_day(since, "--since"),
+                   parse_day(until, "--until"), limit)
+
+
+def fts_query(text: str) -> str:
+    """Words of free text as an FTS5 query that all must match (no FTS syntax leaks through)."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        raise ConfigError(f"search text {text!r} has no words to look for")
+    return " ".join(f'"{w}"' for w in words)
+
+
+def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
+    where, params = [], []
+    if f.status in ("rejected", "confirmed"):
+        where.append("d.curation = ?")
+        params.append(f.status)
+    else:
+        where.append("d.curation IS NOT 'rejected'")
+        if f.status:
+            where.append("d.status = ?")
+            params.append(f.status)
+    for party in f.parties:
+        where.append("d.id IN (SELECT deal_id FROM deal_parties WHERE company_key = ?)")
+        params.append(names.company_key(conn, party))
+    for column, value in (("facility", f.facility), ("chip", f.chip)):
+        if value:
+            where.append(f"d.{column} = ? COLLATE NOCASE")
+            params.append(names.deal_column_value(conn, column, value))
+    for column, op, value in (("kind", "=", f.kind), ("gpu_count", ">=", f.min_gpus),
+                              ("power_mw", ">=", f.min_mw), ("value_usd", ">=", f.min_usd),
+                              ("first_reported", ">=", f.since),
+                              ("first_reported", "<=", f.until and f.until[:10])):
+        if value is not None:
+            where.append(f"d.{column} {op} ?")
+            params.append(value)
+    if f.text:
+        where.append(
+            "d.id IN (SELECT deal_id FROM deal_reports WHERE rid IN (SELECT rowid FROM"
+            " deal_reports_fts WHERE deal_reports_fts MATCH ?) UNION SELECT r.deal_id FROM"
+            " deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id JOIN articles a"
+            " ON a.url = dd.url WHERE a.id IN (SELECT rowid FROM articles_fts"
+            " WHERE articles_fts MATCH ?))")
+        params += [fts_query(f.text)] * 2
+    return where, params
+
+
+def find_deals(conn: sqlite3.Connection, f: Filters) -> tuple[list[dict], bool]:
+    """Deals matching all filters, newest first; and whether more than `limit` matched."""
+    where, params = _where(conn, f)
+    sql = (f"SELECT {', '.join('d.' + c for c in FIELDS[:-1])} FROM deals d"
+           f" WHERE {' AND '.join(where)} ORDER BY d.first_reported DESC, d.id")
+    if f.limit:
+        sql += f" LIMIT {int(f.limit) + 1}"
+    rows = conn.execute(sql, params).fetchall()
+    more = bool(f.limit) and len(rows) > f.limit
+    deals = [as_dict(row) for row in rows[:f.limit or None]]
+    attach_sources(conn, deals)
+    return deals, more
+
+
+def as_dict(row) -> dict:
+    deal = dict(zip(FIELDS, row))
+    deal["parties"] = json.loads(deal["parties"])
+    deal["headline"] = bool(deal["headline"])
+    deal["conflicted"] = bool(deal["conflicted"])
+    return deal
+
+
+def attach_sources(conn: sqlite3.Connection, deals: list[dict]) -> None:
+    by_id = {d["id"]: d for d in deals}
+    for d in deals:
+        d["sources"] = []
+    ids = list(by_id)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for deal, url in conn.execute(
+                f"SELECT DISTINCT r.deal_id, COALESCE(dd.url, dd.doc_id) FROM deal_reports r"
+                f" JOIN deal_docs dd ON dd.doc_id = r.doc_id"
+                f" WHERE r.deal_id IN ({','.join('?' * len(chunk))})"
+                f" ORDER BY r.deal_id, dd.first_seq", chunk):
+            by_id[deal]["sources"].append(url)
