@@ -17,7 +17,7 @@ FIGURES = ("gpu_count", "power_mw", "value_usd")
 WINDOW_DAYS = 365      # reports further apart than this from a deal describe another agreement
 CONFLICT_DAYS = 31     # different figures closer than this are a disagreement, not growth
 ROUNDING = 0.05        # relative difference still counted as the same figure
-FIGURE_RATIO = 5.0     # figures further apart than this belong to another agreement
+FIGURE_RATIO = 5.0     # figures this far apart, reported months apart, are another agreement
 STATUS_RANK = {"announced": 3, "planned": 2, "reported": 1}
 
 _LEGAL = re.compile(r"[,\s]+(inc|corp|corporation|ltd|llc|plc|pbc|co|gmbh|ag|sa)\.?$")
@@ -91,6 +91,8 @@ def compatible(members: list[Report], report: Report) -> bool:
         mine = getattr(report, attr)
         if mine and theirs and not any(_names_agree(mine, t) for t in theirs):
             return False
+    if any(_days(report.reported, d) <= CONFLICT_DAYS for d in dates):
+        return True  # same parties, same kind, same weeks: one agreement, perhaps disputed
     for name in FIGURES:
         mine = report.figures.get(name)
         theirs = [m.figures[name] for m in members if m.figures.get(name) is not None]

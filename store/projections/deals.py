@@ -231,20 +231,19 @@ class Deals(Projection):
     # -- clustering ---------------------------------------------------------------------------
 
     def _recluster(self, conn, keys: set[str]) -> None:
-        for key in sorted(keys):
+        keys = sorted(keys)
+        for key in keys:  # clear every affected party set first: a deal may move between them
             conn.execute("DELETE FROM deal_parties WHERE deal_id IN"
                          " (SELECT id FROM deals WHERE party_key = ?)", (key,))
             conn.execute("DELETE FROM deal_figures WHERE deal_id IN"
                          " (SELECT id FROM deals WHERE party_key = ?)", (key,))
             conn.execute("DELETE FROM deals WHERE party_key = ?", (key,))
-            reports = self._load_reports(conn, key)
-            used: set[str] = set()
-            for members in cluster(reports):
+        for key in keys:
+            for members in cluster(self._load_reports(conn, key)):
                 base = ident = deal_id(members[0])
                 suffix = 2
-                while ident in used:
+                while conn.execute("SELECT 1 FROM deals WHERE id = ?", (ident,)).fetchone():
                     ident, suffix = f"{base}-{suffix}", suffix + 1
-                used.add(ident)
                 self._write_deal(conn, ident, key, members)
 
     def _load_reports(self, conn, key: str) -> list[Report]:
