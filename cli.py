@@ -339,7 +339,9 @@ def as_of_option(f):
               default="table", show_default=True)
 def query(store, text, parties, facility, chip, kind, status, min_gpus, min_mw, min_usd, since,
           until, as_of, limit, fmt):
-    """Find deals matching every filter; TEXT is searched in evidence and article text.
+    """Find deals matching every filter.
+
+    TEXT is searched in evidence sentences and article text.
 
     Example: deals query --party nvidia --min-gpus 100k --since 2025-01-01
     """
@@ -366,7 +368,7 @@ def query(store, text, parties, facility, chip, kind, status, min_gpus, min_mw, 
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def show(store, deal_id, as_of, as_json):
-    """Show one deal: parties, figures and their history, conflicts, every source sentence.
+    """Show one deal: figures and their history, every source.
 
     Example: deals show 40339d3035
     """
@@ -390,7 +392,9 @@ def show(store, deal_id, as_of, as_json):
 @click.option("--companies-only", is_flag=True, help="Only companies and partner edges.")
 @click.option("--with-articles", is_flag=True, help="Add article nodes and reported_by edges.")
 def export(store, fmt, output, as_of, companies_only, with_articles):
-    """Export the knowledge graph for Gephi, igraph, Cytoscape or networkx.
+    """Export the knowledge graph as GraphML, GEXF or JSON.
+
+    The files open in Gephi, igraph, Cytoscape and networkx.
 
     Example: deals export --format graphml -o deals.graphml --as-of 2025-06-30
     """
@@ -409,7 +413,9 @@ def export(store, fmt, output, as_of, companies_only, with_articles):
 @click.argument("canonical")
 @click.option("--force", is_flag=True, help="Allow names not seen in any deal yet.")
 def merge(store, alias, canonical, force):
-    """Record that ALIAS and CANONICAL are one company (kept through replays).
+    """Record that ALIAS and CANONICAL are one company.
+
+    The merge is an event: it survives replays and re-extraction.
 
     Example: deals merge "Open AI" OpenAI
     """
@@ -423,7 +429,7 @@ def merge(store, alias, canonical, force):
 @click.argument("deal_id")
 @click.option("--reason", help="Why the deal is false.")
 def reject(store, deal_id, reason):
-    """Mark a deal as false: it leaves queries and exports (kept through replays).
+    """Mark a deal as false; it leaves queries and exports.
 
     Example: deals reject 40339d3035 --reason "rumour, denied by both"
     """
@@ -447,7 +453,7 @@ def confirm(store, deal_id):
 
 @cli.group("graph")
 def graph_group():
-    """Ask the partnership graph: neighbours, paths between companies, top companies."""
+    """Ask the partnership graph: neighbours, paths, top companies."""
 
 
 @graph_group.command()
