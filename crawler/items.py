@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -11,7 +11,7 @@ class ArticleItem:
     url: str  # as the feed, sitemap or index listed it: the article's identity
     final_url: str  # after redirects
     status: int
-    body: bytes
+    body: bytes = field(repr=False)  # logs name the item; they must not print megabytes
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
