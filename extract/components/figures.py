@@ -63,7 +63,10 @@ def _count_nouns() -> set[str]:
     return nouns
 
 
-def _register_extensions(count_nouns: set[str], not_after: set[str]) -> None:
+def register_extensions() -> None:
+    """Token getters the figure patterns (and the organisation repair) read."""
+    count_nouns = _count_nouns()
+    not_after = set(lexicon.lexicon()["figures"]["count_not_after"])
     generic = set(lexicon.lexicon()["figures"]["count_nouns"])
     getters = {
         "deals_num": lambda t: token_value(t.text) is not None or (glued(t.text) or ("", ""))[1] in SCALES,
@@ -72,7 +75,8 @@ def _register_extensions(count_nouns: set[str], not_after: set[str]) -> None:
         "deals_glued_power": lambda t: (glued(t.text) or ("", ""))[1] in POWER_UNITS,
         "deals_currency": lambda t: t.lower_ in CURRENCIES,
         "deals_count_noun": lambda t: t.lower_ in count_nouns,
-        "deals_count_mid": lambda t: t.lower_ not in not_after and t.lower_ not in generic and (
+        "deals_count_mid": lambda t: t.lower_ not in not_after and t.lower_ not in generic and t.lower_ not in POWER_UNITS
+        and t.lower_ not in SCALES and t.lower_ not in CURRENCIES and (
             t.lower_ in MID_WORDS or (t.is_alpha and t.text[:1].isupper()) or (
                 any(c.isdigit() for c in t.text) and any(c.isalpha() for c in t.text) and token_value(t.text) is None)),
     }
@@ -110,7 +114,7 @@ class FigureFinder:
     def __init__(self, nlp: Language, name: str):
         lex = lexicon.lexicon()["figures"]
         self.count_nouns = _count_nouns()
-        _register_extensions(self.count_nouns, set(lex["count_not_after"]))
+        register_extensions()
         self.matcher = Matcher(nlp.vocab)
         for kind, patterns in PATTERNS.items():
             self.matcher.add(kind, patterns, greedy="LONGEST")
@@ -131,7 +135,9 @@ class FigureFinder:
 
     def read(self, span: Span) -> Figure | None:
         doc, kind = span.doc, span.label_
-        if kind == "count" and span.end < len(doc) and doc[span.end].lower_ in PER_UNIT:
+        if kind == "count" and span.end < len(doc) and doc[span.end].lower_ in PER_UNIT | {"apiece"}:
+            return None
+        if kind == "count" and any(t.lower_ in POWER_UNITS for t in span):
             return None
         if kind == "power" and span.end < len(doc) and doc[span.end].lower_ in ("hours", "hour", "-hours"):
             return None

@@ -15,10 +15,11 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extract import lexicon
+from extract.components.figures import register_extensions
 
 PLACE = {"GPE", "LOC"}
 RELABEL = {"PERSON", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART", "EVENT", "LAW"}
-JUNK = {"mw", "gw", "gpu", "gpus", "ai", "ipo", "hpc", "cpu", "company", "agreement", "item", "ceo", "cfo", "manage",
+JUNK = {"llc", "inc", "inc.", "corp", "ltd", "plc", "mw", "gw", "gpu", "gpus", "ai", "ipo", "hpc", "cpu", "company", "agreement", "item", "ceo", "cfo", "manage",
         "archive", "unsubscribe", "analysis", "finance", "media", "countries", "reader", "inference", "nordics",
         "source", "photo", "related", "news", "home", "cookie", "reject", "accept", "view", "capacity", "deals"}
 LEAD_DROP = {"the", "source", "photo", "ai", "lab", "startup", "neocloud", "developer", "operator", "utility", "miner",
@@ -43,14 +44,26 @@ class OrgRepair:
         lex = lexicon.lexicon()
         self.suffixes = set(lex["org"]["suffixes"])
         self.legal = set(lex["org"]["legal"])
+        register_extensions()
+        self.tokenizer = nlp.tokenizer
+        self.place_names = lexicon.places()
+        from spacy.matcher import Matcher
+
+        self.suffix_matcher = Matcher(nlp.vocab)
+        self.suffix_matcher.add("suffixed", [[{"IS_TITLE": True, "ENT_TYPE": "", "OP": "{1,2}"},
+                                              {"ORTH": {"IN": sorted(self.suffixes)}, "ENT_TYPE": ""}]], greedy="LONGEST")
         self.verbs = lexicon.verb_forms() | {"acquire", "selects", "signs", "lands", "taps", "unveil", "unveils"}
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [piece for e in doc.ents for piece in self.split(e)]
         ents = [self.grow(e) for e in ents]
         ents = self.places(ents)
+        ents = [self.known_place(e) for e in ents]
         ents = self.settle_labels(doc, filter_spans(ents))
-        doc.ents = filter_spans([e for e in ents if not self.junk(e)])
+        ents = [e for e in ents if not self.junk(e)]
+        ents += self.suffixed_names(doc, ents)
+        ents += self.other_mentions(doc, ents)
+        doc.ents = filter_spans(ents)
         self.set_canonical(doc)
         return doc
 
@@ -108,6 +121,11 @@ class OrgRepair:
             out.append(e)
         return out
 
+    def known_place(self, ent: Span) -> Span:
+        if not ent.kb_id_ and ent.label_ in RELABEL | {"ORG"} and ent.text in self.place_names:
+            return Span(ent.doc, ent.start, ent.end, label="GPE")
+        return ent
+
     def settle_labels(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """Give every mention of a name the document's label for it.
 
@@ -118,7 +136,8 @@ class OrgRepair:
         org_first_words, surnames = set(), set()
         for e in ents:
             key = canonical(e.text).lower()
-            votes.setdefault(key, Counter())[e.label_] += 1
+            decisive = e.label_ == "ORG" and e[-1].lower_.strip(".") in self.legal and len(e) > 1
+            votes.setdefault(key, Counter())[e.label_] += 5 if decisive else 1
             if e.label_ == "ORG" and len(key.split()) > 1:
                 org_first_words.add(key.split()[0])
             if e.label_ == "PERSON" and len(e) > 1:
@@ -130,7 +149,7 @@ class OrgRepair:
             if e.label_ in RELABEL | {"ORG"} and not e.kb_id_:
                 if key in surnames or (len(e) == 2 and e.label_ == "ORG" and e[-1].lower_ in surnames):
                     label = "PERSON"
-                elif v["ORG"] or key in org_first_words and e.label_ != "GPE":
+                elif v["ORG"] and v["ORG"] >= sum(v[p] for p in PLACE) or key in org_first_words and e.label_ != "GPE":
                     label = "ORG"
                 else:
                     label = v.most_common(1)[0][0]
@@ -139,9 +158,58 @@ class OrgRepair:
             out.append(e)
         return out
 
+    def suffixed_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Untagged "Quillon Intelligence", "Halden Grid": capitalised words ending in a company suffix."""
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        out = []
+        for m_id, start, end in self.suffix_matcher(doc):
+            span = doc[start:end]
+            if any(i in taken for i in range(start, end)) or span[0].is_stop or span[0].is_sent_start and len(span) == 2 \
+                    and span[0].lower_ in self.verbs:
+                continue
+            if span.text in self.place_names or span[0].text in self.place_names:
+                continue
+            out.append(Span(doc, start, end, label="ORG"))
+        return filter_spans(out)
+
+    def other_mentions(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Every untagged mention of a name the document already calls an ORG, and of its first word
+        when that word is distinctive ("Quillon" for "Quillon Intelligence")."""
+        from spacy.matcher import PhraseMatcher
+
+        names = {}
+        for e in ents:
+            if e.label_ != "ORG" or e.kb_id_:
+                continue
+            name = canonical(e.text)
+            if not name:
+                continue
+            names[name] = name
+            first = name.split()[0]
+            if len(name.split()) > 1 and first[:1].isupper() and not doc.vocab[first.lower()].is_stop \
+                    and first not in self.place_names and len(first) > 3:
+                names.setdefault(first, name)
+        if not names:
+            return []
+        matcher = PhraseMatcher(doc.vocab)
+        for surface in names:
+            matcher.add(surface, [doc.vocab.strings.add(surface) and self.tokenizer(surface)])
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        out = []
+        for m_id, start, end in matcher(doc):
+            if not any(i in taken for i in range(start, end)):
+                out.append(Span(doc, start, end, label="ORG"))
+        return filter_spans(out)
+
     def junk(self, ent: Span) -> bool:
-        return ent.label_ == "ORG" and not ent.kb_id_ and (
-            all(t.lower_ in JUNK or t.is_punct or t.like_num for t in ent) or len(ent.text) < 2)
+        """Not a company: unit or section words, a figure ("GW Stargate"), a product code ("VX-2")."""
+        if ent.label_ != "ORG" or ent.kb_id_:
+            return False
+        if all(t.lower_ in JUNK or t.is_punct or t.like_num for t in ent) or len(ent.text) < 2:
+            return True
+        if any(t._.deals_num or t._.deals_power_unit or t._.deals_glued_power for t in ent):
+            return True
+        return len(ent) == 1 and any(c.isdigit() for c in ent.text) and any(c.isalpha() for c in ent.text)
 
     def set_canonical(self, doc: Doc) -> None:
         orgs = [e for e in doc.ents if e.label_ == "ORG"]
