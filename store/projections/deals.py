@@ -9,6 +9,7 @@ reports alone, so the result depends only on the log, never on the order of catc
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from store.projections import catalog
@@ -17,6 +18,7 @@ from store.projections.deal_merging import (
     FIGURES, Report, cluster, conflicts, deal_id, name_key, number, roles, summarise)
 
 SEP = "\x1f"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 OPERATOR_ROLES = ("builder", "operator")
 
 TABLES = {
@@ -196,10 +198,10 @@ class Deals(Projection):
 
     def _add_report(self, conn, doc_id: str, idx: int, deal: dict) -> str | None:
         parties, seen = [], set()
-        for party in deal.get("parties") or ():
-            if isinstance(party, str) and name_key(party) and name_key(party) not in seen:
+        for party in map(_name, deal.get("parties") or ()):
+            if party and name_key(party) and name_key(party) not in seen:
                 seen.add(name_key(party))
-                parties.append(party.strip())
+                parties.append(party)
         if not parties:
             return None
         for party in parties:
@@ -216,7 +218,8 @@ class Deals(Projection):
             (doc_id, idx, key, json.dumps(parties), _name(deal.get("kind")),
              _name(deal.get("status")), int(bool(deal.get("headline"))), gpus, chip, mw, usd,
              facility, _name(deal.get("location")),
-             json.dumps({str(k): str(v) for k, v in raw_roles.items() if v}, sort_keys=True),
+             json.dumps({name_key(k): str(v) for k, v in raw_roles.items() if v},
+                        sort_keys=True),
              json.dumps(evidence)))
         text = "\n".join(e["text"] for e in evidence)
         conn.execute("INSERT INTO deal_reports_fts (rowid, text) VALUES (?, ?)",
@@ -224,7 +227,7 @@ class Deals(Projection):
         if chip:
             catalog.record_chip(conn, chip)
         if facility:
-            operator = next((p for p in parties if raw_roles.get(p) in OPERATOR_ROLES), None)
+            operator = next((p for p in parties if str(raw_roles.get(p)) in OPERATOR_ROLES), None)
             catalog.record_facility(conn, facility, _name(deal.get("location")), operator)
         return key
 
@@ -258,7 +261,7 @@ class Deals(Projection):
         for (rid, doc_id, url, reported, parties, kind, status, headline, gpus, chip, mw, usd,
              facility, location, raw_roles) in rows:
             parties = json.loads(parties)
-            resolved = {p: catalog.resolve(conn, name_key(p)) for p in parties}
+            resolved = {name_key(p): catalog.resolve(conn, name_key(p)) for p in parties}
             report = Report(
                 doc_id, url, reported, tuple(name_key(p) for p in parties), kind, status,
                 bool(headline), chip, facility, location,
@@ -301,4 +304,7 @@ class Deals(Projection):
 
 
 def _name(value) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    """A name or label as text, control characters removed, or None."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(_CONTROL.sub(" ", value).split()) or None
