@@ -40,6 +40,7 @@ class Assembler:
         self.mention_only = set(lex["assembly"]["mention_only"])
         self.anaphors = set(lex["assembly"]["deal_anaphors"])
         self.coref_nouns = set(lex["coref"]["nouns"])
+        self.vendor_verbs = {f for v in lex["assembly"]["vendor_verbs"] for f in lexicon.inflect(v)}
 
     # --- who takes part -------------------------------------------------------------------
     def orgs(self, sent: Span) -> list[tuple[str, Span]]:
@@ -81,13 +82,25 @@ class Assembler:
         return ents[0].start - sent.start <= 3 and len(between) == 1 and between[0].lower_ in ("x", "/", "&", "+", "and", "-", "–")
 
     def clause_of(self, token) -> int:
-        """Index of the verb heading the clause a token sits in; reported speech joins its parent."""
+        """Index of the verb heading the clause a token sits in; reported speech joins its parent,
+        and so does a clause that spells out a deal noun ("an agreement to provide Microsoft ...")."""
         t = token
         while t.dep_ != "ROOT" and t.head is not t:
-            if t.pos_ in ("VERB", "AUX") and t.dep_ in CLAUSE_DEPS and t is not token:
+            if t.pos_ in ("VERB", "AUX") and t.dep_ in CLAUSE_DEPS and t is not token and not (
+                    t.dep_ in ("acl", "relcl") and t.head.lower_ in self.nouns):
                 return t.i
             t = t.head
         return t.i
+
+    def cue_in_clause(self, sent: Span, clause: int) -> bool:
+        return any((t.lower_ in self.verbs or t.lower_ in self.nouns) and (t.i == clause or self.clause_of(t) == clause)
+                   for t in sent)
+
+    def coordinated(self, ents: list[Span]) -> bool:
+        """Three or more parties must be listed together ("AMD, Cisco and Humain say ...")."""
+        roots = {e.root.i for e in ents}
+        linked = sum(1 for e in ents if e.root.dep_ in ("conj", "appos") and e.root.head.i in roots)
+        return linked >= len(ents) - 2
 
     def referents(self, sent: Span, last_subject: str | None) -> dict[int, str]:
         """"The company", "the startup" or "it" as a subject refers to the last named subject; by clause."""
@@ -103,6 +116,7 @@ class Assembler:
     def party_groups(self, sent: Span, last_subject: str | None) -> tuple[list[list[str]], str | None]:
         """Parties per clause ("AWS lands OpenAI, Microsoft shops around" gives one pair) and the subject."""
         groups: dict[int, list[str]] = {}
+        group_ents: dict[int, list[Span]] = {}
         vendors: dict[int, str] = {}
         names, subject = [], None
         for name, ent in self.orgs(sent):
@@ -115,6 +129,7 @@ class Assembler:
             groups.setdefault(clause, [])
             if name not in groups[clause]:
                 groups[clause].append(name)
+                group_ents.setdefault(clause, []).append(ent)
             if name not in names:
                 names.append(name)
             if subject is None and ent.root.dep_ in ("nsubj", "nsubjpass"):
@@ -123,12 +138,14 @@ class Assembler:
             group = groups.setdefault(clause, [])
             if ref not in group and len(group) == 1:
                 group.insert(0, ref)
+        buying = any(t.lower_ in self.vendor_verbs for t in sent)
         for clause, vendor in vendors.items():
             group = groups.get(clause, [])
-            if len(group) == 1 and vendor not in group:
+            if len(group) == 1 and len(names) == 1 and vendor not in group and buying:
                 group.append(vendor)
-        found = [g for g in groups.values() if len(g) >= 2]
-        if not found and len(names) == 2:
+        found = [g for c, g in groups.items() if len(g) >= 2 and self.cue_in_clause(sent, c) and (
+            len(g) < 3 or self.coordinated(group_ents.get(c, [])) or len(group_ents.get(c, [])) < len(g))]
+        if not found and len(names) == 2 and self.has_cue(sent):
             found = [names]
         return found, subject or (names[0] if names else None)
 
