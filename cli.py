@@ -292,6 +292,27 @@ def extract_text(workers):
         echo_json(result)
 
 
+@cli.command()
+@with_store(create=False)
+@click.option("--reextract", is_flag=True, help="Run the current extractor over every article again.")
+@workers_option
+def extract(store, reextract, workers):
+    """Extract deals from parsed articles not yet done by this extractor version.
+
+    Appends one DealsExtracted event per article; nothing is re-crawled.
+
+    Example: deals extract --workers 2
+    """
+    from extract.runner import extract_store, pending_articles
+
+    todo = pending_articles(store, reextract)
+    bar, update = progress_callback("extracting", len(todo))
+    with bar:
+        summary = extract_store(store, reextract=reextract, workers=workers, progress=update, todo=todo)
+    click.echo(f"{summary['articles']} articles extracted, {summary['deals']} deals "
+               f"(extractor {summary['extractor_version']})", err=True)
+
+
 @cli.command("eval")
 @click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path),
               help="Gold JSONL file (format in the eval schema).")
