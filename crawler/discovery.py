@@ -46,18 +46,21 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
             body = _gunzip(body, max_size)
         except (OSError, EOFError, ValueError) as exc:
             return Listing(error=f"bad gzip feed: {_one_line(exc)}", fatal=True)
-    headers = {"content-location": url, "content-type": content_type or "application/xml"}
-    parsed = feedparser.parse(body, response_headers=headers)
+    parsed = feedparser.parse(body, response_headers={
+        "content-type": content_type or "application/xml"})
     benign = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
     bozo = parsed.bozo and not isinstance(parsed.get("bozo_exception"), benign)
+    # Relative links resolve against the site the feed names (feeds are often served
+    # elsewhere, e.g. by a feed proxy), else against the feed's own URL.
+    site = parsed.feed.get("link") or ""
+    base = urljoin(url, site) if site.startswith(("http://", "https://", "/")) else url
     entries = []
     for item in parsed.entries:
         link = item.get("link") or _first_alternate(item)
         if not link:
             continue
-        published = normalise_date(item.get("published_parsed") or item.get("updated_parsed")
-                                   or item.get("published") or item.get("updated"))
-        entries.append(Entry(urljoin(url, link.strip()), published, _text(item.get("title"))))
+        published = _entry_date(item)
+        entries.append(Entry(urljoin(base, link.strip()), published, _text(item.get("title"))))
     if not entries and (bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no feed elements"
         return Listing(error=f"not a feed: {_one_line(reason)}", fatal=True)
@@ -128,6 +131,15 @@ def _child_text(node, name: str, deep: bool = False) -> str | None:
     for child in found:
         if child.text and child.text.strip():
             return child.text.strip()
+    return None
+
+
+def _entry_date(item) -> str | None:
+    # dict.get: FeedParserDict.get("updated_parsed") falls back to published with a warning
+    for key in ("published_parsed", "updated_parsed", "created_parsed", "published", "updated"):
+        date = normalise_date(dict.get(item, key))
+        if date:
+            return date
     return None
 
 

@@ -77,14 +77,13 @@ def parse_article(body: bytes, url: str, *, headers: Mapping[str, str] | None = 
     meta = _extract(copy.deepcopy(tree), url)
     published = (normalise_date(jsonld.get("datePublished"))
                  or normalise_date(meta.get("date")) or normalise_date(feed_published))
-    canonical = meta.get("url")
     return Article(
         title=_title(meta.get("title")) or _clean(jsonld.get("headline")),
         text=meta.get("text") or "",
         published=published,
         authors=_authors(meta.get("author"), jsonld.get("author")),
         language=_language(tree),
-        canonical_url=urljoin(url, canonical) if canonical else None,
+        canonical_url=_canonical(tree, url),
     )
 
 
@@ -181,6 +180,15 @@ def _authors(meta_author, jsonld_author) -> list[str]:
         if name and name not in seen:
             seen.append(name)
     return seen
+
+
+def _canonical(tree, url: str) -> str | None:
+    """<link rel=canonical>, else og:url, resolved against the page URL."""
+    for xpath in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"):
+        for value in tree.xpath(xpath):
+            if value.strip():
+                return urljoin(url, value.strip())
+    return None
 
 
 def _language(tree) -> str | None:

@@ -1,0 +1,76 @@
+"""Sources files: the bundled defaults are valid, and each mistake is one line naming the source."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from crawler.sources import check_sources, load_sources, select
+from store.errors import ConfigError
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "sources.toml"
+    path.write_text(text)
+    return path
+
+
+def test_default_sources_are_valid_and_real_newsrooms():
+    sources = load_sources()
+    names = {s.name for s in sources}
+    assert len(sources) >= 20 and {"nvidia-newsroom", "datacenterdynamics"} <= names
+    assert {s.type for s in sources} == {"feed", "sitemap", "index"}
+    assert all(s.url.startswith("https://") for s in sources)
+
+
+@pytest.mark.parametrize("table, message", [
+    ('name = "a"\nurl = "https://x.example/feed"\ntype = "rss"', "source a: unknown type 'rss'"),
+    ('name = "b"\nurl = "x.example/feed"\ntype = "feed"', "source b: bad URL 'x.example/feed'"),
+    ('name = "c"\nurl = "https://x.example/"\ntype = "index"\nfollow = "(["',
+     "source c: bad follow regex"),
+    ('name = "d"\nurl = "https://x.example/"\ntype = "feed"\nenable = false',
+     "source d: unknown key 'enable'"),
+    ('url = "https://x.example/"\ntype = "feed"', "source #1: missing name"),
+])
+def test_each_problem_is_one_line_with_the_source_name(tmp_path, table, message):
+    _, problems = check_sources(write(tmp_path, f"[[source]]\n{table}\n"))
+    assert len(problems) == 1 and message in problems[0]
+
+
+def test_bad_toml_and_duplicates(tmp_path):
+    _, problems = check_sources(write(tmp_path, "[[source]\nname = 1"))
+    assert len(problems) == 1 and "invalid TOML" in problems[0]
+    twice = '[[source]]\nname = "a"\nurl = "https://x.example/"\ntype = "feed"\n' * 2
+    _, problems = check_sources(write(tmp_path, twice))
+    assert problems == [f"{tmp_path / 'sources.toml'}: source a: duplicate name"]
+
+
+def test_allowed_domains_default_to_the_host_without_www(tmp_path):
+    (s,) = load_sources(write(tmp_path, '[[source]]\nname = "a"\n'
+                                        'url = "https://www.x.example/feed"\ntype = "feed"\n'))
+    assert s.allowed_domains == ("x.example",) and s.enabled
+
+
+def test_select_by_name_and_unknown_names():
+    sources = load_sources()
+    assert "prnewswire-all" not in {s.name for s in select(sources)}
+    assert [s.name for s in select(sources, ["prnewswire-all"])] == ["prnewswire-all"]
+    with pytest.raises(ConfigError, match="unknown source nope"):
+        select(sources, ["nope"])
+
+
+def test_sources_cli(tmp_path):
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["sources", "list"])
+    assert listed.exit_code == 0 and "nvidia-newsroom" in listed.output
+    assert "(disabled)" in listed.output
+    ok = runner.invoke(cli, ["sources", "check"])
+    assert ok.exit_code == 0 and "sources ok" in ok.output
+    bad = write(tmp_path, '[[source]]\nname = "x"\nurl = "nope"\ntype = "blog"\n')
+    checked = runner.invoke(cli, ["sources", "check", str(bad)])
+    assert checked.exit_code == 2
+    assert checked.output.count("error:") == 2 and "Traceback" not in checked.output
+    listed_bad = runner.invoke(cli, ["sources", "list", "--sources", str(bad)])
+    assert listed_bad.exit_code == 2
+    assert listed_bad.output.count("\n") == 1 and "sources check" in listed_bad.output
