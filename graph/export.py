@@ -1,22 +1,25 @@
 """Writing the graph as GraphML, GEXF or JSON that other tools read back without surprises.
 
 GraphML takes scalars only, one type per attribute name, and XML text only: all of that is
-settled here, in one place, before the networkx writers run. Files appear whole or not at all.
+settled here, in one place, before any writer runs. Files appear whole or not at all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import os
 import re
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
-import networkx as nx
-from networkx.readwrite.graphml import GraphMLWriterLxml
+
+from graph.graphml import Edges, Nodes, write_graphml
+from store.errors import ConfigError
 
 FORMATS = ("graphml", "gexf", "json")
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -24,24 +27,40 @@ _INT64 = 2 ** 63 - 1
 
 
 def clean_text(text: str) -> str:
-    return _XML_ILLEGAL.sub("", text)
+    """`text` without the characters XML 1.0 cannot hold (printable text is kept as is)."""
+    return text if text.isprintable() else _XML_ILLEGAL.sub("", text)
 
 
 def _scalar(value, xml: bool):
     """A value GraphML can type, or None to leave the attribute out."""
-    if value is None or isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return clean_text(value) if xml else value
+    if value is None or kind is bool:
         return value
-    if isinstance(value, int):
-        return value if abs(value) <= _INT64 else float(value)
-    if isinstance(value, float):
+    if kind is int:
+        return value if -_INT64 <= value <= _INT64 else float(value)
+    if kind is float:
         return value if math.isfinite(value) else None
     if isinstance(value, (list, tuple, set, frozenset, dict)):
         if not xml:
             return sorted(value) if isinstance(value, (set, frozenset)) else value
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
         value = json.dumps(items, ensure_ascii=False, sort_keys=True, default=str)
+    elif isinstance(value, (int, float)):  # subclasses such as IntEnum: as plain numbers
+        plain = bool if isinstance(value, bool) else int if isinstance(value, int) else float
+        return _scalar(plain(value), xml)
     value = str(value)
     return clean_text(value) if xml else value
+
+
+def _attrs(data: dict, xml: bool) -> dict:
+    out = {}
+    for k, v in data.items():
+        v = _scalar(v, xml)
+        if v is not None:
+            out[clean_text(k) if xml and type(k) is str else str(k)] = v
+    return out
 
 
 def _unify(items) -> None:
@@ -50,77 +69,101 @@ def _unify(items) -> None:
     for attrs in items:
         for k, v in attrs.items():
             types.setdefault(k, set()).add(type(v))
+    mixed = {k: kinds for k, kinds in types.items() if len(kinds) > 1}
+    if not mixed:
+        return
     for attrs in items:
-        for k, v in attrs.items():
-            kinds = types[k]
-            if len(kinds) > 1:
-                attrs[k] = (float(v) if kinds <= {int, float} else
-                            json.dumps(v) if isinstance(v, bool) else str(v))
+        for k in mixed.keys() & attrs.keys():
+            v = attrs[k]
+            attrs[k] = (float(v) if mixed[k] <= {int, float} else
+                        json.dumps(v) if isinstance(v, bool) else str(v))
 
 
 def _node_id(node) -> str:
-    text = str(node)
+    text = node if type(node) is str else str(node)
     clean = clean_text(text)
     return clean if clean == text else f"{clean}#{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
-def scalarise(graph: nx.MultiDiGraph, *, xml: bool = True) -> nx.MultiDiGraph:
-    """A copy fit for the writers: string ids, no None, no lists or dicts (for XML)."""
-    out = nx.MultiDiGraph()
-    nodes = [(_node_id(n), {clean_text(str(k)) if xml else str(k): s for k, v in d.items()
-                            if (s := _scalar(v, xml)) is not None})
-             for n, d in graph.nodes(data=True)]
-    edges = [(_node_id(u), _node_id(v), str(key), {k: s for k, val in d.items()
-                                                   if (s := _scalar(val, xml)) is not None})
-             for u, v, key, d in graph.edges(keys=True, data=True)]
+def prepare(graph, *, xml: bool = True) -> tuple[Nodes, Edges]:
+    """Nodes and edges fit for any writer: string ids, no None, no lists or dicts (for XML),
+    and one type per attribute name. `graph` is a MultiDiGraph or `build.elements` lists."""
+    if isinstance(graph, tuple):
+        given_nodes, given_edges = graph
+    else:
+        given_nodes = graph.nodes(data=True)
+        given_edges = graph.edges(keys=True, data=True)
+    nodes = [(_node_id(n), _attrs(d, xml)) for n, d in given_nodes]
+    edges = [(_node_id(u), _node_id(v), str(key), _attrs(d, xml))
+             for u, v, key, d in given_edges]
     _unify([d for _, d in nodes])
     _unify([d for *_, d in edges])
+    return nodes, edges
+
+
+def scalarise(graph, *, xml: bool = True):
+    """A MultiDiGraph made of `prepare`d nodes and edges."""
+    import networkx as nx
+
+    nodes, edges = prepare(graph, xml=xml)
+    out = nx.MultiDiGraph()
     out.add_nodes_from(nodes)
     out.add_edges_from(edges)
     return out
 
 
-class _GraphMLWriter(GraphMLWriterLxml):
-    """networkx's streaming writer, with booleans spelled true/false as GraphML wants."""
-
-    def add_attributes(self, scope, xml_obj, data, default):
-        for k, v in data.items():
-            text = ("true" if v else "false") if isinstance(v, bool) else str(v)
-            xml_obj.append(self.add_data(str(k), self.attr_type(str(k), scope, v), text,
-                                         scope, default.get(k)))
+@contextmanager
+def _text_out(target):
+    """A text stream on a path, or on a binary stream left open afterwards (stdout)."""
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        return
+    out = io.TextIOWrapper(target, encoding="utf-8", newline="\n")
+    try:
+        yield out
+        out.flush()
+    finally:
+        out.detach()
 
 
 def _write_graphml(graph, target) -> None:
-    writer = _GraphMLWriter(target, prettyprint=False)
-    writer.add_graph_element(graph)
-    writer.dump()
+    nodes, edges = prepare(graph, xml=True)
+    with _text_out(target) as out:
+        write_graphml(nodes, edges, out)
+
+
+def _write_gexf(graph, target) -> None:
+    import networkx as nx
+
+    nx.write_gexf(scalarise(graph, xml=True), target)
 
 
 def _write_json(graph, target) -> None:
-    data = nx.node_link_data(graph, edges="edges")
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    if isinstance(target, (str, os.PathLike)):
-        Path(target).write_text(text + "\n", encoding="utf-8")
-    else:
-        target.write(text.encode() + b"\n")
+    import networkx as nx
+
+    data = nx.node_link_data(scalarise(graph, xml=False), edges="edges")
+    with _text_out(target) as out:
+        out.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-WRITERS = {"graphml": _write_graphml, "gexf": lambda g, t: nx.write_gexf(g, t),
-           "json": _write_json}
+WRITERS = {"graphml": _write_graphml, "gexf": _write_gexf, "json": _write_json}
 
 
-def write(graph: nx.MultiDiGraph, path: str | os.PathLike | None, fmt: str) -> None:
-    """Write `graph` to `path` (None or '-' for stdout) via a temporary file and a rename."""
-    ready = scalarise(graph, xml=fmt != "json")
+def write(graph, path: str | os.PathLike | None, fmt: str) -> None:
+    """Write `graph` (a MultiDiGraph or `build.elements` lists) to `path` (None or '-' for
+    stdout) via a temporary file and a rename."""
+    if fmt not in WRITERS:
+        raise ConfigError(f"unknown export format {fmt!r} (known: {', '.join(WRITERS)})")
     if path is None or str(path) == "-":
-        WRITERS[fmt](ready, sys.stdout.buffer)
+        WRITERS[fmt](graph, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        WRITERS[fmt](ready, tmp)
+        WRITERS[fmt](graph, tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
@@ -134,8 +177,8 @@ def write(graph: nx.MultiDiGraph, path: str | os.PathLike | None, fmt: str) -> N
 def export(conn, path, fmt: str = "graphml", *, companies_only: bool = False,
            with_articles: bool = False) -> tuple[int, int]:
     """Build the graph from the read tables and write it; returns (nodes, edges)."""
-    from graph.build import build_graph
+    from graph.build import elements
 
-    graph = build_graph(conn, companies_only=companies_only, with_articles=with_articles)
-    write(graph, path, fmt)
-    return graph.number_of_nodes(), graph.number_of_edges()
+    nodes, edges = elements(conn, companies_only=companies_only, with_articles=with_articles)
+    write((nodes, edges), path, fmt)
+    return len(nodes), len(edges)

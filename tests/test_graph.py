@@ -84,6 +84,16 @@ def test_graphml_reads_back_in_networkx_and_igraph(db, tmp_path, flags):
         assert vertex["gpu_count"] == 400_000 and vertex["headline"] is True
 
 
+def test_graphml_says_what_networkx_own_writer_says(db, tmp_path):
+    ours, theirs = tmp_path / "ours.graphml", tmp_path / "theirs.graphml"
+    CliRunner().invoke(cli, ["export", "-o", str(ours), "--with-articles", "--db", str(db)])
+    nx.write_graphml(scalarise(build_graph(conn_of(db), with_articles=True)), theirs)
+    a, b = (nx.read_graphml(p, force_multigraph=True) for p in (ours, theirs))
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    assert sorted(map(repr, a.edges(keys=True, data=True))) == sorted(
+        map(repr, b.edges(keys=True, data=True)))
+
+
 def test_graphml_hygiene(db, tmp_path):
     out = tmp_path / "g.graphml"
     CliRunner().invoke(cli, ["export", "-o", str(out), "--with-articles", "--db", str(db)])
@@ -126,13 +136,21 @@ def test_gexf_and_json_round_trip(db, tmp_path, fmt, read):
     assert back.number_of_edges() == expected.number_of_edges()
 
 
+class Unprintable:
+    def __str__(self):
+        raise RuntimeError("cannot print")
+
+
 def test_a_failed_export_leaves_the_old_file_and_no_temporary(tmp_path):
     out = tmp_path / "keep.graphml"
     out.write_text("old")
     graph = nx.MultiDiGraph()
-    graph.add_node("a", bad=object())  # str() works, but make the writer fail another way
-    with pytest.raises(KeyError):
-        write(graph, out, "nonsense")
+    graph.add_node("a", size=1.5)
+    graph.add_node("b", size=float("nan"))  # dropped, not written as a non-number
+    graph.add_edge("a", "b", note=Unprintable())
+
+    with pytest.raises(RuntimeError):
+        write(graph, out, "graphml")
     assert out.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.graphml"]
 
