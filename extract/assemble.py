@@ -18,6 +18,19 @@ from extract.classify import classify_kind, classify_status, is_denied
 CLAUSE_DEPS = {"conj", "advcl", "relcl", "parataxis", "acl"}
 
 
+def sentences(doc: Doc) -> list[Span]:
+    """The parser's sentences, re-joined where it cut through a name or left a stub of one word."""
+    out: list[Span] = []
+    inside = {i for e in doc.ents for i in range(e.start + 1, e.end)}
+    for sent in doc.sents:
+        prev = out[-1] if out else None
+        if prev is not None and "\n" not in prev[-1].text and (sent.start in inside or len(prev) <= 2 and not prev[-1].is_punct):
+            out[-1] = doc[prev.start:sent.end]
+        else:
+            out.append(sent)
+    return out
+
+
 @dataclass
 class Deal:
     parties: list[str]
@@ -153,7 +166,7 @@ class Assembler:
     def assemble(self, doc: Doc, title_end: int) -> list[dict]:
         deals: list[Deal] = []
         last_subject = None
-        sents = list(doc.sents)
+        sents = sentences(doc)
         for i, sent in enumerate(sents):
             if not sent.text.strip():
                 continue

@@ -38,6 +38,13 @@ def place(p: Prepared, start: int, end: int) -> dict:
     return {"field": "text", "start": s - p.title_len, "end": e - p.title_len}
 
 
+def evidence(p: Prepared, sent) -> dict:
+    text = sent.text
+    start = sent.start_char + len(text) - len(text.lstrip())
+    end = sent.end_char - (len(text) - len(text.rstrip()))
+    return {"text": text.strip(), **place(p, start, end)}
+
+
 def result(p: Prepared, doc, deals: list[dict]) -> dict:
     out_deals = []
     for deal in deals:
@@ -47,7 +54,7 @@ def result(p: Prepared, doc, deals: list[dict]) -> dict:
             d["value_usd"] = int(d["value_usd"]) if float(d["value_usd"]).is_integer() else d["value_usd"]
         if d["power_mw"] is not None and float(d["power_mw"]).is_integer():
             d["power_mw"] = int(d["power_mw"])
-        d["evidence"] = [{"text": s.text.strip(), **place(p, s.start_char, s.end_char)} for s in sentences]
+        d["evidence"] = [evidence(p, s) for s in sentences]
         out_deals.append(d)
     entities, figures = [], []
     if doc is not None:
