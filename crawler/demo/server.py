@@ -1,0 +1,74 @@
+"""A tiny threaded HTTP server for the demo site, with ETags so re-crawls get 304s."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+TYPES = {".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
+         ".html": "text/html; charset=utf-8"}
+
+
+PREFERRED_PORT = 8391
+
+
+@contextmanager
+def serve(root: Path, placeholder: str, port: int = PREFERRED_PORT):
+    """Serve `root` on 127.0.0.1; yields the base URL.
+
+    The preferred port keeps page URLs (their identity in the log) the same from one demo run to
+    the next; when it is taken, any free port does. Occurrences of `placeholder` (the origin the
+    static files were written with) become the real base URL, so feeds carry absolute links.
+    """
+    handler = _handler(Path(root).resolve(), placeholder)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server.base = base
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _handler(root: Path, placeholder: str):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            path = unquote(urlsplit(self.path).path)
+            target = (root / path.lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if root not in target.parents or not target.is_file():
+                return self._send(404, b"not found", "text/plain")
+            body = target.read_bytes().replace(placeholder.encode(), self.server.base.encode())
+            etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+            if self.headers.get("If-None-Match") == etag:
+                return self._send(304, b"", None, etag)
+            kind = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
+            self._send(200, body, kind or "application/octet-stream", etag)
+
+        def _send(self, status, body, content_type, etag=None):
+            self.send_response(status)
+            if content_type:
+                self.send_header("Content-Type", content_type)
+            if etag:
+                self.send_header("ETag", etag)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler

@@ -1,0 +1,37 @@
+"""`deals demo` end to end: the bundled newsroom served, crawled, parsed (and extracted)."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+DEALS = str(Path(sys.executable).parent / "deals")
+
+
+def test_demo_crawls_the_newsroom_and_a_second_run_changes_nothing(tmp_path):
+    db = tmp_path / "demo.db"
+    first = subprocess.run([DEALS, "demo", "--db", str(db)], capture_output=True, text=True,
+                           timeout=240)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0].startswith("serving the demo newsroom at http://127.0.0.1:")
+    assert "parsed 29 pages" in first.stdout
+    for source in ("demo-press", "demo-trade", "demo-wire", "demo-insights"):
+        assert any(line.startswith(source) and " ok " in line for line in lines), source
+    with sqlite3.connect(db) as conn:
+        urls = {json.loads(d)["url"] for (d,) in conn.execute(
+            "SELECT data FROM events WHERE type = 'DocumentFetched'")}
+    assert len(urls) == 29 and not any("/drafts/" in u for u in urls)
+    assert "robots_disallowed=1" in first.stdout
+
+    again = subprocess.run([DEALS, "demo", "--db", str(db)], capture_output=True, text=True,
+                           timeout=240)
+    assert again.returncode == 0, again.stderr
+    assert "(0 new" in again.stdout and " 0 new" not in again.stdout.replace("(0 new", "")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events WHERE type = 'DocumentFetched'"
+                            ).fetchone()[0] == 29
