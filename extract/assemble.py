@@ -18,6 +18,11 @@ from extract.classify import classify_kind, classify_status, is_denied
 CLAUSE_DEPS = {"conj", "advcl", "relcl", "parataxis", "acl"}
 
 
+def is_verb(token) -> bool:
+    """From the fine-grained tag, so the attribute ruler that maps tags to POS need not run."""
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
 def sentences(doc: Doc) -> list[Span]:
     """The parser's sentences, re-joined where it cut through a name or left a stub of one word."""
     out: list[Span] = []
@@ -84,7 +89,7 @@ class Assembler:
         return self.is_pairing(sent)
 
     def has_verb_cue(self, sent: Span) -> bool:
-        return any(t.lower_ in self.verbs and t.pos_ in ("VERB", "AUX") for t in sent)
+        return any(t.lower_ in self.verbs and is_verb(t) for t in sent)
 
     def is_pairing(self, sent: Span) -> bool:
         """A roundup line such as "OpenAI x AWS: $38 billion" or "NEBIUS / MICROSOFT."."""
@@ -99,7 +104,7 @@ class Assembler:
         and so does a clause that spells out a deal noun ("an agreement to provide Microsoft ...")."""
         t = token
         while t.dep_ != "ROOT" and t.head is not t:
-            if t.pos_ in ("VERB", "AUX") and t.dep_ in CLAUSE_DEPS and t is not token and not (
+            if is_verb(t) and t.dep_ in CLAUSE_DEPS and t is not token and not (
                     t.dep_ in ("acl", "relcl") and t.head.lower_ in self.nouns):
                 return t.i
             t = t.head

@@ -18,12 +18,22 @@ def words(span: Span) -> list[str]:
     return [t.lower_ for t in span if not t.is_space]
 
 
-def count(span_words: list[str], phrases: list[str]) -> int:
-    """How many times any of the phrases occurs in the word list."""
-    n = 0
+@lru_cache(maxsize=None)
+def by_first_word(phrases: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases:
         p = split(phrase)
-        for i in range(len(span_words) - len(p) + 1):
+        if p:
+            index.setdefault(p[0], []).append(p)
+    return index
+
+
+def count(span_words: list[str], phrases: list[str]) -> int:
+    """How many times any of the phrases occurs in the word list."""
+    index = by_first_word(tuple(phrases))
+    n = 0
+    for i, w in enumerate(span_words):
+        for p in index.get(w, ()):
             if tuple(span_words[i:i + len(p)]) == p:
                 n += 1
     return n

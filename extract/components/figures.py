@@ -85,27 +85,38 @@ def register_extensions() -> None:
     Doc.set_extension("deals_figures", default=None, force=True)
 
 
-NUM = {"_": {"deals_num": True}}
-SCALE = {"_": {"deals_scale": True}, "OP": "?"}
-PLUS = {"ORTH": "+", "OP": "?"}
-HYPHEN = {"ORTH": {"IN": ["-", "–"]}, "OP": "?"}
-PATTERNS = {
-    "power": [
-        [NUM, PLUS, HYPHEN, {"_": {"deals_power_unit": True}}],
-        [{"_": {"deals_glued_power": True}}],
-        [{"LOWER": {"IN": ["a", "one", "half"]}}, {"LOWER": "a", "OP": "?"}, HYPHEN, {"_": {"deals_power_unit": True}}],
-    ],
-    "money": [
-        [{"_": {"deals_currency": True}}, NUM, SCALE, PLUS],
-        [NUM, {"_": {"deals_scale": True}}, {"LOWER": {"IN": ["dollars", "usd"]}}],
-    ],
-    "count": [
-        [NUM, {"_": {"deals_num": True}, "OP": "?"}, SCALE, PLUS, HYPHEN,
-         {"_": {"deals_count_mid": True}, "OP": "{0,3}"}, {"_": {"deals_count_noun": True}}],
-        [{"LOWER": "half"}, {"LOWER": "a"}, {"LOWER": "million"}, {"_": {"deals_count_mid": True}, "OP": "{0,3}"},
-         {"_": {"deals_count_noun": True}}],
-    ],
-}
+NUMBER_TOKEN = (r"[~≈]?\d[\d,]*(?:\.\d+)?(?:[-–]\d[\d,]*(?:\.\d+)?)?(?:k|m|mn|mln|b|bn|bln|tn|t)?\+?|"
+                + "|".join(w for w in WORDS if w not in ("a", "an", "half", "hundred", "dozen")))
+GLUED_POWER = r"^[~≈]?\d[\d,]*(?:\.\d+)?(?:mw|gw|megawatts?|gigawatts?)\+?$"
+MID_SHAPE = r"^(?:[A-Z][A-Za-z.-]*|[A-Za-z][\w-]*\d[\w-]*|\d[\w-]*[A-Za-z][\w-]*|" + "|".join(
+    sorted(MID_WORDS - {"-"})) + "|-)$"
+
+
+def build_patterns(count_nouns: set[str], not_after: set[str], generic: set[str]) -> dict[str, list]:
+    """Token patterns with plain attributes and per-token regexes, which the Matcher runs in C."""
+    num = {"LOWER": {"REGEX": f"^(?:{NUMBER_TOKEN})$"}}
+    scale = {"LOWER": {"IN": sorted(SCALES)}}
+    unit = {"LOWER": {"IN": sorted(POWER_UNITS)}}
+    plus = {"ORTH": "+", "OP": "?"}
+    hyphen = {"ORTH": {"IN": ["-", "–"]}, "OP": "?"}
+    noun = {"LOWER": {"IN": sorted(count_nouns)}}
+    stop = sorted(not_after | generic | set(POWER_UNITS) | set(SCALES) | set(CURRENCIES))
+    mid = {"LOWER": {"NOT_IN": stop}, "TEXT": {"REGEX": MID_SHAPE}, "OP": "{0,3}"}
+    return {
+        "power": [
+            [num, plus, hyphen, unit],
+            [{"LOWER": {"REGEX": GLUED_POWER}}],
+            [{"LOWER": {"IN": ["a", "one", "half"]}}, {"LOWER": "a", "OP": "?"}, hyphen, unit],
+        ],
+        "money": [
+            [{"LOWER": {"IN": sorted(CURRENCIES)}}, num, dict(scale, OP="?"), plus],
+            [num, scale, {"LOWER": {"IN": ["dollars", "usd"]}}],
+        ],
+        "count": [
+            [num, dict(num, OP="?"), dict(scale, OP="?"), plus, hyphen, mid, noun],
+            [{"LOWER": "half"}, {"LOWER": "a"}, {"LOWER": "million"}, mid, noun],
+        ],
+    }
 
 
 class FigureFinder:
@@ -116,7 +127,8 @@ class FigureFinder:
         self.count_nouns = _count_nouns()
         register_extensions()
         self.matcher = Matcher(nlp.vocab)
-        for kind, patterns in PATTERNS.items():
+        patterns = build_patterns(self.count_nouns, set(lex["count_not_after"]), set(lex["count_nouns"]))
+        for kind, patterns in patterns.items():
             self.matcher.add(kind, patterns, greedy="LONGEST")
         self.vague = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.vague.add("vague", list(nlp.tokenizer.pipe(lex["vague"])))
