@@ -109,6 +109,13 @@ for row in c.execute(sys.argv[2], sys.argv[3:]).fetchall():
 SELECT = ("SELECT d.id, d.parties, d.kind, d.gpu_count, d.power_mw, d.value_usd,"
           " d.first_reported FROM deals d")
 
+# Evidence sentences and article text, as `deals query TEXT` searches them
+TEXT_SQL = (f"{SELECT} WHERE d.id IN (SELECT deal_id FROM deal_reports WHERE rid IN"
+            " (SELECT rowid FROM deal_reports_fts WHERE deal_reports_fts MATCH ?)"
+            " UNION SELECT r.deal_id FROM deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id"
+            " JOIN articles a ON a.url = dd.url WHERE a.id IN (SELECT rowid FROM articles_fts"
+            " WHERE articles_fts MATCH ?)) ORDER BY d.first_reported DESC LIMIT 20")
+
 
 def cases(conn) -> list[tuple[str, list[str], str, list[str]]]:
     """(label, deals arguments, equivalent SQL, SQL parameters)."""
@@ -116,16 +123,16 @@ def cases(conn) -> list[tuple[str, list[str], str, list[str]]]:
                            " ON c.key = p.company_key GROUP BY p.company_key"
                            " ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
     some_id = conn.execute("SELECT id FROM deals ORDER BY id LIMIT 1 OFFSET 777").fetchone()[0]
+    rare = busiest[0].split()[-1]  # a company's number: in a handful of articles, like "Abilene"
     return [
         ("--party NAME", ["query", "--party", busiest[0]],
          f"{SELECT} JOIN deal_parties p ON p.deal_id = d.id WHERE p.company_key = ?"
          " ORDER BY d.first_reported DESC LIMIT 100", [busiest[1]]),
         ("--min-gpus 900k --limit 20", ["query", "--min-gpus", "900k", "--limit", "20"],
          f"{SELECT} WHERE d.gpu_count >= 900000 ORDER BY d.first_reported DESC LIMIT 20", []),
-        ("TEXT --limit 20", ["query", "sovereign agreement", "--limit", "20"],
-         f"{SELECT} WHERE d.id IN (SELECT deal_id FROM deal_reports WHERE rid IN (SELECT rowid"
-         " FROM deal_reports_fts WHERE deal_reports_fts MATCH ?))"
-         " ORDER BY d.first_reported DESC LIMIT 20", ['"sovereign" "agreement"']),
+        ("TEXT (a rare word)", ["query", rare, "--limit", "20"], TEXT_SQL, [f'"{rare}"'] * 2),
+        ("TEXT (words in 1 of 7 articles)", ["query", "sovereign agreement", "--limit", "20"],
+         TEXT_SQL, ['"sovereign" "agreement"'] * 2),
         ("--kind --since --format json", ["query", "--kind", "chips", "--since", "2025-06-01",
                                           "--format", "json", "--limit", "50"],
          f"{SELECT} WHERE d.kind = 'chips' AND d.first_reported >= '2025-06-01'"

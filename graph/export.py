@@ -160,7 +160,10 @@ def write(graph, path: str | os.PathLike | None, fmt: str) -> None:
         sys.stdout.buffer.flush()
         return
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
     os.close(fd)
     try:
         WRITERS[fmt](graph, tmp)

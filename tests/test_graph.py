@@ -155,6 +155,13 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["keep.graphml"]
 
 
+def test_export_to_a_missing_folder_is_one_line(db, tmp_path):
+    target = tmp_path / "no" / "such" / "deals.graphml"
+    result = CliRunner().invoke(cli, ["export", "-o", str(target), "--db", str(db)])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: cannot write") and result.output.count("\n") == 1
+
+
 def test_export_as_of_shows_the_older_graph(db_path, tmp_path):
     with Store(db_path) as store:
         store.append(extracted("a", deal("Meta", "Google"), published="2025-08-20"),
