@@ -1,0 +1,159 @@
+"""Crawl throughput and memory: `deals crawl` beside a bare Scrapy spider on the same site.
+
+Serves a generated site of N article pages (about 25 KB each, with navigation and boilerplate
+like a real newsroom) on 127.0.0.1, lists them in a sitemap, and crawls it:
+
+  * bare: a Scrapy SitemapSpider that only downloads the pages (same concurrency settings);
+  * deals, stage: `deals crawl` storing every page and parsing in a separate stage afterwards;
+  * deals, inline: the same with parsing inside the item pipeline.
+
+Each crawl runs in its own process (the reactor cannot restart); peak memory is that process's
+maximum RSS, including its parse workers. The ours/bare ratio is measured on the same run.
+
+    python benchmarks/bench_crawl.py [--pages 5000] [--small 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+DEALS = str(Path(sys.executable).parent / "deals")
+SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
+            "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "ERROR"}
+WORDS = ("compute capacity cluster GPUs accelerators megawatts campus agreement contract "
+         "supply inference training facility power cooling racks network fabric").split()
+
+
+def article_page(i: int) -> bytes:
+    rng = int(hashlib.sha256(str(i).encode()).hexdigest(), 16)
+    paragraphs = "".join(
+        "<p>" + " ".join(WORDS[(rng >> (k + j)) % len(WORDS)] for j in range(60)) + ".</p>"
+        for k in range(12))
+    nav = "".join(f'<li><a href="/section/{k}">Section {k}</a></li>' for k in range(150))
+    related = "".join(f'<li><a href="/news/{(i + k) % 9999}.html">Related story {k}</a></li>'
+                      for k in range(60))
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Deal {i} | '
+            f'Bench News</title><meta property="article:published_time" '
+            f'content="2025-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00Z"></head><body>'
+            f"<header><ul>{nav}</ul></header><main><article><h1>Acme Cloud signs deal {i}</h1>"
+            f"<p>Acme Cloud will deploy {1000 + i} NVIDIA H100 GPUs at a 300 MW campus.</p>"
+            f"{paragraphs}</article></main><aside><ul>{related}</ul></aside>"
+            f"<footer>{'Copyright Bench News. ' * 40}</footer></body></html>").encode()
+
+
+def make_server(pages: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == "/robots.txt":
+                body, kind = b"User-agent: *\nDisallow:\n", "text/plain"
+            elif self.path == "/sitemap.xml":
+                base = f"http://127.0.0.1:{self.server.server_address[1]}"
+                urls = "".join(f"<url><loc>{base}/news/{i}.html</loc></url>" for i in range(pages))
+                body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                        f'sitemap/0.9">{urls}</urlset>').encode()
+                kind = "application/xml"
+            elif self.path.startswith("/news/"):
+                body, kind = article_page(int(self.path[6:].split(".")[0])), "text/html"
+            else:
+                body, kind = b"not found", "text/plain"
+            self.send_response(200 if kind != "text/plain" or b"Disallow" in body else 404)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 128
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+BARE = """
+import sys
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.spiders import SitemapSpider
+
+class Bare(SitemapSpider):
+    name = "bare"
+    sitemap_urls = [sys.argv[1]]
+    def parse(self, response):
+        return None
+
+process = AsyncCrawlerProcess(dict(s.split("=", 1) for s in sys.argv[2:]))
+process.crawl(Bare)
+process.start()
+"""
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one process, measured with wait4."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{cmd[:3]} failed: {proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def run_bare(base: str) -> tuple[float, float]:
+    settings = [f"{k}={v}" for k, v in SETTINGS.items()]
+    return timed([sys.executable, "-c", BARE, f"{base}/sitemap.xml", *settings])
+
+
+def run_deals(base: str, workdir: Path, inline: bool) -> tuple[float, float]:
+    db = workdir / f"bench-{time.monotonic_ns()}.db"
+    sources = workdir / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "bench"\nurl = "{base}/sitemap.xml"\n'
+                       'type = "sitemap"\n')
+    settings = [arg for k, v in {**SETTINGS, "DEALS_PARSE_INLINE": str(inline)}.items()
+                for arg in ("--set", f"{k}={v}")]
+    result = timed([DEALS, "crawl", "--db", str(db), "--sources", str(sources), *settings])
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        counts = dict(conn.execute("SELECT type, COUNT(*) FROM events GROUP BY type"))
+    return (*result, counts.get("DocumentFetched", 0), counts.get("ArticleParsed", 0))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--small", type=int, default=1000)
+    args = parser.parse_args()
+    print(f"cpu cores: {os.cpu_count()}; page size {len(article_page(1)) / 1024:.0f} KB")
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = []
+        for pages in (args.small, args.pages):
+            server = make_server(pages)
+            base = f"http://127.0.0.1:{server.server_address[1]}"
+            bare_s, bare_mb = run_bare(base)
+            for inline in (False, True):
+                ours_s, ours_mb, fetched, parsed = run_deals(base, Path(tmp), inline)
+                assert fetched == parsed == pages, (fetched, parsed, pages)
+                rows.append((pages, "inline" if inline else "stage", pages / bare_s,
+                             pages / ours_s, bare_mb, ours_mb))
+            server.shutdown()
+        print(f"{'pages':>6} {'parsing':>8} {'bare p/s':>9} {'deals p/s':>10} {'ratio':>6} "
+              f"{'bare MB':>8} {'deals MB':>9}")
+        for pages, mode, bare, ours, bare_mb, ours_mb in rows:
+            print(f"{pages:>6} {mode:>8} {bare:>9.0f} {ours:>10.0f} {ours / bare:>6.2f} "
+                  f"{bare_mb:>8.0f} {ours_mb:>9.0f}")
+
+
+if __name__ == "__main__":
+    main()
