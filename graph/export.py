@@ -17,7 +17,6 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-
 from graph.graphml import Edges, Nodes, write_graphml
 from store.errors import ConfigError
 
