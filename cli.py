@@ -91,7 +91,7 @@ def cli():
 @with_store(create=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def status(store, as_json):
-    """Show events by type, the last crawl, sources and projection lag."""
+    """Show the log, the last crawl, sources and lag."""
     from store.status import collect
 
     report = collect(store)
@@ -176,7 +176,7 @@ def parse_settings(pairs) -> dict:
               help="Override a Scrapy setting for this run, e.g. DOWNLOAD_TIMEOUT=5.")
 @click.pass_context
 def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
-    """Crawl the sources into the event log and parse every fetched page.
+    """Crawl the sources into the log and parse what was fetched.
 
     Exit code 0 when every source was reached, 1 when some failed, 2 on bad options or sources.
 
@@ -202,7 +202,9 @@ def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", help="The URL the page came from (resolves relative links).")
 def parse_html(files, url):
-    """Parse saved pages as the crawler would: one JSON object a line, no database.
+    """Parse saved pages as the crawler would, no database.
+
+    Prints one JSON object a line.
 
     Example: deals parse-html page.html --url https://example.com/news/1
     """
@@ -256,7 +258,9 @@ def sources_check(file):
 @cli.command()
 @db_option
 def demo(db_path):
-    """Serve the bundled demo newsroom on 127.0.0.1, crawl it, extract, and show what was found.
+    """Crawl and extract the bundled demo newsroom, offline.
+
+    Serves it on 127.0.0.1, crawls it, extracts, and shows what was found.
 
     Works offline. Without --db, a fresh database in a temporary directory is used.
 
@@ -278,7 +282,9 @@ workers_option = click.option("--workers", type=click.IntRange(min=1), default=1
 @cli.command("extract-text")
 @workers_option
 def extract_text(workers):
-    """Extract deals from JSONL documents (or one plain-text article) on stdin; print JSONL.
+    """Extract deals from JSONL or plain text on stdin.
+
+    Prints one JSONL line per document.
 
     Each input line is {"doc_id", "title", "text", "published"}; each output line is
     {"doc_id", "deals", "entities", "figures"}. No database needed.
@@ -297,7 +303,7 @@ def extract_text(workers):
 @click.option("--reextract", is_flag=True, help="Run the current extractor over every article again.")
 @workers_option
 def extract(store, reextract, workers):
-    """Extract deals from parsed articles not yet done by this extractor version.
+    """Extract deals from articles this extractor has not done.
 
     Appends one DealsExtracted event per article; nothing is re-crawled.
 
@@ -319,7 +325,9 @@ def extract(store, reextract, workers):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @workers_option
 def eval_command(gold_path, as_json, workers):
-    """Score extraction against a gold file: precision, recall, F1, field accuracy, misses.
+    """Score extraction against a gold JSONL file.
+
+    Prints precision, recall, F1, per-field accuracy, misses and false deals.
 
     Example: deals eval --gold ../shared/eval/dev.jsonl
     """
@@ -538,6 +546,81 @@ def top(store, by, limit, as_of):
 
 
 # --- operations commands ----------------------------------------------------------------------
+
+@cli.command()
+@db_option
+@sources_option
+@click.option("--max-pages", type=click.IntRange(min=1), help="At most N articles per source.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting for this run, e.g. DOWNLOAD_TIMEOUT=5.")
+@workers_option
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append a plain log of the run to FILE.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.pass_context
+def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_json):
+    """Crawl, extract and update projections: the cron job.
+
+    Exit 0 when every source was reached, 1 when some failed, 2 on a configuration error,
+    3 when another run holds the database.
+
+    Example: deals run --db ~/deals.db --log ~/deals-run.log
+    """
+    from crawler.sources import load_sources
+    from store.lock import RunLock
+    from store.pipeline_log import RunLog
+
+    path = db_path or default_db_path()
+    chosen = load_sources(sources_file)
+    overrides = parse_settings(settings)
+    if log_file:
+        overrides.setdefault("LOG_FILE", str(log_file))
+        overrides.setdefault("LOG_LEVEL", "INFO")
+    elif not on_terminal():
+        overrides.setdefault("LOG_ENABLED", False)  # cron mails only the summary line
+    with RunLock(path), RunLog(log_file) as log:
+        summary = run_pipeline(path, chosen, max_pages=max_pages, overrides=overrides,
+                               workers=workers, log=log)
+    echo_json(summary.as_dict()) if as_json else click.echo(summary.line())
+    ctx.exit(summary.exit_code)
+
+
+def run_pipeline(path, sources, *, max_pages, overrides, workers, log):
+    """Crawl, extract, project: each stage idempotent, so a killed run is finished by the next."""
+    from crawler.run import crawl as run_crawl, summary_lines
+    from extract.runner import extract_store, pending_articles
+    from store.log import utc_now
+    from store.replay import catch_up
+    from store.runs import RunSummary, deal_count, run_finished, run_started
+
+    import uuid
+
+    run_id = uuid.uuid4().hex[:16]
+    with Store(path) as store:
+        store.append(run_started(run_id, utc_now(), {"max_pages": max_pages,
+                                                     "sources": [s.name for s in sources]}),
+                     meta={"run_id": run_id})
+    log.line(f"run {run_id} started: {len(sources)} sources, database {path}")
+    report = run_crawl(path, sources, max_pages=max_pages, overrides=overrides)
+    for line in summary_lines(report):
+        log.line(line)
+    summary = RunSummary(run_id, crawl_run_id=report.run_id, exit_code=report.exit_code)
+    summary.new_articles = sum(s.new for s in report.sources.values())
+    summary.failing_sources = {name: s.error or "failed" for name, s in report.sources.items()
+                               if not s.reached}
+    with Store(path) as store:
+        before = deal_count(store)
+        todo = pending_articles(store)
+        bar, update = progress_callback("extracting", len(todo))
+        with bar:
+            counts = extract_store(store, workers=workers, progress=update, todo=todo)
+        log.line(f"extracted {counts['deals']} deals from {counts['articles']} articles")
+        catch_up(store)
+        summary.articles_extracted = counts["articles"]
+        summary.new_deals = max(deal_count(store) - before, 0)
+        store.append(run_finished(summary, utc_now()), meta={"run_id": run_id})
+    log.line(summary.line())
+    return summary
 
 
 def main():

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 from crawler.parsing import PARSER_VERSION, parse_article
 from crawler.records import article_parsed, stream_of
 from store import Store
+from store.faults import crash_point
 
 POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves
 WINDOW = 400
@@ -47,7 +48,9 @@ def parse_pending(store: Store, *, workers: int | None = None, reparse: bool = F
             events = list(pool.map(_parse_job, jobs, chunksize=8) if pool
                           else map(_parse_job, jobs))
             if events:
-                store.append(events, meta=meta)
+                with store.transaction():
+                    store.append(events, meta=meta)
+                    crash_point("parse")
                 count += len(events)
                 if progress:
                     progress(len(events))

@@ -7,6 +7,7 @@ from scrapy.exceptions import DropItem
 from crawler.items import ArticleItem
 from crawler.records import article_parsed, document_fetched, sha256_of
 from store import Store
+from store.faults import crash_point
 from store.log import utc_now
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
@@ -81,5 +82,6 @@ class EventLogPipeline:
             self.store.put_blob(item.body)
             head = self.store.last_seq()
             positions = self.store.append(events, meta=meta)
+            crash_point("fetch")
         stats.inc_value("deals/new" if positions[0] > head else "deals/unchanged")
         return item

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 from extract import EXTRACTOR_VERSION
 from store import NewEvent, Store
+from store.faults import crash_point
 
 BATCH = 50
 
@@ -51,7 +52,10 @@ def extract_store(store: Store, reextract: bool = False, workers: int = 1, nlp=N
     results = extract_documents((to_document(a) for _, a in todo), workers=workers, nlp=nlp)
     articles = deals = 0
     for batch in _batches(zip(todo, results), BATCH):
-        store.append([to_event(stream, article, result) for (stream, article), result in batch])
+        with store.transaction():
+            store.append([to_event(stream, article, result)
+                          for (stream, article), result in batch])
+            crash_point("extract")
         articles += len(batch)
         deals += sum(len(result["deals"]) for _, result in batch)
         if progress:

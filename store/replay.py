@@ -10,6 +10,7 @@ import sqlite3
 from itertools import islice
 from typing import Callable, Iterable
 
+from store.faults import crash_point
 from store.log import Store
 from store.projections import ALL, Projection
 
@@ -55,6 +56,7 @@ def catch_up(store: Store, projections: Iterable[Projection] | None = None, *,
                 projection.create(conn)
                 for event in batch:
                     projection.apply(conn, event)
+                    crash_point("project")
                 # Past the last event it handles, the projection is level with the whole log.
                 last = batch[-1].seq if batch else position
                 if len(batch) < batch_size:

@@ -1,0 +1,49 @@
+"""`deals run` bookkeeping: its start and finish events and the one-line summary cron mails."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from store.events import NewEvent
+from store.log import Store
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    crawl_run_id: str = ""
+    new_articles: int = 0
+    articles_extracted: int = 0
+    new_deals: int = 0
+    failing_sources: dict[str, str] = field(default_factory=dict)
+    exit_code: int = 0
+
+    def line(self) -> str:
+        text = (f"deals run {self.run_id}: {self.new_articles} new articles, "
+                f"{self.new_deals} new deals")
+        if self.failing_sources:
+            failing = "; ".join(f"{name}: {why}" for name, why in self.failing_sources.items())
+            text += f", {len(self.failing_sources)} failing sources ({failing})"
+        return text
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def run_started(run_id: str, started_at: str, options: dict) -> NewEvent:
+    return NewEvent("RunStarted", f"run:{run_id}",
+                    {"run_id": run_id, "started_at": started_at, "options": options})
+
+
+def run_finished(summary: RunSummary, finished_at: str) -> NewEvent:
+    return NewEvent("RunFinished", f"run:{summary.run_id}",
+                    {**summary.as_dict(), "finished_at": finished_at})
+
+
+def deal_count(store: Store) -> int:
+    """Deals in the projection (0 before it exists), to count what a run added."""
+    exists = store.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deals'").fetchone()
+    if not exists:
+        return 0
+    return store.conn.execute("SELECT COUNT(*) FROM deals").fetchone()[0]
