@@ -74,10 +74,9 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
                      meta=meta)
         settings = build_settings(db_path, run_id, overrides)
         reports = run_spiders(settings, sources, states, max_pages=max_pages, refresh=refresh)
-        parsed = 0
-        if not settings.getbool("DEALS_PARSE_INLINE"):
-            catch_up(store)
-            parsed = parse_pending(store, workers=parse_workers, meta=meta)
+        catch_up(store)
+        # Inline parsing leaves nothing here, except pages an interrupted run stored unparsed.
+        parsed = parse_pending(store, workers=parse_workers, meta=meta)
         store.append(crawl_finished(run_id, utc_now(),
                                     {n: r.as_event_data() for n, r in reports.items()}),
                      meta=meta)
@@ -161,5 +160,7 @@ def summary_lines(report: CrawlReport) -> list[str]:
         if not s.reached and s.error:
             line += f" -- {s.error}"
         lines.append(line)
-    lines.append(f"parsed {report.parsed} pages; run {report.run_id}")
+    new = sum(s.new for s in report.sources.values())
+    lines.append(f"stored {new} new pages, all parsed ({report.parsed} in the parse stage); "
+                 f"run {report.run_id}")
     return lines

@@ -19,7 +19,7 @@ def test_demo_crawls_the_newsroom_and_a_second_run_changes_nothing(tmp_path):
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0].startswith("serving the demo newsroom at http://127.0.0.1:")
-    assert "parsed 29 pages" in first.stdout
+    assert "stored 29 new pages, all parsed" in first.stdout
     for source in ("demo-press", "demo-trade", "demo-wire", "demo-insights"):
         assert any(line.startswith(source) and " ok " in line for line in lines), source
     with sqlite3.connect(db) as conn:
@@ -31,7 +31,9 @@ def test_demo_crawls_the_newsroom_and_a_second_run_changes_nothing(tmp_path):
     again = subprocess.run([DEALS, "demo", "--db", str(db)], capture_output=True, text=True,
                            timeout=240)
     assert again.returncode == 0, again.stderr
-    assert "(0 new" in again.stdout and " 0 new" not in again.stdout.replace("(0 new", "")
+    source_lines = [line for line in again.stdout.splitlines() if line.startswith("demo-")]
+    assert len(source_lines) == 4 and all("(0 new" in line for line in source_lines)
+    assert "stored 0 new pages" in again.stdout
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM events WHERE type = 'DocumentFetched'"
                             ).fetchone()[0] == 29

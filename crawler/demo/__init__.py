@@ -54,7 +54,8 @@ def _extract(db_path: Path) -> Iterator[str]:
     with Store(db_path) as store:
         counts = extract_store(store)
         catch_up(store)
-        yield f"extracted {counts['deals']} deals from {counts['articles']} articles"
+        yield f"extracted {counts['deals']} deals from {counts['articles']} newly parsed articles"
+        yield "deals in the database:"
         for event in store.read(types=["DealsExtracted"]):
             for deal in event.data.get("deals", []):
                 yield "  " + describe(deal, event.data.get("url") or event.stream)

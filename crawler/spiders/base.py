@@ -21,7 +21,7 @@ from crawler.state import SourceState, conditional_headers
 class SourceSpider(scrapy.Spider):
     """Crawls one source. Arguments may be objects (from `crawler.run`) or strings (`-a`)."""
 
-    name = "source"
+    name = ""  # abstract: `scrapy list` shows only the three concrete spiders
 
     def __init__(self, source: Source | str | None = None, sources: str | None = None,
                  state: SourceState | None = None, refresh=False, max_pages=None, **kwargs):
