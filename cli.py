@@ -6,6 +6,7 @@ Heavy libraries (Scrapy, spaCy, networkx) are imported inside the commands that 
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import sqlite3
@@ -40,11 +41,23 @@ class DealsGroup(click.Group):
         except sqlite3.Error as exc:
             err = from_sqlite(exc, ctx.meta.get("deals.db", "the database"))
             raise CommandError(str(err), err.exit_code) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # `deals query | head`: the reader left, not an error
+                sys.stderr.close()
+                raise SystemExit(0) from None
+            where = f": {exc.filename}" if exc.filename else ""
+            raise CommandError(f"{exc.strerror or exc}{where}", 1) from None
+
+
+def _remember_db(ctx, param, value):
+    ctx.meta["deals.db"] = value or default_db_path()  # named in database error messages
+    return value
 
 
 def db_option(f):
     return click.option(
         "--db", "db_path", type=click.Path(dir_okay=True, path_type=Path), envvar="DEALS_DB",
+        callback=_remember_db,
         help="Database file [default: $DEALS_DB, else $XDG_DATA_HOME/deals/deals.db].")(f)
 
 
@@ -55,7 +68,6 @@ def with_store(create: bool):
         @functools.wraps(f)
         def wrapper(*args, db_path=None, **kwargs):
             path = db_path or default_db_path()
-            click.get_current_context().meta["deals.db"] = path
             with Store(path, create=create) as store:
                 return f(store, *args, **kwargs)
         return wrapper

@@ -52,8 +52,9 @@ def from_sqlite(exc: sqlite3.Error, path) -> DealsError:
         return NotADatabase(f"{path} is not a deals database (not SQLite, or corrupt): {exc}")
     if "readonly" in msg or "read-only" in msg:
         return DatabaseReadOnly(f"database {path} is read-only: nothing was written")
-    if "full" in msg:
-        return DiskFull(f"disk full while writing {path}: the last transaction was rolled back")
+    if "full" in msg or "disk i/o" in msg:
+        return DiskFull(f"could not write {path} ({exc}: is the disk full?); "
+                        "the last transaction was rolled back")
     if "unable to open" in msg:
         return DatabaseMissing(f"cannot open database {path}: {exc}")
     return DealsError(f"database error on {path}: {exc}")
