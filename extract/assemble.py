@@ -172,6 +172,11 @@ class Assembler:
         deals: list[Deal] = []
         last_subject = None
         sents = sentences(doc)
+        paragraph_of, paragraph = [], 0
+        for sent in sents:
+            paragraph_of.append(paragraph)
+            if "\n" in sent[-1].text or sent[-1].is_space:
+                paragraph += 1
         for i, sent in enumerate(sents):
             if not sent.text.strip():
                 continue
@@ -179,7 +184,8 @@ class Assembler:
             groups = [g for g in groups if len(g) < 4 or self.has_verb_cue(sent)]
             if groups and self.has_cue(sent):
                 deals += [Deal(parties=g, sentences=[sent], born=i) for g in groups]
-            elif deals and self.refers_back(sent, [n for n, _ in self.orgs(sent)], deals[-1], i):
+            elif deals and self.refers_back(sent, [n for n, _ in self.orgs(sent)], deals[-1], i,
+                                            paragraph_of[i] == paragraph_of[deals[-1].born]):
                 deals[-1].sentences.append(sent)
             if subject:
                 last_subject = subject
@@ -191,10 +197,14 @@ class Assembler:
             out.append(self.to_dict(doc, deal, title_end))
         return out
 
-    def refers_back(self, sent: Span, names: list[str], deal: Deal, index: int) -> bool:
-        if index - deal.born > 3 and not set(names) & set(deal.parties):
-            return False
+    def refers_back(self, sent: Span, names: list[str], deal: Deal, index: int, same_paragraph: bool) -> bool:
+        """A later sentence adds to the last deal when it names none but the deal's parties and
+        refers back to it, names one of them, or continues the paragraph that stated it."""
         if names and not set(names) <= set(deal.parties):
+            return False
+        if same_paragraph:
+            return True
+        if index - deal.born > 3 and not set(names) & set(deal.parties):
             return False
         return any(t.lower_ in self.anaphors and t.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "attr")
                    for t in sent) or bool(names)

@@ -25,12 +25,22 @@ def classify_kind(sentences: list[Span], parties: list[str]) -> str:
             if kind == "chips" and "chips" not in party_sectors:
                 hits = 0
             scores[kind] += weight * hits
+    if any(bought_company(sent) for sent in sentences[:1]):
+        scores["acquisition"] += 3
     for sector in party_sectors:
         kind = SECTOR_PRIOR.get(sector)
         if kind:
             scores[kind] += 1.5
     scores["compute"] += 1.0
     return max(PRIORITY, key=lambda k: (scores[k], -PRIORITY.index(k)))
+
+
+BUY = {"buy", "buys", "bought", "buying", "purchase", "purchases", "purchased", "purchasing"}
+
+
+def bought_company(sent: Span) -> bool:
+    """"CoreWeave is buying Core Scientific": a purchase whose object is an organisation."""
+    return any(t.lower_ in BUY and any(c.dep_ == "dobj" and c.ent_type_ == "ORG" for c in t.children) for t in sent)
 
 
 def classify_status(sentences: list[Span], doc) -> str:

@@ -69,12 +69,15 @@ def first_figure(sentences: list[Span], kind: str):
 
 
 def pick_chip(sentences: list[Span]) -> str | None:
-    chips = [(e.kb_id_, e.start) for s in sentences for e in s.ents if e.label_ == "CHIP"]
+    """The most specific accelerator in the sentence stating the deal and the next one; later
+    sentences only when those name none (a generation named later is background)."""
     ranks = {c["name"]: c.get("rank", 2) for c in lexicon.accelerators()}
-    for rank in (3, 2):
-        for name, _ in chips:
-            if ranks.get(name) == rank:
-                return name
+    for scope in (sentences[:2], sentences[2:]):
+        chips = [e.kb_id_ for s in scope for e in s.ents if e.label_ == "CHIP"]
+        for rank in (3, 2):
+            for name in chips:
+                if ranks.get(name) == rank:
+                    return name
     sectors = lexicon.sector_of()
     for s in sentences:
         for e in s.ents:
