@@ -99,7 +99,7 @@ def test_second_run_on_an_unchanged_site_adds_no_content(reference, newsroom, tm
     assert "demo-press" in log and "0 new articles" in log
 
 
-@pytest.mark.parametrize("point", ["fetch:7", "parse:1", "extract:1", "project:40"])
+@pytest.mark.parametrize("point", ["fetch:1", "fetch:20", "extract:1", "project:40"])
 def test_a_run_killed_midway_is_completed_by_the_next(point, reference, newsroom, tmp_path):
     ref_db, _ = reference
     db = tmp_path / "deals.db"
