@@ -15,7 +15,7 @@ DOC = {"doc_id": "a1", "title": "Lattice Compute signs $4 billion deal with Anth
        "text": "Lattice Compute signed a $4 billion agreement to provide Anthropic with 40,000 Nvidia H200 GPUs."}
 
 # The level the dev set reached; raise it as the extractor improves, never lower it.
-DEV_FLOOR = {"f1": 0.85, "precision": 0.80, "recall": 0.88}
+DEV_FLOOR = {"f1": 0.85, "precision": 0.81, "recall": 0.90}
 
 
 def invoke(args, stdin=None):
