@@ -102,11 +102,13 @@ def cli():
 @cli.command()
 @with_store(create=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def status(store, as_json):
+@click.option("--silent-after", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Warn about a source with no new article in this many runs.")
+def status(store, as_json, silent_after):
     """Show the log, the last crawl, sources and lag."""
     from store.status import collect
 
-    report = collect(store)
+    report = collect(store, silent_after)
     if as_json:
         echo_json(report)
         return
@@ -595,6 +597,54 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
                                workers=workers, log=log)
     echo_json(summary.as_dict()) if as_json else click.echo(summary.line())
     ctx.exit(summary.exit_code)
+
+
+@cli.command()
+@with_store(create=False)
+@click.option("--min-mw", metavar="N", help="New deals of at least N megawatts.")
+@click.option("--min-gpus", metavar="N", help="New deals of at least N accelerators (50k).")
+@click.option("--min-usd", metavar="N", help="New deals of at least N US dollars (2bn).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--name", default="default", show_default=True,
+              help="Checkpoint name, so several watchers can keep their own.")
+def watch(store, min_mw, min_gpus, min_usd, fmt, name):
+    """Print what changed materially since the previous watch.
+
+    Nothing new prints nothing, so cron mails only real news.
+
+    New deals above any given threshold, figures revised by more than 20 %, status changes,
+    new parties at a known facility and new conflicts between sources.
+
+    Example: deals watch --min-mw 100 --min-gpus 10k | mail -E -s "compute deals" me@example.com
+    """
+    from graph.query import parse_number
+    from graph.watch import Thresholds, describe, watch as watch_changes
+
+    thresholds = Thresholds(parse_number(min_gpus, "--min-gpus"),
+                            parse_number(min_mw, "--min-mw"), parse_number(min_usd, "--min-usd"))
+    found = watch_changes(store, thresholds, name)
+    if found and fmt == "json":
+        echo_json(found)
+    for change in found if fmt == "text" else ():
+        click.echo(describe(change))
+
+
+@cli.command()
+@db_option
+@click.option("--every", default="1h", show_default=True,
+              help="How often: 15m, 30m, 1h, 2h, 6h, 12h or 1d.")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Log file [default: deals-run.log beside the database].")
+def cron(db_path, every, log_file):
+    """Print a crontab line that runs `deals run` on a schedule.
+
+    Example: (crontab -l; deals cron --every 1h) | crontab -
+    """
+    from store.schedule import crontab_line
+
+    path = Path(db_path or default_db_path()).resolve()
+    click.echo(crontab_line(every, path, log_file))
 
 
 def run_pipeline(path, sources, *, max_pages, overrides, workers, log):

@@ -12,7 +12,10 @@ from store.projections import ALL
 from store.replay import lag
 
 
-def collect(store: Store) -> dict:
+STALE_AFTER = 10  # runs in a row without a new article before a source is called silent
+
+
+def collect(store: Store, stale_after: int = STALE_AFTER) -> dict:
     conn = store.conn
     report = {
         "db": store.path,
@@ -34,11 +37,13 @@ def collect(store: Store) -> dict:
     if _has_table(conn, "source_health"):
         for row in conn.execute(
                 "SELECT source, runs, last_success, last_failure, last_error,"
-                " consecutive_failures, runs_without_articles, articles FROM source_health"
+                " consecutive_failures, runs_without_new, last_new, articles FROM source_health"
                 " ORDER BY source"):
-            report["sources"][row[0]] = dict(zip(
+            health = dict(zip(
                 ("runs", "last_success", "last_failure", "last_error",
-                 "consecutive_failures", "runs_without_articles", "articles"), row[1:]))
+                 "consecutive_failures", "runs_without_new", "last_new", "articles"), row[1:]))
+            health["silent"] = health["runs_without_new"] >= stale_after
+            report["sources"][row[0]] = health
     return report
 
 
@@ -63,6 +68,9 @@ def render(report: dict) -> str:
                 f"FAILING x{s['consecutive_failures']}: {s['last_error']}")
             lines.append(f"  {name:<28} {s['articles']:>6} articles, last ok "
                          f"{(s['last_success'] or 'never')[:19]}, {state}")
+            if s["silent"]:
+                lines.append(f"  WARNING {name}: no new article in {s['runs_without_new']} runs "
+                             f"(last new {(s['last_new'] or 'never')[:10]}): check its URL")
     return "\n".join(lines)
 
 

@@ -153,3 +153,19 @@ def test_database_locked_past_the_timeout(filled_db):
         holder.close()
     with Store(filled_db) as s:
         assert s.last_seq() == 2
+
+
+def test_status_warns_about_a_source_silent_for_many_runs(db_path):
+    with Store(db_path) as s:
+        for run in range(4):
+            s.append(NewEvent("CrawlFinished", f"crawl:{run}", {"run_id": str(run), "sources": {
+                "quiet": {"reached": True, "articles": 5, "new": 1 if run == 0 else 0},
+                "busy": {"reached": True, "articles": 5, "new": 2}}}))
+    CliRunner().invoke(cli, ["replay", "--db", str(db_path)])
+    report = json.loads(CliRunner().invoke(
+        cli, ["status", "--db", str(db_path), "--json", "--silent-after", "3"]).output)
+    assert report["sources"]["quiet"]["silent"] and report["sources"]["quiet"]["runs_without_new"] == 3
+    assert not report["sources"]["busy"]["silent"]
+    text = CliRunner().invoke(cli, ["status", "--db", str(db_path), "--silent-after", "3"]).output
+    assert "WARNING quiet: no new article in 3 runs" in text
+    assert "WARNING busy" not in text

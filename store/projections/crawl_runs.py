@@ -7,7 +7,7 @@ from store.projections.base import Projection, handles
 
 class CrawlRuns(Projection):
     name = "crawl_runs"
-    version = 1
+    version = 2
     tables = {
         "crawl_runs": """CREATE TABLE IF NOT EXISTS crawl_runs (
             run_id TEXT PRIMARY KEY,
@@ -23,7 +23,8 @@ class CrawlRuns(Projection):
             last_failure TEXT,
             last_error TEXT,
             consecutive_failures INTEGER NOT NULL DEFAULT 0,
-            runs_without_articles INTEGER NOT NULL DEFAULT 0,
+            runs_without_new INTEGER NOT NULL DEFAULT 0,
+            last_new TEXT,
             articles INTEGER NOT NULL DEFAULT 0
         )""",
     }
@@ -57,9 +58,10 @@ class CrawlRuns(Projection):
                        last_failure = CASE WHEN ? THEN last_failure ELSE ? END,
                        last_error = CASE WHEN ? THEN last_error ELSE ? END,
                        consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END,
-                       runs_without_articles = CASE WHEN ? > 0 THEN 0
-                                                    ELSE runs_without_articles + 1 END,
+                       runs_without_new = CASE WHEN ? > 0 THEN 0
+                                               ELSE runs_without_new + 1 END,
+                       last_new = CASE WHEN ? > 0 THEN ? ELSE last_new END,
                        articles = articles + ?
                    WHERE source = ?""",
                 (reached, finished_at, reached, finished_at, reached, s.get("error"), reached,
-                 int(s.get("articles", 0)), new, name))
+                 new, new, finished_at, new, name))

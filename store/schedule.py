@@ -1,0 +1,34 @@
+"""The crontab line `deals cron` prints: absolute paths, so cron's bare PATH does not matter."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from store.errors import ConfigError
+
+SCHEDULES = {
+    "15m": "*/15 * * * *", "30m": "*/30 * * * *", "1h": "7 * * * *", "2h": "7 */2 * * *",
+    "6h": "7 */6 * * *", "12h": "7 */12 * * *", "1d": "7 5 * * *",
+}
+
+
+def deals_executable() -> Path:
+    """The `deals` of this installation (the venv's), not whichever one PATH finds first."""
+    beside = Path(sys.executable).parent / "deals"
+    if beside.exists():
+        return beside.resolve()
+    found = shutil.which("deals")
+    return Path(found).resolve() if found else beside
+
+
+def crontab_line(every: str, db_path: Path, log_file: Path | None = None) -> str:
+    schedule = SCHEDULES.get(every)
+    if schedule is None:
+        raise ConfigError(f"--every {every!r}: use one of {', '.join(SCHEDULES)}")
+    log = Path(log_file).resolve() if log_file else db_path.with_name("deals-run.log")
+    command = [str(deals_executable()), "run", "--db", str(db_path), "--log", str(log)]
+    # Minute 7, not 0: many cron jobs and many sites' own jobs start on the hour.
+    return f"{schedule} {shlex.join(command)}"
