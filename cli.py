@@ -11,6 +11,7 @@ import functools
 import json
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -663,7 +664,9 @@ def run_pipeline(path, sources, *, max_pages, overrides, workers, log):
                                                      "sources": [s.name for s in sources]}),
                      meta={"run_id": run_id})
     log.line(f"run {run_id} started: {len(sources)} sources, database {path}")
+    clock = time.perf_counter()
     report = run_crawl(path, sources, max_pages=max_pages, overrides=overrides)
+    seconds = {"crawl": time.perf_counter() - clock}
     for line in summary_lines(report):
         log.line(line)
     summary = RunSummary(run_id, crawl_run_id=report.run_id, exit_code=report.exit_code)
@@ -676,8 +679,11 @@ def run_pipeline(path, sources, *, max_pages, overrides, workers, log):
         bar, update = progress_callback("extracting", len(todo))
         with bar:
             counts = extract_store(store, workers=workers, progress=update, todo=todo)
+        seconds["extract"] = time.perf_counter() - clock - seconds["crawl"]
         log.line(f"extracted {counts['deals']} deals from {counts['articles']} articles")
         catch_up(store)
+        seconds["project"] = time.perf_counter() - clock - seconds["crawl"] - seconds["extract"]
+        summary.seconds = {stage: round(s, 3) for stage, s in seconds.items()}
         summary.articles_extracted = counts["articles"]
         summary.new_deals = max(deal_count(store) - before, 0)
         store.append(run_finished(summary, utc_now()), meta={"run_id": run_id})

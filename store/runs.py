@@ -17,6 +17,7 @@ class RunSummary:
     new_deals: int = 0
     failing_sources: dict[str, str] = field(default_factory=dict)
     exit_code: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # crawl, extract, project
 
     def line(self) -> str:
         text = (f"deals run {self.run_id}: {self.new_articles} new articles, "
