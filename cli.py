@@ -229,6 +229,29 @@ def parse_html(files, url):
         echo_json(parse_file(path, url))
 
 
+@cli.command()
+@with_store(create=True)
+@click.option("--all", "everything", is_flag=True,
+              help="Also re-parse pages an older parser version parsed.")
+def parse(store, everything):
+    """Parse stored raw pages again, without crawling.
+
+    Pages fetched but not parsed (an interrupted crawl) are always parsed; with --all, every
+    page an older parser version handled is parsed again from its stored body.
+
+    Example: deals parse --all && deals extract
+    """
+    from crawler.parse_stage import parse_pending, pending_pages
+    from store.replay import catch_up
+
+    catch_up(store)
+    bar, update = progress_callback("parsing", len(pending_pages(store, reparse=everything)))
+    with bar:
+        count = parse_pending(store, reparse=everything, progress=update)
+    catch_up(store)
+    click.echo(f"parsed {count} stored pages")
+
+
 @cli.group()
 def sources():
     """List or check sources files."""
