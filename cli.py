@@ -604,12 +604,12 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
 
     Example: deals run --db ~/deals.db --log ~/deals-run.log
     """
-    from crawler.sources import load_sources
+    from crawler.sources import load_sources, select
     from store.lock import RunLock
     from store.pipeline_log import RunLog
 
     path = db_path or default_db_path()
-    chosen = load_sources(sources_file)
+    chosen = select(load_sources(sources_file))
     overrides = parse_settings(settings)
     if log_file:
         overrides.setdefault("LOG_FILE", str(log_file))
@@ -692,6 +692,8 @@ def run_pipeline(path, sources, *, max_pages, overrides, workers, log):
     seconds = {"crawl": time.perf_counter() - clock}
     for line in summary_lines(report):
         log.line(line)
+        if on_terminal():
+            click.echo(line, err=True)
     summary = RunSummary(run_id, crawl_run_id=report.run_id, exit_code=report.exit_code)
     summary.new_articles = sum(s.new for s in report.sources.values())
     summary.failing_sources = {name: s.error or "failed" for name, s in report.sources.items()

@@ -155,7 +155,9 @@ def test_configuration_error_exits_2(tmp_path):
 def test_unreachable_source_exits_1_and_is_named(newsroom, tmp_path):
     sources = tmp_path / "sources.toml"
     sources.write_text(newsroom.read_text() + '[[source]]\nname = "gone"\n'
-                       'url = "http://127.0.0.1:9/feed.xml"\ntype = "feed"\n')
+                       'url = "http://127.0.0.1:9/feed.xml"\ntype = "feed"\n'
+                       '[[source]]\nname = "off"\nurl = "http://127.0.0.1:9/off.xml"\n'
+                       'type = "feed"\nenabled = false\n')
     proc = run(tmp_path / "d.db", sources, "--max-pages", "1")
     assert proc.returncode == 1, proc.stderr
     (line,) = proc.stdout.splitlines()
