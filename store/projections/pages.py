@@ -5,7 +5,7 @@ from store.projections.base import Projection, handles
 
 class Pages(Projection):
     name = "pages"
-    version = 1
+    version = 2  # 2: fetched_at from the event's meta (or its recorded time), not its data
     tables = {
         "pages": """CREATE TABLE IF NOT EXISTS pages (
             url TEXT PRIMARY KEY,
@@ -40,7 +40,7 @@ class Pages(Projection):
                    last_modified = excluded.last_modified, sha256 = excluded.sha256,
                    fetched_at = excluded.fetched_at, fetch_seq = excluded.fetch_seq""",
             (d["url"], d["source"], d["final_url"], d["status"], d.get("content_type"),
-             d.get("etag"), d.get("last_modified"), d["sha256"], d.get("fetched_at"), event.seq))
+             d.get("etag"), d.get("last_modified"), d["sha256"], fetched_at(event), event.seq))
 
     @handles("ArticleParsed")
     def parsed(self, conn, event):
@@ -53,3 +53,12 @@ class Pages(Projection):
                    parser_version = excluded.parser_version, parse_seq = excluded.parse_seq""",
             (d["url"], d.get("title"), d.get("published"), d.get("language"),
              d["parser_version"], event.seq))
+
+
+def fetched_at(event) -> str:
+    """When the page was downloaded: the crawler's stamp in meta, else when it was recorded.
+
+    Event data holds only facts about the content (so a page fetched twice is one event); the
+    time of the fetch travels in meta.
+    """
+    return event.meta.get("fetched_at") or event.recorded_at
