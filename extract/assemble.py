@@ -12,15 +12,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from extract import lexicon
+from extract.classify import assign_roles, classify_kind, classify_status, clause_kind, is_denied
 from extract.fields import Fields, is_vendor_mention, pick_fields
-from extract.classify import classify_kind, classify_status, is_denied
-
-CLAUSE_DEPS = {"conj", "advcl", "relcl", "parataxis", "acl"}
-
-
-def is_verb(token) -> bool:
-    """From the fine-grained tag, so the attribute ruler that maps tags to POS need not run."""
-    return token.tag_.startswith("VB") or token.tag_ == "MD"
+from extract.syntax import clause_of, is_verb
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -41,6 +35,8 @@ class Deal:
     parties: list[str]
     sentences: list[Span] = field(default_factory=list)
     born: int = 0
+    lead: list[Span] = field(default_factory=list)  # title and lead sentences naming only its parties
+    kind_hint: str | None = None  # "investment" when born of "X invests in Y", kept apart from other deals
 
     def key(self) -> frozenset:
         return frozenset(self.parties)
@@ -59,6 +55,10 @@ class Assembler:
         self.anaphors = set(lex["assembly"]["deal_anaphors"])
         self.coref_nouns = set(lex["coref"]["nouns"])
         self.vendor_verbs = {f for v in lex["assembly"]["vendor_verbs"] for f in lexicon.inflect(v)}
+        self.event_nouns = set(lex["assembly"]["event_nouns"])
+        self.adviser_nouns = set(lex["assembly"]["adviser_nouns"])
+        self.topic_shifts = set(lex["assembly"]["topic_shifts"])
+        self.ventures = {v.lower() for v in lex["sites"]["ventures"]}
 
     # --- who takes part -------------------------------------------------------------------
     def orgs(self, sent: Span) -> list[tuple[str, Span]]:
@@ -66,7 +66,7 @@ class Assembler:
         for ent in sent.ents:
             if ent.label_ != "ORG" or not ent.kb_id_ or ent.kb_id_.lower() in self.not_parties:
                 continue
-            if ent.text.lower() in self.not_parties:
+            if ent.text.lower() in self.not_parties or ent.kb_id_.lower() in self.ventures:
                 continue
             out.append((ent.kb_id_, ent))
         return out
@@ -80,16 +80,31 @@ class Assembler:
         before = {t.lower_ for t in ent.doc[max(ent.sent.start, ent.start - 2):ent.start]}
         if before & self.mention_only:
             return False
+        nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+        if nxt is not None and nxt.lower_ in self.event_nouns or root.dep_ == "compound" and head.lower_ in self.event_nouns:
+            return False  # "its Advancing AI event", "Oracle AI World conference"
+        if root.dep_ in ("nsubj", "nsubjpass"):
+            clause = [t for t in head.subtree if t.i > root.i][:8]
+            if any(t.lower_ in self.adviser_nouns for t in clause):
+                return False  # "X is acting as financial adviser to Y"
         return True
+
+    @staticmethod
+    def descriptive(t) -> bool:
+        """"Humain, the AI company backed by PIF": a participle describing an organisation states no deal."""
+        return t.dep_ == "acl" and t.tag_ == "VBN" and t.head.dep_ in ("appos",)
+
+    def is_cue(self, t) -> bool:
+        return (t.lower_ in self.verbs or t.lower_ in self.nouns) and not self.descriptive(t)
 
     def has_cue(self, sent: Span) -> bool:
         for t in sent:
-            if t.lower_ in self.verbs or t.lower_ in self.nouns:
+            if self.is_cue(t):
                 return True
         return self.is_pairing(sent)
 
     def has_verb_cue(self, sent: Span) -> bool:
-        return any(t.lower_ in self.verbs and is_verb(t) for t in sent)
+        return any(t.lower_ in self.verbs and is_verb(t) and not self.descriptive(t) for t in sent)
 
     def is_pairing(self, sent: Span) -> bool:
         """A roundup line such as "OpenAI x AWS: $38 billion" or "NEBIUS / MICROSOFT."."""
@@ -100,19 +115,10 @@ class Assembler:
         return ents[0].start - sent.start <= 3 and len(between) == 1 and between[0].lower_ in ("x", "/", "&", "+", "and", "-", "–")
 
     def clause_of(self, token) -> int:
-        """Index of the verb heading the clause a token sits in; reported speech joins its parent,
-        and so does a clause that spells out a deal noun ("an agreement to provide Microsoft ...")."""
-        t = token
-        while t.dep_ != "ROOT" and t.head is not t:
-            if is_verb(t) and t.dep_ in CLAUSE_DEPS and t is not token and not (
-                    t.dep_ in ("acl", "relcl") and t.head.lower_ in self.nouns):
-                return t.i
-            t = t.head
-        return t.i
+        return clause_of(token)
 
     def cue_in_clause(self, sent: Span, clause: int) -> bool:
-        return any((t.lower_ in self.verbs or t.lower_ in self.nouns) and (t.i == clause or self.clause_of(t) == clause)
-                   for t in sent)
+        return any(self.is_cue(t) and (t.i == clause or self.clause_of(t) == clause) for t in sent)
 
     def coordinated(self, ents: list[Span]) -> bool:
         """Three or more parties must be listed together ("AMD, Cisco and Humain say ...")."""
@@ -127,6 +133,8 @@ class Assembler:
             return out
         for t in sent:
             if t.dep_ in ("nsubj", "nsubjpass") and not t.ent_type_:
+                if t.lower_ in ("it", "this", "that") and t.head.lower_ in ("is", "was", "'s", "be", "remains"):
+                    continue
                 if t.lower_ in ("it", "they") or (t.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in t.lefts)):
                     out.setdefault(self.clause_of(t), last_subject)
         return out
@@ -135,12 +143,12 @@ class Assembler:
         """Parties per clause ("AWS lands OpenAI, Microsoft shops around" gives one pair) and the subject."""
         groups: dict[int, list[str]] = {}
         group_ents: dict[int, list[Span]] = {}
-        vendors: dict[int, str] = {}
+        vendors: dict[int, tuple[str, Span]] = {}
         names, subject = [], None
         for name, ent in self.orgs(sent):
             clause = self.clause_of(ent.root)
             if is_vendor_mention(ent):
-                vendors.setdefault(clause, name)
+                vendors.setdefault(clause, (name, ent))
                 continue
             if not self.is_party(ent, 0):
                 continue
@@ -156,9 +164,9 @@ class Assembler:
             group = groups.setdefault(clause, [])
             if ref not in group and len(group) == 1:
                 group.insert(0, ref)
-        buying = any(t.lower_ in self.vendor_verbs for t in sent)
-        for clause, vendor in vendors.items():
+        for clause, (vendor, ent) in vendors.items():
             group = groups.get(clause, [])
+            buying = any(a.lower_ in self.vendor_verbs for a in ent.root.ancestors)
             if len(group) == 1 and len(names) == 1 and vendor not in group and buying:
                 group.append(vendor)
         found = [g for c, g in groups.items() if len(g) >= 2 and self.cue_in_clause(sent, c) and (
@@ -177,18 +185,24 @@ class Assembler:
             paragraph_of.append(paragraph)
             if "\n" in sent[-1].text or sent[-1].is_space:
                 paragraph += 1
+        used: set[int] = set()
         for i, sent in enumerate(sents):
             if not sent.text.strip():
                 continue
             groups, subject = self.party_groups(sent, last_subject)
             groups = [g for g in groups if len(g) < 4 or self.has_verb_cue(sent)]
             if groups and self.has_cue(sent):
-                deals += [Deal(parties=g, sentences=[sent], born=i) for g in groups]
+                hint = clause_kind(sent, self.verbs) if len(groups) == 1 else None
+                deals += [Deal(parties=g, sentences=[sent], born=i, kind_hint=hint) for g in groups]
+                used.add(i)
             elif deals and self.refers_back(sent, [n for n, _ in self.orgs(sent)], deals[-1], i,
                                             paragraph_of[i] == paragraph_of[deals[-1].born]):
                 deals[-1].sentences.append(sent)
+                used.add(i)
             if subject:
                 last_subject = subject
+        if deals:
+            self.add_lead(deals[0], sents, used)
         merged = self.merge(deals)
         out = []
         for deal in merged:
@@ -197,11 +211,36 @@ class Assembler:
             out.append(self.to_dict(doc, deal, title_end))
         return out
 
+    def add_lead(self, deal: Deal, sents: list[Span], used: set[int]) -> None:
+        """The first deal of an article also takes the title and lead sentences before it that
+        name none but its parties ("Meta signs deal for the plant's output" before the sentence
+        that names the seller): they state the headline figures."""
+        lead = []
+        for j, sent in enumerate(sents[:min(deal.born, 4)]):
+            names = {n for n, _ in self.orgs(sent)}
+            if j in used or not names or not names <= set(deal.parties):
+                continue
+            lead.append(sent)
+        deal.lead = lead
+
+    @staticmethod
+    def facilities(sents: list[Span]) -> set[str]:
+        return {e.kb_id_ or e.text for s in sents for e in s.ents if e.label_ == "FAC"}
+
     def refers_back(self, sent: Span, names: list[str], deal: Deal, index: int, same_paragraph: bool) -> bool:
         """A later sentence adds to the last deal when it names none but the deal's parties and
-        refers back to it, names one of them, or continues the paragraph that stated it."""
+        refers back to it, names one of them, names its site, or continues the paragraph that
+        stated it. A sentence that turns to another site or opens with "Separately" does not."""
         if names and not set(names) <= set(deal.parties):
             return False
+        first = next((t for t in sent if not t.is_space and not t.is_punct), None)
+        if first is not None and first.lower_ in self.topic_shifts:
+            return False
+        known, here = self.facilities(deal.sentences), self.facilities([sent])
+        if here and known and not here & known:
+            return False
+        if here & known:
+            return True
         if same_paragraph:
             return True
         if index - deal.born > 3 and not set(names) & set(deal.parties):
@@ -210,31 +249,41 @@ class Assembler:
                    for t in sent) or bool(names)
 
     def merge(self, deals: list[Deal]) -> list[Deal]:
+        """Deals with the same parties merge, and so does one whose parties are a subset of an
+        earlier deal's, unless one was born of an investment and the other was not."""
         out: list[Deal] = []
         for deal in deals:
             for known in out:
-                if deal.key() == known.key() or max(len(deal.parties), len(known.parties)) <= 3 and (
+                if (deal.kind_hint == "investment") != (known.kind_hint == "investment"):
+                    continue
+                near = deal.born - known.born <= 3
+                if deal.key() == known.key() or (max(len(deal.parties), len(known.parties)) <= 3 or near) and (
                         deal.key() < known.key() or known.key() < deal.key()):
                     known.sentences += [s for s in deal.sentences if s not in known.sentences]
+                    if len(deal.parties) > len(known.parties):
+                        known.parties = deal.parties
                     break
             else:
                 out.append(deal)
         return out
 
     def to_dict(self, doc: Doc, deal: Deal, title_end: int) -> dict:
-        fields: Fields = pick_fields(deal.sentences)
         parties = sorted(deal.parties, key=str.lower)
+        scope = deal.sentences[:1] + [s for s in deal.lead if s not in deal.sentences] + deal.sentences[1:]
+        kind = classify_kind(deal.sentences, parties, hint=deal.kind_hint)
+        fields: Fields = pick_fields(scope, set(parties), kind, doc)
         first = deal.sentences[0]
         return {
             "headline": first.start_char < title_end or deal.born <= 3,
             "parties": parties,
-            "kind": classify_kind(deal.sentences, parties),
+            "kind": kind,
             "gpu_count": fields.gpu_count,
             "chip": fields.chip,
             "power_mw": fields.power_mw,
             "value_usd": fields.value_usd,
             "facility": fields.facility,
             "location": fields.location,
-            "status": classify_status(deal.sentences, doc),
-            "_sentences": deal.sentences,
+            "status": classify_status(deal.sentences, doc, parties),
+            "roles": assign_roles(deal.sentences, parties, kind),
+            "_sentences": scope,
         }

@@ -1,53 +1,161 @@
-"""Kind and status of a deal from the cue words of its sentences and the sectors of its parties."""
+"""Kind, status and per-party roles of a deal, from cue words, the parse and the parties' sectors."""
 from __future__ import annotations
+
+from functools import lru_cache
 
 from spacy.tokens import Span
 
 from extract import lexicon
 from extract.phrases import count, words
+from extract.syntax import clause_of, is_verb
 
 PRIORITY = ["acquisition", "power", "investment", "chips", "datacenter", "other", "compute"]
 SECTOR_PRIOR = {"energy": "power", "finance": "investment", "chips": "chips"}
+PROVIDERS = {"cloud", "neocloud", "datacenter"}
 
 
-def classify_kind(sentences: list[Span], parties: list[str]) -> str:
-    """Score each kind by its cue words (the sentence that states the deal counts double) and by
-    the parties' sectors; hardware words only count towards `chips` when a chip vendor takes part."""
-    cues = lexicon.lexicon()["kind"]
-    sectors = lexicon.sector_of()
-    party_sectors = {sectors.get(p, "") for p in parties}
+@lru_cache(maxsize=None)
+def kind_cues() -> dict[str, tuple[str, ...]]:
+    """Each kind's cue phrases with the inflections of one-word cues ("invest" -> "invested")."""
+    out = {}
+    for kind, phrases in lexicon.lexicon()["kind"].items():
+        if kind not in PRIORITY:
+            continue
+        forms = set()
+        for p in phrases:
+            forms |= lexicon.inflect(p) if " " not in p and "-" not in p else {p}
+        out[kind] = tuple(sorted(forms))
+    return out
+
+
+@lru_cache(maxsize=None)
+def weak_cues() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in lexicon.lexicon()["kind_weak"].items()}
+
+
+def party_sector(name: str) -> str:
+    """The gazetteer's sector, else one read from the name's last word ("Halden Grid" -> energy)."""
+    known = lexicon.sector_of().get(name)
+    if known:
+        return known
+    last = name.split()[-1] if name.split() else ""
+    for sector, suffixes in lexicon.lexicon()["sector_suffixes"].items():
+        if last in suffixes:
+            return sector
+    return ""
+
+
+def hardware_named(sent: Span) -> bool:
+    chip_words = set(lexicon.lexicon()["kind"]["chips_hardware"])
+    return any(e.label_ == "CHIP" for e in sent.ents) or any(t.lower_ in chip_words for t in sent)
+
+
+def party_ents(sent: Span, parties) -> list[Span]:
+    return [e for e in sent.ents if e.label_ == "ORG" and e.kb_id_ in parties]
+
+
+def structure(sent: Span, parties) -> dict[str, float]:
+    """Scores from the parse: buying an organisation or a campus is an acquisition; investing in
+    an organisation is an investment, investing in building something is a data-centre deal."""
+    lex = lexicon.lexicon()["kind"]
+    buy = {f for v in lex["acquire_verbs"] for f in lexicon.inflect(v)}
+    invest = {f for v in ("invest",) for f in lexicon.inflect(v)}
+    sites = set(lex["bought_sites"])
+    out = {k: 0.0 for k in PRIORITY}
+    for t in sent:
+        if t.lower_ in buy and is_verb(t):
+            objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+            if any(o.ent_type_ == "ORG" and o.ent_type_ and o.lower_ not in ("capacity",) for o in objs) or any(
+                    o.lower_ in sites for o in objs):
+                out["acquisition"] += 5
+        if t.lower_ in ("acquisition", "takeover", "purchase", "buyout") and any(
+                c.dep_ == "prep" and c.lower_ == "of" and any(g.ent_type_ == "ORG" or g.lower_ in sites for g in c.children)
+                for c in t.children):
+            out["acquisition"] += 5
+        if t.lower_ in invest:
+            targets = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children]
+            if any(g.ent_type_ == "ORG" for g in targets):
+                out["investment"] += 4
+            elif targets:
+                out["investment"] -= 2
+                out["datacenter"] += 2
+    return out
+
+
+def clause_kind(sent: Span, verbs=None) -> str | None:
+    """"investment" when the sentence is an organisation investing in another."""
+    return "investment" if structure(sent, set())["investment"] >= 4 else None
+
+
+def classify_kind(sentences: list[Span], parties: list[str], hint: str | None = None) -> str:
+    """Score each kind by its cue words (the sentence that states the deal counts double, weak
+    cues such as "campus" little) and by the parties' sectors; buying and ordering only count
+    towards `chips` where hardware is named, and hardware only where a chip maker takes part."""
+    cues, weak = kind_cues(), weak_cues()
+    sectors = {party_sector(p) for p in parties}
     scores = {kind: 0.0 for kind in PRIORITY}
     for n, sent in enumerate(sentences[:4]):
         w = words(sent)
         weight = 2.0 if n == 0 else 1.0
+        hardware = hardware_named(sent)
         for kind in PRIORITY:
-            hits = count(w, cues[kind])
-            if kind == "chips" and "chips" not in party_sectors:
+            hits = count(w, list(cues[kind]))
+            low = sum(1 for x in w if x in weak.get(kind, ()))
+            hits = hits - low + 0.3 * low
+            if kind == "chips" and not ("chips" in sectors or "hardware" in sectors and hardware or hardware and n == 0):
                 hits = 0
+            elif kind == "chips" and not hardware:
+                hits = min(hits, 0.5)
             scores[kind] += weight * hits
-    if any(bought_company(sent) for sent in sentences[:1]):
-        scores["acquisition"] += 3
-    for sector in party_sectors:
+        if n == 0:
+            for kind, v in structure(sent, set(parties)).items():
+                scores[kind] += v
+    for sector in sectors:
         kind = SECTOR_PRIOR.get(sector)
         if kind:
             scores[kind] += 1.5
+    if hint == "investment":
+        scores["investment"] += 3
     scores["compute"] += 1.0
     return max(PRIORITY, key=lambda k: (scores[k], -PRIORITY.index(k)))
 
 
-BUY = {"buy", "buys", "bought", "buying", "purchase", "purchases", "purchased", "purchasing"}
-
-
 def bought_company(sent: Span) -> bool:
     """"CoreWeave is buying Core Scientific": a purchase whose object is an organisation."""
-    return any(t.lower_ in BUY and any(c.dep_ == "dobj" and c.ent_type_ == "ORG" for c in t.children) for t in sent)
+    return structure(sent, set())["acquisition"] >= 5
 
 
-def classify_status(sentences: list[Span], doc) -> str:
+# --- status ------------------------------------------------------------------------------
+def status_words(sent: Span) -> list[str]:
+    """Lower-cased words, leaving out "planned" where it only describes a thing that is no deal
+    ("its planned stock market listing")."""
+    nouns = set(lexicon.lexicon()["deal"]["nouns"])
+    return [t.lower_ for t in sent if not t.is_space and not (
+        t.lower_ == "planned" and t.dep_ == "amod" and t.head.lower_ not in nouns)]
+
+
+def announced_by_party(sentences: list[Span], parties) -> bool:
+    """A party (or "the company", "the companies") said, announced or disclosed it."""
+    said = {"said", "says", "announced", "announces", "disclosed", "confirmed", "confirms", "filed", "unveiled"}
+    coref = set(lexicon.lexicon()["coref"]["nouns"]) | {"companies", "two"}
+    for sent in sentences:
+        for t in sent:
+            if t.lower_ in said:
+                subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if any(c.ent_type_ == "ORG" and c.ent_kb_id_ in parties or c.lower_ in coref for c in subj):
+                    return True
+    return False
+
+
+def classify_status(sentences: list[Span], doc, parties=()) -> str:
     cues = lexicon.lexicon()["status"]
     title = next(iter(doc.sents), None)
-    scope = [words(s) for s in sentences[:3]] + ([words(title)] if title is not None else [])
+    if title is not None and not any(e.label_ == "ORG" and e.kb_id_ in parties for e in title.ents):
+        title = None  # a headline about another deal says nothing of this one
+    scope = [status_words(s) for s in sentences[:3]] + ([status_words(title)] if title is not None else [])
     if any(count(w, cues["reported"]) for w in scope):
+        return "reported"
+    if any(count(w, cues["reported_weak"]) for w in scope) and not announced_by_party(sentences[:2], set(parties)):
         return "reported"
     if any(count(w, cues["planned"]) for w in scope[:2]):
         return "planned"
@@ -57,3 +165,91 @@ def classify_status(sentences: list[Span], doc) -> str:
 def is_denied(sentences: list[Span]) -> bool:
     cues = lexicon.lexicon()["status"]["denied"]
     return any(count(words(s), cues) for s in sentences[:2])
+
+
+# --- roles -------------------------------------------------------------------------------
+def _verb_roles(sentences: list[Span], parties) -> dict[str, str]:
+    """Roles read from the verbs that govern each party in the deal's first sentences:
+    the subject of "rent"/"buy" is a buyer, of "provide"/"supply"/"lease to" a provider; the
+    object of "from" a provider, of "to"/"for" under a supplying verb a buyer; the subject of
+    "invest"/"fund" an investor, of "build"/"develop" a builder, of "operate" an operator."""
+    lex = lexicon.lexicon()["roles"]
+    verbs = {role: {f for v in vs for f in lexicon.inflect(v)} for role, vs in lex.items()}
+    out: dict[str, str] = {}
+    for sent in sentences[:2]:
+        for ent in party_ents(sent, parties):
+            name, root = ent.kb_id_, ent.root
+            if name in out:
+                continue
+            if root.dep_ in ("nsubj", "nsubjpass"):
+                verb = root.head
+                chain = [verb] + [c for c in verb.children if c.dep_ in ("xcomp", "conj", "ccomp")]
+                for role, forms in verbs.items():
+                    if role.endswith("_object"):
+                        continue
+                    if any(v.lower_ in forms for v in chain):
+                        out[name] = role
+                        break
+            elif root.dep_ == "pobj":
+                prep = root.head
+                if prep.lower_ == "from":
+                    out[name] = "provider"
+                elif prep.lower_ in ("to", "for", "with") and prep.head.lower_ in verbs["provider"]:
+                    out[name] = "buyer"
+                elif prep.lower_ == "in" and prep.head.lower_ in verbs["investor"]:
+                    out[name] = "investee"
+            elif root.dep_ in ("dobj", "dative") and root.head.lower_ in verbs["provider"]:
+                out[name] = "buyer"
+            elif root.dep_ == "dobj" and root.head.lower_ in verbs["buyer_object"]:
+                out[name] = "target"
+    return out
+
+
+def assign_roles(sentences: list[Span], parties: list[str], kind: str) -> dict[str, str]:
+    """{party: role}: buyer, provider, chip_supplier, investor, investee, builder, operator,
+    power_supplier, or target (a company bought)."""
+    found = _verb_roles(sentences, set(parties))
+    sectors = {p: party_sector(p) for p in parties}
+    vendors = {c["vendor"] for c in lexicon.accelerators()}
+    roles: dict[str, str] = {}
+    for p in parties:
+        role, sector = found.get(p), sectors[p]
+        if kind == "investment":
+            role = "investor" if role == "investor" or (role is None and sector == "finance") else role
+            role = role if role in ("investor", "investee") else None
+        elif kind == "acquisition":
+            role = role if role in ("buyer", "target", "provider") else None
+            role = "seller" if role == "provider" else role
+        elif kind == "chips":
+            role = "chip_supplier" if sector in ("chips", "hardware") or p in vendors else "buyer"
+        elif kind == "power":
+            role = "power_supplier" if sector == "energy" else "buyer"
+        elif kind == "datacenter":
+            if role not in ("builder", "operator"):
+                role = "investor" if sector == "finance" else "buyer" if sector == "ai" else "builder"
+        else:
+            if role not in ("buyer", "provider"):
+                role = "provider" if sector in PROVIDERS else "buyer" if sector == "ai" else None
+        roles[p] = role
+    return _complete(roles, kind)
+
+
+def _complete(roles: dict[str, str | None], kind: str) -> dict[str, str]:
+    """Fill the roles left open with the counterpart of those found."""
+    counterpart = {"investment": ("investor", "investee"), "acquisition": ("buyer", "target"),
+                   "compute": ("buyer", "provider"), "other": ("buyer", "provider")}
+    pair = counterpart.get(kind)
+    known = {r for r in roles.values() if r}
+    for p, r in roles.items():
+        if r:
+            continue
+        if pair and pair[0] in known and pair[1] not in known:
+            roles[p] = pair[1]
+        elif pair and pair[1] in known and pair[0] not in known:
+            roles[p] = pair[0]
+        elif pair:
+            roles[p] = pair[1] if kind != "compute" else "provider"
+            known.add(roles[p])
+        else:
+            roles[p] = "builder"
+    return {p: r for p, r in roles.items() if r}

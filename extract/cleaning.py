@@ -51,12 +51,20 @@ def clean(text: str) -> tuple[str, list[int]]:
     if "&" in decoded:  # doubly escaped text such as "&amp;#39;"
         decoded, again = unescape(decoded)
         offsets = [offsets[i] for i in again]
+    lists = tuple(h.lower() for h in lex["list_headings"])
+    bullets = tuple(lex["bullets"])
     lines, pos, out_chars, out_offsets, stopped = decoded.split("\n"), 0, [], [], False
+    in_list = False
     for line in lines:
         head = line.strip().rstrip(".:").lower()
         if head in stops or (head.startswith(lex["about_heading"].lower()) and len(head.split()) <= 5 and not head.endswith(".")):
             stopped = True
-        keep = not stopped and not is_boilerplate(line, prefixes)
+        # a link list ("Related:" and the bullet lines under it) runs until a line that is not a bullet
+        if head.startswith(lists) and len(head.split()) <= 4:
+            in_list = True
+        elif in_list and not line.strip().startswith(bullets):
+            in_list = False
+        keep = not stopped and not in_list and not is_boilerplate(line, prefixes)
         for i, ch in enumerate(line + "\n"):
             if i < len(line) and not keep:
                 ch = " "

@@ -1,19 +1,28 @@
-"""Pick a deal's figures, chip, facility and location from the sentences that state it."""
+"""Pick a deal's figures, chip, facility and location from the sentences that state it.
+
+The sentences come in order of authority: the one that states the deal, then the title and
+lead sentences naming only its parties, then the sentences that refer back to it. A figure,
+chip or place in a clause that names other organisations and none of the deal's belongs to
+another deal; words around a figure (options, later phases, totals, estimates, per-unit
+ratings, grid demand...) say it is not what the agreement covers.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span
 
 from extract import lexicon
+from extract.syntax import clause_of, entity_tokens, foreign_clause, is_verb, orgs_by_clause
 
 LOCATION_LEAD = {"in", "at", "near", "outside", "across", "into", "from"}
 NOT_LOCATION_AFTER = {"-based", "based", "headquartered"}
+HQ_LEAD = {"based", "headquartered", "headquarters", "hq", "-based"}
 CHIP_NOUNS = {"gpu", "gpus", "chip", "chips", "accelerator", "accelerators", "processor", "processors", "silicon",
               "hardware", "systems", "servers", "superchips", "cards"}
-
-
 MIN_COUNT = 500  # smaller counts are racks, servers or examples, not what a deal covers
+NO_VENDOR_CHIP = {"investment", "power", "acquisition"}
 
 
 @dataclass
@@ -24,6 +33,12 @@ class Fields:
     chip: str | None = None
     facility: str | None = None
     location: str | None = None
+
+
+@lru_cache(maxsize=None)
+def veto_words() -> tuple[frozenset, frozenset, frozenset]:
+    a = lexicon.lexicon()["assembly"]
+    return frozenset(a["figure_vetoes"]), frozenset(a["figure_hard_vetoes"]), frozenset(a["total_words"])
 
 
 def is_vendor_mention(ent: Span) -> bool:
@@ -42,42 +57,130 @@ def figures_in(sent: Span) -> list:
     return [f for f in (sent.doc._.deals_figures or []) if sent.start_char <= f.start_char < sent.end_char]
 
 
-def vetoed(sent: Span, fig) -> bool:
-    vetoes = set(lexicon.lexicon()["assembly"]["figure_vetoes"])
+def fig_root(sent: Span, fig):
+    return sent.doc[fig.start:fig.end].root
+
+
+def vetoed(sent: Span, fig, kind: str | None = None) -> bool:
+    """Words near the figure, or in the clause around it, that say the agreement does not cover it."""
+    soft, hard, totals = veto_words()
     doc = sent.doc
-    window = doc[max(sent.start, fig.start - 4):min(sent.end, fig.end + 3)]
-    hits = {t.lower_ for t in window if not (fig.start <= t.i < fig.end)} & vetoes
+    names = entity_tokens(sent)
+    lo, hi = max(sent.start, fig.start - 4), min(sent.end, fig.end + 3)
+    window = [t for t in doc[lo:hi] if not (fig.start <= t.i < fig.end) and t.i not in names]
+    hits = {t.lower_ for t in window}
+    if "grid" in hits and any(t.lower_ == "grid" and doc[t.i - 1].lower_ == "the" and doc[t.i - 2].lower_ == "to" for t in window):
+        hits.discard("grid")  # "add 835 MW to the grid" is the plant's output
     if fig.kind != "money":
-        hits.discard("facility"), hits.discard("loan")
-    return bool(hits) or fig.qualifier == "additional"
+        hits -= {"facility", "loan"}
+    if kind == "acquisition":
+        hits -= totals  # buying a company buys its whole portfolio
+    if hits & hard:
+        return True
+    before = {t.lower_ for t in doc[max(sent.start, fig.start - 3):fig.start]}
+    if fig.kind == "money" and before & {"worth", "valued", "value", "for"} and not hits & hard:
+        hits = set()  # "worth about $3.7 billion in revenue" is the deal's value
+    if hits & soft:
+        return True
+    return structurally_vetoed(sent, fig)
 
 
-def first_figure(sentences: list[Span], kind: str):
-    """The first figure of a kind in the deal's sentences that nothing around it vetoes."""
+def structurally_vetoed(sent: Span, fig) -> bool:
+    doc = sent.doc
+    root = fig_root(sent, fig)
+    # "a gigawatt of capacity costs ...": an indefinite unit, not an amount
+    if fig.kind == "power" and doc[fig.start].lower_ in ("a", "an") and fig.qualifier is None:
+        return True
+    head = root.head
+    # "an $11 billion campus": the cost of a site, not the value of the deal
+    if fig.kind == "money" and root.dep_ in ("compound", "nmod", "amod", "nummod") and head.lower_ in SITE_NOUNS:
+        return True
+    # "Each building ... up to 50,000 chips": a per-unit rating
+    verb = root
+    while verb.dep_ not in ("ROOT",) and not is_verb(verb):
+        verb = verb.head
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and any(d.lower_ in ("each", "every", "per") for d in c.children):
+            return True
+    # "X was valued at $31 billion": a company's valuation
+    if fig.kind == "money":
+        for t in root.ancestors:
+            if t.lower_ == "valued":
+                if any(c.dep_ in ("nsubjpass", "nsubj") and c.ent_type_ == "ORG" for c in t.children):
+                    return True
+                break
+    return False
+
+
+SITE_NOUNS = {"campus", "site", "facility", "project", "plant", "complex", "park", "buildout", "build-out"}
+
+
+def ordered_figures(sentences: list[Span], kind: str, parties: set[str], deal_kind: str | None):
     for sent in sentences:
+        by_clause = orgs_by_clause(sent) if parties else {}
         for fig in figures_in(sent):
-            if fig.kind != kind or vetoed(sent, fig):
+            if fig.kind != kind:
                 continue
-            if fig.value is None:
-                return None
-            if kind == "money" and fig.unit != "USD":
-                if any(f.kind == "money" and f.unit == "USD" and f.value for f in figures_in(sent)):
-                    continue
-                return None
-            return fig.value
+            if parties and foreign_clause(fig_root(sent, fig), parties, by_clause):
+                continue
+            if vetoed(sent, fig, deal_kind):
+                continue
+            yield sent, fig
+
+
+def first_figure(sentences: list[Span], kind: str, parties: set[str] = frozenset(), deal_kind: str | None = None):
+    """The first figure of a kind in the deal's sentences that nothing around it vetoes."""
+    for sent, fig in ordered_figures(sentences, kind, parties, deal_kind):
+        if fig.value is None:
+            return None
+        if kind == "money" and fig.unit != "USD":
+            if any(f.kind == "money" and f.unit == "USD" and f.value for f in figures_in(sent)):
+                continue
+            return None
+        if kind == "count" and fig.value < MIN_COUNT:
+            continue
+        return fig.value
     return None
 
 
-def pick_chip(sentences: list[Span]) -> str | None:
+def refers_to_deal(sent: Span) -> bool:
+    """The sentence's subject is the deal itself ("The first gigawatt deployment, based on ...")."""
+    anaphors = set(lexicon.lexicon()["assembly"]["chip_anaphors"])
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in anaphors for t in sent)
+
+
+def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str | None = None) -> str | None:
     """The most specific accelerator in the sentence stating the deal and the next one; later
-    sentences only when those name none (a generation named later is background)."""
-    ranks = {c["name"]: c.get("rank", 2) for c in lexicon.accelerators()}
-    for scope in (sentences[:2], sentences[2:]):
-        chips = [e.kb_id_ for s in scope for e in s.ents if e.label_ == "CHIP"]
-        for rank in (3, 2):
-            for name in chips:
-                if ranks.get(name) == rank:
-                    return name
+    sentences only when their subject is the deal itself. A more specific chip of the same
+    vendor in such a sentence refines a family named first (Instinct -> MI450); a generation
+    named only as background does not."""
+    accel = {c["name"]: c for c in lexicon.accelerators()}
+    rank = lambda n: accel.get(n, {}).get("rank", 2)
+
+    def chips(scope):
+        out = []
+        for s in scope:
+            by_clause = orgs_by_clause(s) if parties else {}
+            out += [e.kb_id_ for e in s.ents if e.label_ == "CHIP" and not (
+                parties and foreign_clause(e.root, parties, by_clause))]
+        return out
+
+    first = chips(sentences[:2])
+    later = chips([s for s in sentences[2:] if refers_to_deal(s)])
+    best = next((n for r in (3, 2) for n in first if rank(n) == r), None)
+    if best is not None and rank(best) < 3:
+        vendor = accel.get(best, {}).get("vendor")
+        finer = next((n for n in later if rank(n) == 3 and accel.get(n, {}).get("vendor") == vendor), None)
+        return finer or best
+    if best is None:
+        best = next((n for r in (3, 2) for n in later if rank(n) == r), None)
+    if best is not None:
+        return best
+    code = model_code(sentences, parties)
+    if code:
+        return code
+    if kind in NO_VENDOR_CHIP:
+        return None
     sectors = lexicon.sector_of()
     for s in sentences:
         for e in s.ents:
@@ -86,55 +189,74 @@ def pick_chip(sentences: list[Span]) -> str | None:
     return None
 
 
-def pick_facility(sentences: list[Span]) -> str | None:
+def model_code(sentences: list[Span], parties: set[str]) -> str | None:
+    """A product code inside the deal's accelerator count ("100k VX-2 inference accelerators")."""
+    for sent, fig in ordered_figures(sentences[:3], "count", parties, None):
+        for t in sent.doc[fig.start:fig.end]:
+            if any(c.isdigit() for c in t.text) and any(c.isalpha() for c in t.text) and t.text[:1].isupper() \
+                    and not t._.deals_num and t.ent_type_ not in ("ORG", "DATE"):
+                return t.text
+    return None
+
+
+def pick_facility(sentences: list[Span], parties: set[str] = frozenset()) -> str | None:
     for s in sentences:
+        by_clause = orgs_by_clause(s) if parties else {}
         for e in s.ents:
-            if e.label_ == "FAC" and e.kb_id_:
-                return e.text if len(e.text) > len(e.kb_id_) and "Unit" in e.text else e.kb_id_
-    nouns = lexicon.lexicon()["assembly"]["facility_nouns"]
-    for s in sentences:
-        name = named_site(s, nouns)
-        if name:
-            return name
+            if e.label_ == "FAC" and not (parties and foreign_clause(e.root, parties, by_clause)):
+                if e.kb_id_:
+                    return e.text if len(e.text) > len(e.kb_id_) and "Unit" in e.text else e.kb_id_
+                return e.text
     return None
 
 
-def named_site(sent: Span, nouns: list[str]) -> str | None:
-    """"the Cinder Flats campus", "Project Rainier", "a site it calls Colchis"."""
-    doc = sent.doc
-    for i, t in enumerate(sent):
-        j = sent.start + i
-        if t.lower_ == "project" and t.is_title and j + 1 < sent.end and doc[j + 1].is_title and doc[j + 1].ent_type_ not in ("DATE",):
-            end = j + 2
-            while end < sent.end and doc[end].is_title:
-                end += 1
-            return doc[j:end].text
-        if t.lower_ in {n.split()[0] for n in nouns} and j > sent.start:
-            k = j
-            while k > sent.start and (doc[k - 1].is_title or doc[k - 1].like_num and doc[k - 2].is_title) \
-                    and doc[k - 1].ent_type_ not in ("GPE", "LOC", "ORG", "DATE", "CHIP", "NORP") and not doc[k - 1].is_sent_start:
-                k -= 1
-            if k < j and doc[k - 1].lower_ in ("the", "its", "a", "new", "'s") and doc[k - 1].text not in ('"',):
-                return doc[k:j].text
-    return None
-
-
-def pick_location(sentences: list[Span]) -> str | None:
-    """The deal's place: "City, State" chains before single names, countries and regions last."""
-    levels = lexicon.places()
-    found = []
-    for s in sentences:
-        found += [p for p in places_in(s) if p not in found]
-    if not found:
+def known_facility_location(facility: str | None, doc) -> str | None:
+    """A gazetteer site's place, when the article itself names that place."""
+    if not facility or doc is None:
         return None
+    for fac in lexicon.facilities():
+        if facility in [fac["name"], *fac["aliases"]] and fac.get("location"):
+            city = fac["location"].split(",")[0]
+            if city in doc.text:
+                return fac["location"]
+    return None
+
+
+def pick_location(sentences: list[Span], parties: set[str] = frozenset()) -> str | None:
+    """The deal's place from the first sentences that state one: "City, State" chains before
+    single names, countries and regions last; a later sentence refines a country or region."""
+    levels = lexicon.places()
     rank = lambda p: 0 if "," in p else 2 if levels.get(p) in ("country", "region") else 1
-    best = min(rank(p) for p in found)
-    chosen = [p for p in found if rank(p) == best and not any(p != q and p in q for q in found)]
-    return "; ".join(chosen[:4])
+    best: list[str] = []
+    for s in sentences:
+        found = places_in(s, parties)
+        if not found:
+            continue
+        r = min(rank(p) for p in found)
+        chosen = [p for p in found if rank(p) == r and not any(p != q and p in q for q in found)]
+        if not best or r < min(rank(p) for p in best):
+            best = chosen
+        if min(rank(p) for p in best) < 2:
+            break
+    if not best:
+        return None
+    return join_places(sentences, best[:4])
 
 
-def places_in(sent: Span) -> list[str]:
-    doc, out, ents = sent.doc, [], [e for e in sent.ents if e.label_ in ("GPE", "LOC")]
+def join_places(sentences: list[Span], places: list[str]) -> str:
+    """Places the text coordinates ("in Ohio and Georgia") keep its wording; others join with "; "."""
+    if len(places) == 2:
+        for s in sentences:
+            if f"{places[0]} and {places[1]}" in s.text:
+                return f"{places[0]} and {places[1]}"
+    return "; ".join(places)
+
+
+def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
+    doc, out = sent.doc, []
+    ents = [e for e in sent.ents if e.label_ in ("GPE", "LOC")]
+    by_clause = orgs_by_clause(sent) if parties else {}
+    events = set(lexicon.lexicon()["assembly"]["event_nouns"])
     i = 0
     while i < len(ents):
         e = ents[i]
@@ -145,22 +267,30 @@ def places_in(sent: Span) -> list[str]:
             j += 1
             chain_end = ents[j].end
         text = doc[e.start:chain_end].text
+        if text.lower().startswith("the "):
+            text = text[4:]
         dateline = e.start == sent.start and e.text.isupper()
-        if lead & LOCATION_LEAD and after not in NOT_LOCATION_AFTER and not dateline and \
-                not (doc[chain_end].lower_ if chain_end < len(doc) else "") in NOT_LOCATION_AFTER:
+        prep = e.root.head
+        at_event = prep.dep_ == "prep" and (prep.head.lower_ in events or prep.head.head.lower_ in events)
+        if lead & LOCATION_LEAD and not lead & HQ_LEAD and after not in NOT_LOCATION_AFTER and not dateline and \
+                not (doc[chain_end].lower_ if chain_end < len(doc) else "") in NOT_LOCATION_AFTER and not at_event and \
+                e.root.dep_ not in ("compound", "amod", "poss") and not (
+                parties and foreign_clause(e.root, parties, by_clause)):
             if text not in out:
                 out.append(text)
         i = j + 1
     return out
 
 
-def pick_fields(sentences: list[Span]) -> Fields:
-    count = first_figure(sentences, "count")
+def pick_fields(sentences: list[Span], parties: set[str] = frozenset(), kind: str | None = None, doc=None) -> Fields:
+    count = first_figure(sentences, "count", parties, kind)
+    facility = pick_facility(sentences, parties)
+    location = pick_location(sentences, parties) or known_facility_location(facility, doc)
     return Fields(
-        gpu_count=int(count) if count and count >= MIN_COUNT else None,
-        power_mw=first_figure(sentences, "power"),
-        value_usd=first_figure(sentences, "money"),
-        chip=pick_chip(sentences),
-        facility=pick_facility(sentences),
-        location=pick_location(sentences),
+        gpu_count=int(count) if count else None,
+        power_mw=first_figure(sentences, "power", parties, kind),
+        value_usd=first_figure(sentences, "money", parties, kind),
+        chip=pick_chip(sentences, parties, kind),
+        facility=facility,
+        location=location,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from extract.cleaning import clean
 
 SEPARATOR = "\n\n"
-FIELDS = ("headline", "parties", "kind", "gpu_count", "chip", "power_mw", "value_usd", "facility", "location", "status")
+FIELDS = ("headline", "parties", "kind", "gpu_count", "chip", "power_mw", "value_usd", "facility", "location", "status", "roles")
 
 
 @dataclass

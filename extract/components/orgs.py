@@ -1,4 +1,5 @@
-"""The `deals_orgs` component: repairs the small model's organisation entities for this domain.
+"""The `deals_orgs` component: repairs the small model's organisation entities for this domain,
+then labels the named sites the gazetteer does not know (`extract.components.sites`).
 
 Runs after the statistical NER. It splits entities glued across lines, slashes or headline
 verbs ("Kestrelline Cloud Selects Voltaris"), turns a name with a company suffix into an ORG
@@ -53,6 +54,9 @@ class OrgRepair:
         self.suffix_matcher.add("suffixed", [[{"IS_TITLE": True, "ENT_TYPE": "", "OP": "{1,2}"},
                                               {"ORTH": {"IN": sorted(self.suffixes)}, "ENT_TYPE": ""}]], greedy="LONGEST")
         self.verbs = lexicon.verb_forms() | {"acquire", "selects", "signs", "lands", "taps", "unveil", "unveils"}
+        from extract.components.sites import SiteFinder
+
+        self.sites = SiteFinder(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [piece for e in doc.ents for piece in self.split(e)]
@@ -65,7 +69,7 @@ class OrgRepair:
         ents += self.other_mentions(doc, ents)
         doc.ents = filter_spans(ents)
         self.set_canonical(doc)
-        return doc
+        return self.sites(doc) if doc.has_annotation("DEP") else doc
 
     def split(self, ent: Span) -> list[Span]:
         """Cut an entity at line breaks, slashes, " and ", and title-case verbs; trim edge words."""
