@@ -52,7 +52,7 @@ class Assembler:
         self.not_parties = {n.lower() for n in lex["org"]["not_parties"]}
         self.roles = set(lex["assembly"]["person_roles"])
         self.mention_only = set(lex["assembly"]["mention_only"])
-        self.anaphors = set(lex["assembly"]["deal_anaphors"])
+        self.anaphors = set(lex["assembly"]["deal_anaphors"]) | {a + "s" for a in lex["assembly"]["deal_anaphors"] if a.isalpha() and len(a) > 4}
         self.coref_nouns = set(lex["coref"]["nouns"])
         self.vendor_verbs = {f for v in lex["assembly"]["vendor_verbs"] for f in lexicon.inflect(v)}
         self.event_nouns = set(lex["assembly"]["event_nouns"])
@@ -70,6 +70,10 @@ class Assembler:
                 continue
             out.append((ent.kb_id_, ent))
         return out
+
+    def named(self, sent: Span) -> list[str]:
+        """The organisations a sentence names, leaving out chip vendors named with their hardware."""
+        return [n for n, e in self.orgs(sent) if not is_vendor_mention(e)]
 
     def is_party(self, ent: Span, n_orgs: int) -> bool:
         root = ent.root
@@ -195,7 +199,7 @@ class Assembler:
                 hint = clause_kind(sent, self.verbs) if len(groups) == 1 else None
                 deals += [Deal(parties=g, sentences=[sent], born=i, kind_hint=hint) for g in groups]
                 used.add(i)
-            elif deals and self.refers_back(sent, [n for n, _ in self.orgs(sent)], deals[-1], i,
+            elif deals and self.refers_back(sent, self.named(sent), deals[-1], i,
                                             paragraph_of[i] == paragraph_of[deals[-1].born]):
                 deals[-1].sentences.append(sent)
                 used.add(i)
@@ -217,7 +221,7 @@ class Assembler:
         that names the seller): they state the headline figures."""
         lead = []
         for j, sent in enumerate(sents[:min(deal.born, 4)]):
-            names = {n for n, _ in self.orgs(sent)}
+            names = set(self.named(sent))
             if j in used or not names or not names <= set(deal.parties):
                 continue
             lead.append(sent)
@@ -250,11 +254,12 @@ class Assembler:
 
     def merge(self, deals: list[Deal]) -> list[Deal]:
         """Deals with the same parties merge, and so does one whose parties are a subset of an
-        earlier deal's, unless one was born of an investment and the other was not."""
+        earlier deal's, unless they were born of different kinds of agreement (an investment and a
+        purchase of capacity between the same pair are two deals)."""
         out: list[Deal] = []
         for deal in deals:
             for known in out:
-                if (deal.kind_hint == "investment") != (known.kind_hint == "investment"):
+                if deal.kind_hint and known.kind_hint and deal.kind_hint != known.kind_hint:
                     continue
                 near = deal.born - known.born <= 3
                 if deal.key() == known.key() or (max(len(deal.parties), len(known.parties)) <= 3 or near) and (
@@ -262,6 +267,7 @@ class Assembler:
                     known.sentences += [s for s in deal.sentences if s not in known.sentences]
                     if len(deal.parties) > len(known.parties):
                         known.parties = deal.parties
+                    known.kind_hint = known.kind_hint or deal.kind_hint
                     break
             else:
                 out.append(deal)

@@ -83,8 +83,33 @@ def structure(sent: Span, parties) -> dict[str, float]:
 
 
 def clause_kind(sent: Span, verbs=None) -> str | None:
-    """"investment" when the sentence is an organisation investing in another."""
-    return "investment" if structure(sent, set())["investment"] >= 4 else None
+    """What the sentence's own verb makes the deal: "investment" for an organisation investing in
+    another, "compute" for buying, renting or leasing capacity. Deals with different hints stay apart."""
+    if structure(sent, set())["investment"] >= 4:
+        return "investment"
+    lex = lexicon.lexicon()["kind"]
+    buy = {f for v in lex["capacity_verbs"] for f in lexicon.inflect(v)}
+    things = set(lex["capacity_objects"])
+    for t in sent:
+        if t.lower_ in buy and is_verb(t):
+            objs = [c for c in t.children if c.dep_ == "dobj"]
+            objs += [g for o in objs for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+            if any(o.lower_ in things for o in objs):
+                return "compute"
+    return None
+
+
+def main_verbs(sent: Span) -> list:
+    """The root verb and the verbs it governs through xcomp ("agreed to build", "plans to lease")."""
+    out = []
+    for t in sent:
+        if t.dep_ == "ROOT":
+            stack = [t]
+            while stack:
+                v = stack.pop()
+                out.append(v)
+                stack += [c for c in v.children if c.dep_ in ("xcomp", "ccomp") and is_verb(c)]
+    return out
 
 
 def classify_kind(sentences: list[Span], parties: list[str], hint: str | None = None) -> str:
@@ -110,6 +135,10 @@ def classify_kind(sentences: list[Span], parties: list[str], hint: str | None = 
         if n == 0:
             for kind, v in structure(sent, set(parties)).items():
                 scores[kind] += v
+            for verb in main_verbs(sent):
+                for kind in ("datacenter", "compute", "power", "acquisition"):
+                    if verb.lower_ in cues[kind] and verb.lower_ not in weak.get(kind, ()):
+                        scores[kind] += 2
     for sector in sectors:
         kind = SECTOR_PRIOR.get(sector)
         if kind:
@@ -194,6 +223,8 @@ def _verb_roles(sentences: list[Span], parties) -> dict[str, str]:
                 prep = root.head
                 if prep.lower_ == "from":
                     out[name] = "provider"
+                elif prep.lower_ == "for":
+                    out[name] = "buyer"
                 elif prep.lower_ in ("to", "for", "with") and prep.head.lower_ in verbs["provider"]:
                     out[name] = "buyer"
                 elif prep.lower_ == "in" and prep.head.lower_ in verbs["investor"]:

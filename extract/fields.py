@@ -95,13 +95,11 @@ def structurally_vetoed(sent: Span, fig) -> bool:
     # "an $11 billion campus": the cost of a site, not the value of the deal
     if fig.kind == "money" and root.dep_ in ("compound", "nmod", "amod", "nummod") and head.lower_ in SITE_NOUNS:
         return True
-    # "Each building ... up to 50,000 chips": a per-unit rating
-    verb = root
-    while verb.dep_ not in ("ROOT",) and not is_verb(verb):
-        verb = verb.head
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and any(d.lower_ in ("each", "every", "per") for d in c.children):
-            return True
+    # "Each building is designed to run up to 50,000 chips": a per-unit rating
+    for verb in [root, *root.ancestors]:
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and any(d.lower_ in ("each", "every", "per") for d in c.children):
+                return True
     # "X was valued at $31 billion": a company's valuation
     if fig.kind == "money":
         for t in root.ancestors:
@@ -157,16 +155,17 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
     accel = {c["name"]: c for c in lexicon.accelerators()}
     rank = lambda n: accel.get(n, {}).get("rank", 2)
 
-    def chips(scope):
+    def chips(scope, objects_only=False):
         out = []
         for s in scope:
             by_clause = orgs_by_clause(s) if parties else {}
             out += [e.kb_id_ for e in s.ents if e.label_ == "CHIP" and not (
-                parties and foreign_clause(e.root, parties, by_clause))]
+                parties and foreign_clause(e.root, parties, by_clause)) and not (objects_only and is_subject(e.root))]
         return out
 
     first = chips(sentences[:2])
-    later = chips([s for s in sentences[2:] if refers_to_deal(s)])
+    later = chips([s for s in sentences[2:] if refers_to_deal(s)]) + chips(
+        [s for s in sentences[2:] if not refers_to_deal(s)], objects_only=True)
     best = next((n for r in (3, 2) for n in first if rank(n) == r), None)
     if best is not None and rank(best) < 3:
         vendor = accel.get(best, {}).get("vendor")
@@ -182,11 +181,23 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
     if kind in NO_VENDOR_CHIP:
         return None
     sectors = lexicon.sector_of()
-    for s in sentences:
+    for s in sentences[:3]:
         for e in s.ents:
             if e.label_ == "ORG" and sectors.get(e.kb_id_) == "chips" and is_vendor_mention(e):
                 return e.kb_id_
     return None
+
+
+def is_subject(token) -> bool:
+    """A chip the sentence is about ("AMD's flagship, the MI355X, is rated ..."), not one the deal uses."""
+    t = token
+    for _ in range(3):
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if t.dep_ not in ("appos", "compound", "conj", "amod", "nmod"):
+            return False
+        t = t.head
+    return False
 
 
 def model_code(sentences: list[Span], parties: set[str]) -> str | None:

@@ -41,9 +41,11 @@ def clause_of(token: Token) -> int:
 
 def orgs_by_clause(sent: Span) -> dict[int, set[str]]:
     """Canonical names of the organisations in each clause of a sentence."""
+    from extract.fields import is_vendor_mention
+
     out: dict[int, set[str]] = {}
     for ent in sent.ents:
-        if ent.label_ == "ORG" and ent.kb_id_:
+        if ent.label_ == "ORG" and ent.kb_id_ and not is_vendor_mention(ent):
             out.setdefault(clause_of(ent.root), set()).add(ent.kb_id_)
     return out
 

@@ -30,7 +30,7 @@ QUALIFIERS = [  # longest first; the words before a figure that change how it re
 ]
 MID_WORDS = {"of", "its", "their", "the", "additional", "new", "more", "advanced", "custom", "ai", "next-generation",
              "latest", "tensor", "processing", "graphics", "dedicated", "data", "center", "centre", "-", "high-end",
-             "cutting-edge", "in-house", "liquid-cooled", "accelerated", "flagship", "own"}
+             "cutting-edge", "in-house", "liquid-cooled", "accelerated", "flagship", "own", "inference", "training", "'s", "’s"}
 PER_UNIT = {"rack", "racks", "server", "servers", "node", "nodes", "tray", "trays", "board", "boards", "chassis",
             "pod", "per", "each"}
 
