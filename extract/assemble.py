@@ -73,7 +73,7 @@ class Assembler:
 
     def named(self, sent: Span) -> list[str]:
         """The organisations a sentence names, leaving out chip vendors named with their hardware."""
-        return [n for n, e in self.orgs(sent) if not is_vendor_mention(e)]
+        return [n for n, e in self.orgs(sent) if not (is_vendor_mention(e) and e.root.dep_ != "poss")]
 
     def is_party(self, ent: Span, n_orgs: int) -> bool:
         root = ent.root

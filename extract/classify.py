@@ -65,13 +65,13 @@ def structure(sent: Span, parties) -> dict[str, float]:
     for t in sent:
         if t.lower_ in buy and is_verb(t):
             objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
-            if any(o.ent_type_ == "ORG" and o.ent_type_ and o.lower_ not in ("capacity",) for o in objs) or any(
+            if any(o.ent_type_ == "ORG" or any(x.ent_type_ == "ORG" for x in o.lefts) for o in objs) or any(
                     o.lower_ in sites for o in objs):
-                out["acquisition"] += 5
+                out["acquisition"] += 8
         if t.lower_ in ("acquisition", "takeover", "purchase", "buyout") and any(
                 c.dep_ == "prep" and c.lower_ == "of" and any(g.ent_type_ == "ORG" or g.lower_ in sites for g in c.children)
                 for c in t.children):
-            out["acquisition"] += 5
+            out["acquisition"] += 8
         if t.lower_ in invest:
             targets = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children]
             if any(g.ent_type_ == "ORG" for g in targets):
@@ -151,7 +151,7 @@ def classify_kind(sentences: list[Span], parties: list[str], hint: str | None = 
 
 def bought_company(sent: Span) -> bool:
     """"CoreWeave is buying Core Scientific": a purchase whose object is an organisation."""
-    return structure(sent, set())["acquisition"] >= 5
+    return structure(sent, set())["acquisition"] >= 8
 
 
 # --- status ------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def announced_by_party(sentences: list[Span], parties) -> bool:
 def classify_status(sentences: list[Span], doc, parties=()) -> str:
     cues = lexicon.lexicon()["status"]
     title = next(iter(doc.sents), None)
-    if title is not None and not any(e.label_ == "ORG" and e.kb_id_ in parties for e in title.ents):
+    if title is not None and not set(parties) <= {e.kb_id_ for e in title.ents if e.label_ == "ORG"}:
         title = None  # a headline about another deal says nothing of this one
     scope = [status_words(s) for s in sentences[:3]] + ([status_words(title)] if title is not None else [])
     if any(count(w, cues["reported"]) for w in scope):

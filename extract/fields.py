@@ -163,16 +163,15 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
                 parties and foreign_clause(e.root, parties, by_clause)) and not (objects_only and is_subject(e.root))]
         return out
 
-    first = chips(sentences[:2])
-    later = chips([s for s in sentences[2:] if refers_to_deal(s)]) + chips(
-        [s for s in sentences[2:] if not refers_to_deal(s)], objects_only=True)
+    first = chips(sentences[:1]) + chips(sentences[1:2], objects_only=not refers_to_deal(sentences[1]) if len(sentences) > 1 else False)
+    later = [c for s in sentences[2:] for c in chips([s], objects_only=not refers_to_deal(s))]
     best = next((n for r in (3, 2) for n in first if rank(n) == r), None)
     if best is not None and rank(best) < 3:
         vendor = accel.get(best, {}).get("vendor")
         finer = next((n for n in later if rank(n) == 3 and accel.get(n, {}).get("vendor") == vendor), None)
         return finer or best
     if best is None:
-        best = next((n for r in (3, 2) for n in later if rank(n) == r), None)
+        best = later[0] if later else None
     if best is not None:
         return best
     code = model_code(sentences, parties)

@@ -39,13 +39,20 @@ def clause_of(token: Token) -> int:
     return t.i
 
 
+@lru_cache(maxsize=None)
+def not_parties() -> frozenset[str]:
+    lex = lexicon.lexicon()
+    return frozenset(n.lower() for n in lex["org"]["not_parties"] + lex["sites"]["ventures"])
+
+
 def orgs_by_clause(sent: Span) -> dict[int, set[str]]:
     """Canonical names of the organisations in each clause of a sentence."""
     from extract.fields import is_vendor_mention
 
     out: dict[int, set[str]] = {}
+    skip = not_parties()
     for ent in sent.ents:
-        if ent.label_ == "ORG" and ent.kb_id_ and not is_vendor_mention(ent):
+        if ent.label_ == "ORG" and ent.kb_id_ and not is_vendor_mention(ent) and ent.kb_id_.lower() not in skip:
             out.setdefault(clause_of(ent.root), set()).add(ent.kb_id_)
     return out
 
