@@ -17,6 +17,10 @@ from extract.fields import Fields, is_vendor_mention, pick_fields
 from extract.syntax import clause_of, is_verb
 
 
+def plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
+
 def sentences(doc: Doc) -> list[Span]:
     """The parser's sentences, re-joined where it cut through a name or left a stub of one word."""
     out: list[Span] = []
@@ -52,7 +56,7 @@ class Assembler:
         self.not_parties = {n.lower() for n in lex["org"]["not_parties"]}
         self.roles = set(lex["assembly"]["person_roles"])
         self.mention_only = set(lex["assembly"]["mention_only"])
-        self.anaphors = set(lex["assembly"]["deal_anaphors"]) | {a + "s" for a in lex["assembly"]["deal_anaphors"] if a.isalpha() and len(a) > 4}
+        self.anaphors = set(lex["assembly"]["deal_anaphors"]) | {plural(a) for a in lex["assembly"]["deal_anaphors"] if a.isalpha() and len(a) > 4}
         self.coref_nouns = set(lex["coref"]["nouns"])
         self.vendor_verbs = {f for v in lex["assembly"]["vendor_verbs"] for f in lexicon.inflect(v)}
         self.event_nouns = set(lex["assembly"]["event_nouns"])

@@ -220,6 +220,19 @@ def pick_facility(sentences: list[Span], parties: set[str] = frozenset()) -> str
     return None
 
 
+def site_location(facility: str | None, doc) -> str | None:
+    """Where the article places the deal's site in a sentence naming it ("its Platte One campus in
+    Lancaster County, Nebraska"), when the deal's own sentences give no place."""
+    if not facility or doc is None:
+        return None
+    for sent in doc.sents:
+        if any(e.label_ == "FAC" and (e.kb_id_ or e.text) == facility for e in sent.ents):
+            found = places_in(sent)
+            if found:
+                return join_places([sent], found[:4])
+    return None
+
+
 def known_facility_location(facility: str | None, doc) -> str | None:
     """A gazetteer site's place, when the article itself names that place."""
     if not facility or doc is None:
@@ -267,10 +280,12 @@ def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
     ents = [e for e in sent.ents if e.label_ in ("GPE", "LOC")]
     by_clause = orgs_by_clause(sent) if parties else {}
     events = set(lexicon.lexicon()["assembly"]["event_nouns"])
-    i = 0
+    i, accepted = 0, set()
     while i < len(ents):
         e = ents[i]
         lead = {t.lower_ for t in doc[max(sent.start, e.start - 3):e.start]}
+        if e.root.dep_ == "conj" and e.root.head.i in accepted:
+            lead |= {"in"}  # "in Texas and New York"
         after = doc[e.end].lower_ if e.end < len(doc) else ""
         chain_end, j = e.end, i
         while j + 1 < len(ents) and ents[j + 1].start == chain_end + 1 and doc[chain_end].text == ",":
@@ -288,6 +303,7 @@ def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
                 parties and foreign_clause(e.root, parties, by_clause)):
             if text not in out:
                 out.append(text)
+            accepted |= {t.i for t in doc[e.start:chain_end]}
         i = j + 1
     return out
 
@@ -295,7 +311,7 @@ def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
 def pick_fields(sentences: list[Span], parties: set[str] = frozenset(), kind: str | None = None, doc=None) -> Fields:
     count = first_figure(sentences, "count", parties, kind)
     facility = pick_facility(sentences, parties)
-    location = pick_location(sentences, parties) or known_facility_location(facility, doc)
+    location = pick_location(sentences, parties) or site_location(facility, doc) or known_facility_location(facility, doc)
     return Fields(
         gpu_count=int(count) if count else None,
         power_mw=first_figure(sentences, "power", parties, kind),
