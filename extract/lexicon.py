@@ -95,4 +95,5 @@ def places() -> dict[str, str]:
     """Known place names -> "country", "region" or "state"."""
     with (DATA / "places.toml").open("rb") as fh:
         data = tomllib.load(fh)
-    return {name: level.rstrip("s") for level, names in data.items() for name in names}
+    singular = {"countries": "country", "regions": "region", "states": "state"}
+    return {name: singular.get(level, level.rstrip("s")) for level, names in data.items() for name in names}
