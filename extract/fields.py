@@ -163,15 +163,17 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
                 parties and foreign_clause(e.root, parties, by_clause)) and not (objects_only and is_subject(e.root))]
         return out
 
-    first = chips(sentences[:1]) + chips(sentences[1:2], objects_only=not refers_to_deal(sentences[1]) if len(sentences) > 1 else False)
-    later = [c for s in sentences[2:] for c in chips([s], objects_only=not refers_to_deal(s))]
-    best = next((n for r in (3, 2) for n in first if rank(n) == r), None)
+    born = chips(sentences[:1])
+    rest = sentences[1:]
+    anaphoric = chips([s for s in rest if refers_to_deal(s)])
+    others = [c for s in rest for c in chips([s], objects_only=not refers_to_deal(s))]
+    best = next((n for r in (3, 2) for n in born if rank(n) == r), None)
     if best is not None and rank(best) < 3:
         vendor = accel.get(best, {}).get("vendor")
-        finer = next((n for n in later if rank(n) == 3 and accel.get(n, {}).get("vendor") == vendor), None)
+        finer = next((n for n in anaphoric if rank(n) == 3 and accel.get(n, {}).get("vendor") == vendor), None)
         return finer or best
-    if best is None:
-        best = later[0] if later else None
+    if best is None and others:
+        best = others[0]
     if best is not None:
         return best
     code = model_code(sentences, parties)
@@ -213,10 +215,8 @@ def pick_facility(sentences: list[Span], parties: set[str] = frozenset()) -> str
     for s in sentences:
         by_clause = orgs_by_clause(s) if parties else {}
         for e in s.ents:
-            if e.label_ == "FAC" and not (parties and foreign_clause(e.root, parties, by_clause)):
-                if e.kb_id_:
-                    return e.text if len(e.text) > len(e.kb_id_) and "Unit" in e.text else e.kb_id_
-                return e.text
+            if e.label_ == "FAC" and e.kb_id_ and not (parties and foreign_clause(e.root, parties, by_clause)):
+                return e.text if len(e.text) > len(e.kb_id_) and "Unit" in e.text else e.kb_id_
     return None
 
 

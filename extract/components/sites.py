@@ -33,7 +33,8 @@ class SiteFinder:
         shaped = {"TEXT": {"REGEX": r"^[\w.-]+$"}, "IS_PUNCT": False, "LOWER": {"NOT_IN": ["of", "for", "and", "with"]}, "OP": "{0,3}"}
         self.matcher.add("project", [[{"LOWER": "project", "IS_TITLE": True}, NAME, NAME_NUM, NAME_NUM]])
         self.matcher.add("before_noun", [[{"LOWER": {"IN": ["the", "its", "their", "'s", "’s"]}}, NAME, NAME_NUM, NAME_NUM,
-                                          {"LOWER": {"IN": ["data"]}, "OP": "?"}, noun]])
+                                          {"LOWER": {"IN": ["data", "nuclear", "power", "gas", "ai", "solar", "hydro"]}, "OP": "?"},
+                                          noun]])
         self.matcher.add("named", [[noun, {"ORTH": ",", "OP": "?"},
                                     {"LOWER": {"IN": ["named", "called", "dubbed", "christened", "branded"]}},
                                     NAME, NAME_NUM, NAME_NUM],
@@ -57,14 +58,14 @@ class SiteFinder:
             while k < len(doc) and k < end + 2 and doc[k].is_title and doc[k].ent_type_ not in ("ORG", "DATE"):
                 k += 1
             if k > end:
-                found.append(Span(doc, start, k, label="FAC"))
+                found.append(Span(doc, start, k, label="FAC", kb_id=doc[start:k].text))
         if not found:
             return doc
         found = filter_spans(found)
         names = {s.text for s in found}
         matcher = PhraseMatcher(doc.vocab)
         matcher.add("site", [self.tokenizer(n) for n in names])
-        found += [Span(doc, s, e, label="FAC") for _, s, e in matcher(doc)]
+        found += [Span(doc, s, e, label="FAC", kb_id=doc[s:e].text) for _, s, e in matcher(doc)]
         found = filter_spans(found)
         taken = {i for s in found for i in range(s.start, s.end)}
         kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end)) or e.label_ == "FAC" and e.kb_id_]
@@ -87,10 +88,13 @@ class SiteFinder:
         else:  # appos
             comma = next(i for i in range(start, end) if doc[i].text == ",")
             span = doc[start:comma]
-        if not len(span) or any(t.ent_type_ == "ORG" and t.ent_kb_id_ for t in span):
+        if not len(span):
             return None
+        doc_orgs = {e.text for e in doc.ents if e.label_ in ("ORG", "GPE") and not (e.start >= span.start and e.end <= span.end)}
+        if span.text in doc_orgs:
+            return None  # "the Harbor Cloud campus": a company's or a place's name, named as such elsewhere
         if span.text in self.places or span.text.lower() in self.companies or span.text.isupper() and len(span) == 1:
             return None
         if rule != "named" and all(t.ent_type_ in ("GPE", "LOC", "NORP") for t in span) or span[0].is_sent_start and rule == "appos":
             return None
-        return Span(doc, span.start, span.end, label="FAC")
+        return Span(doc, span.start, span.end, label="FAC", kb_id=span.text)
