@@ -45,8 +45,8 @@ def parse_pending(store: Store, *, workers: int | None = None, reparse: bool = F
         # A window at a time, so memory holds a few hundred bodies, never the whole backlog.
         for start in range(0, len(urls), WINDOW):
             jobs = list(_jobs(store, urls[start:start + WINDOW]))
-            events = list(pool.map(_parse_job, jobs, chunksize=8) if pool
-                          else map(_parse_job, jobs))
+            events = list(pool.map(parse_job, jobs, chunksize=8) if pool
+                          else map(parse_job, jobs))
             if events:
                 with store.transaction():
                     store.append(events, meta=meta)
@@ -73,7 +73,14 @@ def _jobs(store: Store, urls: list[str]) -> Iterator[tuple]:
                    fetched.get("content_type"), fetched.get("listed_published"))
 
 
-def _parse_job(job: tuple):
+def job_of(item, sha256: str) -> tuple:
+    """The parse job for a page just fetched (an `ArticleItem`)."""
+    return (item.url, sha256, item.body, item.final_url or item.url, item.content_type,
+            item.listed_published)
+
+
+def parse_job(job: tuple):
+    """(url, sha256, body, final_url, content_type, listed_published) -> ArticleParsed."""
     url, sha, body, final_url, content_type, listed = job
     article = parse_article(body, final_url, headers={"Content-Type": content_type or ""},
                             feed_published=listed)

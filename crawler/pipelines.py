@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import ArticleItem
-from crawler.records import article_parsed, document_fetched, sha256_of
+from crawler.parse_pool import ParsePool, PendingParses, parse_workers
+from crawler.parse_stage import job_of, parse_job
+from crawler.records import document_fetched, sha256_of
 from store import Store
 from store.faults import crash_point
 from store.log import utc_now
 
+logger = logging.getLogger(__name__)
+PARSE_MODES = ("workers", "inline", "stage")
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 
 
@@ -36,31 +44,69 @@ class ValidateArticle:
 
 
 class EventLogPipeline:
-    """Stores the raw body as a blob and appends DocumentFetched (and, inline, ArticleParsed).
+    """Stores the raw body as a blob, appends DocumentFetched, and has the page parsed.
 
-    A page whose body is what the source delivered last time appends nothing.
+    `DEALS_PARSE` says how: "workers" (a process pool parses while the crawl goes on; the
+    ArticleParsed events are appended in batches), "inline" (in this process, in the same
+    transaction) or "stage" (after the crawl, by `crawler.parse_stage`). A page whose body is
+    what the source delivered last time appends nothing.
     """
 
-    def __init__(self, crawler, db_path: str, run_id: str | None, inline: bool):
+    def __init__(self, crawler, db_path: str, run_id: str | None, parse: str = "workers",
+                 batch: int = 50):
+        if parse not in PARSE_MODES:
+            raise ValueError(f"DEALS_PARSE must be one of {', '.join(PARSE_MODES)}, not {parse!r}")
         self.crawler = crawler
         self.db_path = db_path
         self.run_id = run_id
-        self.inline = inline
+        self.parse = parse
+        self.batch = batch
         self.store: Store | None = None
+        self.pending: PendingParses | None = None
+        self.parsed: list = []
+        self.own_pool: ParsePool | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         return cls(crawler, settings.get("DEALS_DB"), settings.get("DEALS_RUN_ID"),
-                   settings.getbool("DEALS_PARSE_INLINE"))
+                   settings.get("DEALS_PARSE", "workers"),
+                   settings.getint("DEALS_PARSE_BATCH", 50))
 
     def open_spider(self):
         self.store = Store(self.db_path)
+        if self.parse == "workers":
+            pool = getattr(self.crawler.spider, "parse_pool", None)
+            if pool is None:  # `scrapy crawl`: no run-wide pool was handed to the spider
+                pool = self.own_pool = ParsePool(parse_workers(self.crawler.settings))
+            self.pending = PendingParses(pool)
 
     def close_spider(self):
-        self.store.close()
+        try:
+            if self.pending is not None:
+                self._collect_parsed(wait=True)
+                if self.crawler.spider.store_error is None:
+                    self._append_parsed()
+        except sqlite3.Error as exc:
+            self.crawler.spider.store_error = exc
+        finally:
+            if self.own_pool is not None:
+                self.own_pool.close()
+            self.store.close()
 
     def process_item(self, item: ArticleItem):
+        if self.crawler.spider.store_error is not None:
+            raise DropItem(f"not stored (the database failed): {item.url}")
+        try:
+            return self._store(item)
+        except sqlite3.Error as exc:
+            # Disk full, read-only, corrupt: no later page can be stored either, so stop this
+            # source and let `crawler.run` raise the error once the crawl has wound down.
+            self.crawler.spider.store_error = exc
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
+            raise DropItem(f"not stored ({exc}): {item.url}") from None
+
+    def _store(self, item: ArticleItem):
         stats = self.crawler.stats
         sha = sha256_of(item.body)
         state = self.crawler.spider.state
@@ -70,18 +116,34 @@ class EventLogPipeline:
             stats.inc_value("deals/unchanged")
             return item
         events = [document_fetched(item, sha)]
-        if self.inline:
-            from crawler.parsing import parse_article
-
-            article = parse_article(item.body, item.final_url,
-                                    headers={"Content-Type": item.content_type or ""},
-                                    feed_published=item.listed_published)
-            events.append(article_parsed(item.url, sha, article))
+        if self.parse == "inline":
+            events.append(parse_job(job_of(item, sha)))
         meta = {"run_id": self.run_id, "fetched_at": utc_now()}
         with self.store.transaction():
             self.store.put_blob(item.body)
             head = self.store.last_seq()
             positions = self.store.append(events, meta=meta)
             crash_point("fetch")
-        stats.inc_value("deals/new" if positions[0] > head else "deals/unchanged")
+        new = positions[0] > head
+        stats.inc_value("deals/new" if new else "deals/unchanged")
+        if self.pending is not None:
+            if new:
+                self.pending.submit(job_of(item, sha))
+            self._collect_parsed()
+            if len(self.parsed) >= self.batch:
+                self._append_parsed()
         return item
+
+    def _collect_parsed(self, wait: bool = False) -> None:
+        events, failed = self.pending.ready(wait)
+        self.parsed.extend(events)
+        for url, error in failed:
+            self.crawler.stats.inc_value("deals/errors/parse_failed")
+            logger.error("could not parse %s (left for the parse stage): %s", url, error)
+
+    def _append_parsed(self) -> None:
+        if self.parsed:
+            with self.store.transaction():
+                self.store.append(self.parsed, meta={"run_id": self.run_id})
+                crash_point("parse")
+            self.parsed = []

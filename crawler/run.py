@@ -57,7 +57,8 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
     :param max_pages: at most this many article pages per source
     :param refresh: fetch listed entries even when older than what the source delivered
     :param overrides: Scrapy settings for this run (e.g. {"DOWNLOAD_TIMEOUT": 5})
-    :param parse_workers: processes for the parse stage (default: CPU count, at most 4)
+    :param parse_workers: parse processes, during the crawl and in the parse stage after it
+        (default: `DEALS_PARSE_WORKERS`)
     """
     from crawler.parse_stage import parse_pending
     from crawler.state import load_state
@@ -73,6 +74,8 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
         store.append(crawl_started(run_id, utc_now(), [s.name for s in sources], options),
                      meta=meta)
         settings = build_settings(db_path, run_id, overrides)
+        if parse_workers is not None:
+            settings.set("DEALS_PARSE_WORKERS", parse_workers, priority="cmdline")
         reports = run_spiders(settings, sources, states, max_pages=max_pages, refresh=refresh)
         catch_up(store)
         # Inline parsing leaves nothing here, except pages an interrupted run stored unparsed.
@@ -103,16 +106,22 @@ def run_spiders(settings, sources: list[Source], states: dict, *, max_pages, ref
     """Run one crawler per source, all in one reactor; one failing source never stops another."""
     from scrapy.crawler import AsyncCrawlerProcess
 
+    from crawler.parse_pool import ParsePool, parse_workers
     from crawler.spiders import SPIDERS
 
     process = AsyncCrawlerProcess(settings)
     crawlers = {}
-    for source in sources:
-        crawler = process.create_crawler(SPIDERS[source.type])
-        crawlers[source.name] = crawler
-        process.crawl(crawler, source=source, state=states[source.name],
-                      refresh=refresh, max_pages=max_pages)
-    process.start()
+    workers = parse_workers(settings) if settings.get("DEALS_PARSE") == "workers" else 0
+    with ParsePool(workers) as pool:
+        for source in sources:
+            crawler = process.create_crawler(SPIDERS[source.type])
+            crawlers[source.name] = crawler
+            process.crawl(crawler, source=source, state=states[source.name],
+                          refresh=refresh, max_pages=max_pages, parse_pool=pool)
+        process.start()
+    for crawler in crawlers.values():
+        if crawler.spider is not None and crawler.spider.store_error is not None:
+            raise crawler.spider.store_error
     return {name: source_report(name, crawler) for name, crawler in crawlers.items()}
 
 

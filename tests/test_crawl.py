@@ -7,6 +7,8 @@ records what the crawler asked for, the way a site owner would see it.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -40,12 +42,14 @@ def fresh_site(site):
     return site
 
 
-def deals_crawl(db: Path, sources: list[dict], *args: str, timeout: float = 90):
+def deals_crawl(db: Path, sources: list[dict], *args: str, timeout: float = 90,
+                env: dict | None = None):
     """Write a sources file, run `deals crawl` on it, return the finished process."""
     toml = db.parent / "sources.toml"
     toml.write_text("".join(_source_table(s) for s in sources))
     return subprocess.run([DEALS, "crawl", "--db", str(db), "--sources", str(toml), *FAST, *args],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
 
 
 def _source_table(source: dict) -> str:
@@ -151,14 +155,65 @@ def test_every_source_type_is_crawled_and_parsed(fresh_site, tmp_path):
     assert "stored 8 new pages, all parsed" in done.stdout
 
 
+def parsed_by_url(db: Path) -> dict:
+    return {e["url"]: e for e in events(db, "ArticleParsed")}
+
+
+@pytest.mark.parametrize("workers", ["0", "1", "2"])
+def test_parse_workers_give_what_inline_parsing_gives(fresh_site, tmp_path, workers):
+    site = fresh_site
+    paths = add_articles(site, "pool", 7)
+    site.add("/feed.xml", rss([(p, site.url(p), None) for p in paths]),
+             content_type="application/rss+xml")
+    sources = [{"name": "pool", "url": site.url("/feed.xml"), "type": "feed"}]
+    inline, pooled = tmp_path / "inline.db", tmp_path / "pooled.db"
+    assert deals_crawl(inline, sources, "--set", "DEALS_PARSE=inline").returncode == 0
+    done = deals_crawl(pooled, sources, "--set", "DEALS_PARSE=workers",
+                       "--set", f"DEALS_PARSE_WORKERS={workers}",
+                       "--set", "DEALS_PARSE_BATCH=3")
+    assert done.returncode == 0, done.stderr
+    assert "stored 7 new pages, all parsed (0 in the parse stage)" in done.stdout
+    assert parsed_by_url(pooled) == parsed_by_url(inline)
+    with sqlite3.connect(pooled) as conn:
+        order = [t for (t,) in conn.execute(
+            "SELECT type FROM events WHERE stream = ? ORDER BY seq", (f"doc:{site.url(paths[0])}",))]
+        fetched_at = conn.execute("SELECT COUNT(fetched_at) FROM pages").fetchone()[0]
+    assert order == ["DocumentFetched", "ArticleParsed"]
+    assert fetched_at == 7
+
+
+@pytest.mark.parametrize("point", ["fetch:3", "parse:1"])
+def test_a_crawl_killed_while_parsing_is_completed_by_the_next(fresh_site, tmp_path, point):
+    """Killed after storing pages whose parses were still in the pool or not yet appended."""
+    site, db = fresh_site, tmp_path / "deals.db"
+    paths = add_articles(site, "kill", 8)
+    site.add("/feed.xml", rss([(p, site.url(p), None) for p in paths]),
+             content_type="application/rss+xml")
+    sources = [{"name": "kill", "url": site.url("/feed.xml"), "type": "feed"}]
+    # capture_output waits for every process holding the pipes: the workers must not outlive
+    # the crawl, or this would hang until the timeout.
+    killed = deals_crawl(db, sources, "--set", "DEALS_PARSE_WORKERS=1", timeout=60,
+                         env={"DEALS_CRASH_AT": point})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    stored = len(events(db, "DocumentFetched"))
+    assert stored >= 2 and len(events(db, "ArticleParsed")) < stored
+
+    done = deals_crawl(db, sources)
+    assert done.returncode == 0, done.stderr
+    fetched = {e["url"] for e in events(db, "DocumentFetched")}
+    assert fetched == {site.url(p) for p in paths}
+    assert set(parsed_by_url(db)) == fetched
+    assert len(events(db, "ArticleParsed")) == 8
+
+
 def test_recrawl_appends_nothing_and_uses_conditional_requests(fresh_site, tmp_path):
     site, db = fresh_site, tmp_path / "deals.db"
     old, undated = add_articles(site, "inc", 2)
     feed = [("old", site.url(old), MAY_2024), ("undated", site.url(undated), None)]
     site.add("/feed.xml", rss(feed), content_type="application/rss+xml")
     sources = [{"name": "inc", "url": site.url("/feed.xml"), "type": "feed"}]
-    # This run parses in the separate stage after the fetch instead of inline.
-    first = deals_crawl(db, sources, "--set", "DEALS_PARSE_INLINE=False")
+    # This run parses in the separate stage after the fetch instead of during it.
+    first = deals_crawl(db, sources, "--set", "DEALS_PARSE=stage")
     assert first.returncode == 0 and "(2 in the parse stage)" in first.stdout
     assert len(events(db, "DocumentFetched")) == len(events(db, "ArticleParsed")) == 2
 

@@ -24,7 +24,8 @@ class SourceSpider(scrapy.Spider):
     name = ""  # abstract: `scrapy list` shows only the three concrete spiders
 
     def __init__(self, source: Source | str | None = None, sources: str | None = None,
-                 state: SourceState | None = None, refresh=False, max_pages=None, **kwargs):
+                 state: SourceState | None = None, refresh=False, max_pages=None,
+                 parse_pool=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(source, Source):
             matches = [s for s in load_sources(sources) if s.name == source]
@@ -34,12 +35,14 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
         self.state = state
+        self.parse_pool = parse_pool  # the run's `crawler.parse_pool.ParsePool`, if any
         self.refresh = refresh in (True, "1", "true", "yes")
         self.max_pages = int(max_pages) if max_pages else None
         self.queued: set[str] = set()
         self.listings_seen: set[str] = set()
         self.reached: bool | None = None
         self.error: str | None = None
+        self.store_error: Exception | None = None  # set by the pipeline when a write fails
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

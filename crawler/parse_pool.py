@@ -1,0 +1,148 @@
+"""Parse fetched pages in worker processes while the crawl keeps downloading.
+
+One pool serves every source crawled in a run. The pipeline submits a page once its
+DocumentFetched event is committed and appends the ArticleParsed events that are ready in
+batches, so the event loop spends its time fetching and storing, not in trafilatura. Anything a
+worker could not parse (or a pool that broke) is parsed in-process; a page left unparsed by a
+crash is picked up by the parse stage that runs after every crawl.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from crawler.parse_stage import parse_job
+
+Job = tuple  # (url, sha256, body, final_url, content_type, listed_published)
+
+
+def default_workers() -> int:
+    """One core stays with the crawl itself; at most 4 parse workers."""
+    return max(0, min((os.cpu_count() or 1) - 1, 4))
+
+
+def parse_workers(settings) -> int:
+    """`DEALS_PARSE_WORKERS` from Scrapy settings; unset or "auto" means `default_workers()`."""
+    value = settings.get("DEALS_PARSE_WORKERS")
+    return default_workers() if value in (None, "", "auto") else int(value)
+
+
+class ParsePool:
+    """A process pool for `parse_article`; `workers=0` parses in the calling process."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.executor = None
+        if workers > 0:
+            self.executor = ProcessPoolExecutor(workers, initializer=_worker_started,
+                                                initargs=(os.getpid(),))
+            self.executor.submit(_warm_up)  # fork the workers now, before the crawl starts
+
+    def submit(self, jobs: list[Job]) -> Future:
+        """A future of the jobs' ArticleParsed events, in order."""
+        if self.executor is not None:
+            try:
+                return self.executor.submit(parse_jobs, jobs)
+            except (BrokenProcessPool, RuntimeError):
+                self.executor = None
+        future: Future = Future()
+        future.set_result(parse_jobs(jobs))
+        return future
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def __enter__(self) -> "ParsePool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class PendingParses:
+    """The pages one pipeline has handed to the pool, and the parses ready to append.
+
+    Pages go to the pool `chunk` at a time (one task each: a task costs the event loop more
+    than pickling a page does), at most `limit` pages in flight; past that, `submit` waits for
+    the oldest task, which bounds memory when the pool falls behind the crawl.
+    """
+
+    def __init__(self, pool: ParsePool, chunk: int = 8, limit: int = 64):
+        self.pool = pool
+        self.chunk = chunk
+        self.limit = limit
+        self.waiting: list[Job] = []
+        self.inflight: deque[tuple[list[Job], Future]] = deque()
+
+    def submit(self, job: Job) -> None:
+        self.waiting.append(job)
+        if len(self.waiting) >= self.chunk:
+            self._send()
+        if len(self.inflight) * self.chunk > self.limit:
+            self.inflight[0][1].exception()  # wait: the pool is behind the crawl
+
+    def ready(self, wait: bool = False) -> tuple[list, list[tuple[str, str]]]:
+        """Finished parses (every page's, when `wait`): ArticleParsed events, and the
+        (url, error) of each page the parser raised on, which stays for the parse stage."""
+        if wait:
+            self._send()
+        events, failed, keep = [], [], deque()
+        for jobs, future in self.inflight:
+            if wait or future.done():
+                for job, result in zip(jobs, _result(jobs, future)):
+                    if isinstance(result, str):
+                        failed.append((job[0], result))
+                    else:
+                        events.append(result)
+            else:
+                keep.append((jobs, future))
+        self.inflight = keep
+        return events, failed
+
+    def _send(self) -> None:
+        if self.waiting:
+            self.inflight.append((self.waiting, self.pool.submit(self.waiting)))
+            self.waiting = []
+
+
+def parse_jobs(jobs: list[Job]) -> list:
+    """Each job's ArticleParsed event, or the error it raised (a string: it must pickle)."""
+    results = []
+    for job in jobs:
+        try:
+            results.append(parse_job(job))
+        except Exception as exc:  # one bad page must not lose the others' parses
+            results.append(f"{type(exc).__name__}: {exc}")
+    return results
+
+
+def _result(jobs: list[Job], future: Future) -> list:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return parse_jobs(jobs)  # a worker died (killed, out of memory): parse them here
+
+
+def _warm_up() -> None:
+    import crawler.parsing  # noqa: F401
+    import trafilatura  # noqa: F401
+
+
+def _worker_started(parent: int) -> None:
+    """Ignore Ctrl-C (the parent handles it) and exit if the parent dies without closing us."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
