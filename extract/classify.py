@@ -262,6 +262,10 @@ def assign_roles(sentences: list[Span], parties: list[str], kind: str) -> dict[s
             if role not in ("buyer", "provider"):
                 role = "provider" if sector in PROVIDERS else "buyer" if sector == "ai" else None
         roles[p] = role
+    if kind == "compute" and len(roles) > 1 and all(r == "provider" for r in roles.values()):
+        # a hyperscaler signing with a neocloud or data-centre operator is the one buying capacity
+        if any(sectors[p] in ("neocloud", "datacenter") for p in parties):
+            roles = {p: "buyer" if sectors[p] == "cloud" else r for p, r in roles.items()}
     return _complete(roles, kind)
 
 

@@ -103,6 +103,7 @@ def test_kind(extractor, text, kind):
     ("Mercer Capital invests $2 billion in Quartzline AI.", {"Mercer Capital": "investor", "Quartzline AI": "investee"}),
     ("Quartzline AI agreed to buy 20,000 accelerators from Voltaris Semiconductor.",
      {"Quartzline AI": "buyer", "Voltaris Semiconductor": "chip_supplier"}),
+    ("Microsoft signed a $5 billion capacity deal with Nebius.", {"Microsoft": "buyer", "Nebius": "provider"}),
     ("Quartzline AI signed a power purchase agreement with Halden Power for 300 MW.",
      {"Quartzline AI": "buyer", "Halden Power": "power_supplier"}),
 ])
