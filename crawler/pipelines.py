@@ -98,7 +98,7 @@ class EventLogPipeline:
         if self.crawler.spider.store_error is not None:
             raise DropItem(f"not stored (the database failed): {item.url}")
         try:
-            return self._store(item)
+            return self._save(item)
         except sqlite3.Error as exc:
             # Disk full, read-only, corrupt: no later page can be stored either, so stop this
             # source and let `crawler.run` raise the error once the crawl has wound down.
@@ -106,7 +106,7 @@ class EventLogPipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
             raise DropItem(f"not stored ({exc}): {item.url}") from None
 
-    def _store(self, item: ArticleItem):
+    def _save(self, item: ArticleItem):
         stats = self.crawler.stats
         sha = sha256_of(item.body)
         state = self.crawler.spider.state

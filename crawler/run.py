@@ -14,6 +14,7 @@ from pathlib import Path
 from crawler.records import crawl_finished, crawl_started
 from crawler.sources import Source
 from store import DealsError, Store
+from store.errors import ConfigError
 from store.log import utc_now
 
 CODE_VERSION = "crawler-1"
@@ -67,18 +68,18 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
     _refuse_second_run()
     run_id = uuid.uuid4().hex[:16]
     meta = {"run_id": run_id, "code_version": CODE_VERSION}
+    settings = build_settings(db_path, run_id, overrides)
+    if parse_workers is not None:
+        settings.set("DEALS_PARSE_WORKERS", parse_workers, priority="cmdline")
     with Store(db_path) as store:
         catch_up(store)
         states = {s.name: load_state(store.conn, s.name) for s in sources}
         options = {"max_pages": max_pages, "refresh": refresh}
         store.append(crawl_started(run_id, utc_now(), [s.name for s in sources], options),
                      meta=meta)
-        settings = build_settings(db_path, run_id, overrides)
-        if parse_workers is not None:
-            settings.set("DEALS_PARSE_WORKERS", parse_workers, priority="cmdline")
         reports = run_spiders(settings, sources, states, max_pages=max_pages, refresh=refresh)
         catch_up(store)
-        # Inline parsing leaves nothing here, except pages an interrupted run stored unparsed.
+        # Only DEALS_PARSE=stage leaves work here, or pages an interrupted run stored unparsed.
         parsed = parse_pending(store, workers=parse_workers, meta=meta)
         store.append(crawl_finished(run_id, utc_now(),
                                     {n: r.as_event_data() for n, r in reports.items()}),
@@ -99,6 +100,11 @@ def build_settings(db_path, run_id: str, overrides: dict | None):
         settings.set("USER_AGENT", f"compute-deals/0.1 (+{contact})", priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    from crawler.pipelines import PARSE_MODES
+
+    if settings.get("DEALS_PARSE") not in PARSE_MODES:
+        raise ConfigError(f"DEALS_PARSE must be one of {', '.join(PARSE_MODES)}, "
+                          f"not {settings.get('DEALS_PARSE')!r}")
     return settings
 
 

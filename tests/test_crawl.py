@@ -335,3 +335,13 @@ def test_bad_sources_file_is_one_line_and_exit_2(tmp_path):
 def _gzip(text: str) -> bytes:
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     return packer.compress(text.encode()) + packer.flush()
+
+
+def test_unknown_parse_mode_is_one_line_and_exit_2(tmp_path):
+    db = tmp_path / "deals.db"
+    done = deals_crawl(db, [{"name": "a", "url": "http://127.0.0.1:9/feed", "type": "feed"}],
+                       "--set", "DEALS_PARSE=later")
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("error: DEALS_PARSE must be one of workers, inline, stage, "
+                                   "not 'later'")
+    assert not db.exists()

@@ -74,3 +74,21 @@ def test_sources_cli(tmp_path):
     listed_bad = runner.invoke(cli, ["sources", "list", "--sources", str(bad)])
     assert listed_bad.exit_code == 2
     assert listed_bad.output.count("\n") == 1 and "sources check" in listed_bad.output
+
+
+@pytest.mark.parametrize("name, article, not_article", [
+    ("amd-press-releases",
+     "https://ir.amd.com/news-events/press-releases/detail/1260/amd-and-openai-announce",
+     "https://ir.amd.com/news-events/press-releases"),
+    ("oracle-news", "https://www.oracle.com/news/announcement/oracle-and-openai-2025-07-22/",
+     "https://www.oracle.com/news/"),
+    ("anthropic-news", "https://www.anthropic.com/news/expanding-our-use-of-google-cloud-tpus",
+     "https://www.anthropic.com/research/some-paper"),
+    ("coreweave-newsroom", "https://www.coreweave.com/news/coreweave-signs-agreement",
+     "https://www.coreweave.com/newsroom"),
+    ("nebius-newsroom", "https://nebius.com/newsroom/nebius-signs-agreement-with-microsoft",
+     "https://nebius.com/newsroom"),
+])
+def test_default_follow_patterns_take_articles_and_skip_listings(name, article, not_article):
+    (source,) = select(load_sources(), [name])
+    assert source.follows(article) and not source.follows(not_article)
