@@ -2,9 +2,9 @@
 
 One pool serves every source crawled in a run. The pipeline submits a page once its
 DocumentFetched event is committed and appends the ArticleParsed events that are ready in
-batches, so the event loop spends its time fetching and storing, not in trafilatura. Anything a
-worker could not parse (or a pool that broke) is parsed in-process; a page left unparsed by a
-crash is picked up by the parse stage that runs after every crawl.
+batches, so the event loop spends its time fetching and storing, not in trafilatura. Pages a
+broken pool (a worker killed) was holding are parsed in-process; a page the parser raised on,
+or one left unparsed by a crash, is picked up by the parse stage that runs after every crawl.
 """
 
 from __future__ import annotations
@@ -30,7 +30,11 @@ def default_workers() -> int:
 def parse_workers(settings) -> int:
     """`DEALS_PARSE_WORKERS` from Scrapy settings; unset or "auto" means `default_workers()`."""
     value = settings.get("DEALS_PARSE_WORKERS")
-    return default_workers() if value in (None, "", "auto") else int(value)
+    if value in (None, "", "auto"):
+        return default_workers()
+    if str(value).isdigit():
+        return int(value)
+    raise ValueError(f"DEALS_PARSE_WORKERS must be a number of processes or auto, not {value!r}")
 
 
 class ParsePool:

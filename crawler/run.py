@@ -100,11 +100,16 @@ def build_settings(db_path, run_id: str, overrides: dict | None):
         settings.set("USER_AGENT", f"compute-deals/0.1 (+{contact})", priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    from crawler.parse_pool import parse_workers
     from crawler.pipelines import PARSE_MODES
 
     if settings.get("DEALS_PARSE") not in PARSE_MODES:
         raise ConfigError(f"DEALS_PARSE must be one of {', '.join(PARSE_MODES)}, "
                           f"not {settings.get('DEALS_PARSE')!r}")
+    try:
+        parse_workers(settings)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     return settings
 
 

@@ -337,11 +337,14 @@ def _gzip(text: str) -> bytes:
     return packer.compress(text.encode()) + packer.flush()
 
 
-def test_unknown_parse_mode_is_one_line_and_exit_2(tmp_path):
+@pytest.mark.parametrize("setting, message", [
+    ("DEALS_PARSE=later", "DEALS_PARSE must be one of workers, inline, stage, not 'later'"),
+    ("DEALS_PARSE_WORKERS=many",
+     "DEALS_PARSE_WORKERS must be a number of processes or auto, not 'many'"),
+])
+def test_bad_parse_settings_are_one_line_and_exit_2(tmp_path, setting, message):
     db = tmp_path / "deals.db"
     done = deals_crawl(db, [{"name": "a", "url": "http://127.0.0.1:9/feed", "type": "feed"}],
-                       "--set", "DEALS_PARSE=later")
-    assert done.returncode == 2
-    assert done.stderr.strip() == ("error: DEALS_PARSE must be one of workers, inline, stage, "
-                                   "not 'later'")
+                       "--set", setting)
+    assert (done.returncode, done.stderr.strip()) == (2, f"error: {message}")
     assert not db.exists()
