@@ -72,11 +72,14 @@ class ParsePool:
 
 
 class PendingParses:
-    """The pages one pipeline has handed to the pool, and the parses ready to append.
+    """The pages handed to the pool, and their parses, in the order the pages were stored.
 
-    Pages go to the pool `chunk` at a time (one task each: a task costs the event loop more
-    than pickling a page does), at most `limit` pages in flight; past that, `submit` waits for
-    the oldest task, which bounds memory when the pool falls behind the crawl.
+    One instance serves every source of a run, so ArticleParsed events reach the log in the
+    order of their DocumentFetched events whichever pipeline appends them (the order a later
+    stage, like extraction, meets articles in). Pages go to the pool `chunk` at a time (one
+    task each: a task costs the event loop more than pickling a page does), at most `limit`
+    pages in flight; past that, `submit` waits for the oldest task, which bounds memory when
+    the pool falls behind the crawl.
     """
 
     def __init__(self, pool: ParsePool, chunk: int = 8, limit: int = 64):
@@ -85,6 +88,8 @@ class PendingParses:
         self.limit = limit
         self.waiting: list[Job] = []
         self.inflight: deque[tuple[list[Job], Future]] = deque()
+        self.events: list = []
+        self.failed: list[tuple[str, str]] = []
 
     def submit(self, job: Job) -> None:
         self.waiting.append(job)
@@ -93,22 +98,22 @@ class PendingParses:
         if len(self.inflight) * self.chunk > self.limit:
             self.inflight[0][1].exception()  # wait: the pool is behind the crawl
 
-    def ready(self, wait: bool = False) -> tuple[list, list[tuple[str, str]]]:
-        """Finished parses (every page's, when `wait`): ArticleParsed events, and the
-        (url, error) of each page the parser raised on, which stays for the parse stage."""
+    def take(self, at_least: int = 1, wait: bool = False) -> tuple[list, list[tuple[str, str]]]:
+        """The parses finished so far, in page order, once there are `at_least` of them (all
+        pages' when `wait`): ArticleParsed events, and the (url, error) of each page the
+        parser raised on, which stays for the parse stage."""
         if wait:
             self._send()
-        events, failed, keep = [], [], deque()
-        for jobs, future in self.inflight:
-            if wait or future.done():
-                for job, result in zip(jobs, _result(jobs, future)):
-                    if isinstance(result, str):
-                        failed.append((job[0], result))
-                    else:
-                        events.append(result)
-            else:
-                keep.append((jobs, future))
-        self.inflight = keep
+        while self.inflight and (wait or self.inflight[0][1].done()):
+            jobs, future = self.inflight.popleft()
+            for job, result in zip(jobs, _result(jobs, future)):
+                if isinstance(result, str):
+                    self.failed.append((job[0], result))
+                else:
+                    self.events.append(result)
+        if not wait and len(self.events) < at_least:
+            return [], []
+        events, failed, self.events, self.failed = self.events, self.failed, [], []
         return events, failed
 
     def _send(self) -> None:

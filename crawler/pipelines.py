@@ -63,7 +63,6 @@ class EventLogPipeline:
         self.batch = batch
         self.store: Store | None = None
         self.pending: PendingParses | None = None
-        self.parsed: list = []
         self.own_pool: ParsePool | None = None
 
     @classmethod
@@ -76,17 +75,17 @@ class EventLogPipeline:
     def open_spider(self):
         self.store = Store(self.db_path)
         if self.parse == "workers":
-            pool = getattr(self.crawler.spider, "parse_pool", None)
-            if pool is None:  # `scrapy crawl`: no run-wide pool was handed to the spider
-                pool = self.own_pool = ParsePool(parse_workers(self.crawler.settings))
-            self.pending = PendingParses(pool)
+            self.pending = getattr(self.crawler.spider, "parses", None)
+            if self.pending is None:  # `scrapy crawl`: no run-wide pool came with the spider
+                self.own_pool = ParsePool(parse_workers(self.crawler.settings))
+                self.pending = PendingParses(self.own_pool)
 
     def close_spider(self):
         try:
             if self.pending is not None:
-                self._collect_parsed(wait=True)
+                events, failed = self.pending.take(wait=True)
                 if self.crawler.spider.store_error is None:
-                    self._append_parsed()
+                    self._append_parsed(events, failed)
         except sqlite3.Error as exc:
             self.crawler.spider.store_error = exc
         finally:
@@ -129,21 +128,14 @@ class EventLogPipeline:
         if self.pending is not None:
             if new:
                 self.pending.submit(job_of(item, sha))
-            self._collect_parsed()
-            if len(self.parsed) >= self.batch:
-                self._append_parsed()
+            self._append_parsed(*self.pending.take(at_least=self.batch))
         return item
 
-    def _collect_parsed(self, wait: bool = False) -> None:
-        events, failed = self.pending.ready(wait)
-        self.parsed.extend(events)
+    def _append_parsed(self, events: list, failed: list[tuple[str, str]]) -> None:
         for url, error in failed:
             self.crawler.stats.inc_value("deals/errors/parse_failed")
             logger.error("could not parse %s (left for the parse stage): %s", url, error)
-
-    def _append_parsed(self) -> None:
-        if self.parsed:
+        if events:
             with self.store.transaction():
-                self.store.append(self.parsed, meta={"run_id": self.run_id})
+                self.store.append(events, meta={"run_id": self.run_id})
                 crash_point("parse")
-            self.parsed = []

@@ -77,10 +77,13 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
         options = {"max_pages": max_pages, "refresh": refresh}
         store.append(crawl_started(run_id, utc_now(), [s.name for s in sources], options),
                      meta=meta)
+        # Pages an interrupted run stored unparsed come first, so articles reach the log in
+        # the order their pages were fetched, as in a run that was never interrupted.
+        parsed = parse_pending(store, workers=parse_workers, meta=meta)
         reports = run_spiders(settings, sources, states, max_pages=max_pages, refresh=refresh)
         catch_up(store)
         # Only DEALS_PARSE=stage leaves work here, or pages an interrupted run stored unparsed.
-        parsed = parse_pending(store, workers=parse_workers, meta=meta)
+        parsed += parse_pending(store, workers=parse_workers, meta=meta)
         store.append(crawl_finished(run_id, utc_now(),
                                     {n: r.as_event_data() for n, r in reports.items()}),
                      meta=meta)
@@ -117,18 +120,19 @@ def run_spiders(settings, sources: list[Source], states: dict, *, max_pages, ref
     """Run one crawler per source, all in one reactor; one failing source never stops another."""
     from scrapy.crawler import AsyncCrawlerProcess
 
-    from crawler.parse_pool import ParsePool, parse_workers
+    from crawler.parse_pool import ParsePool, PendingParses, parse_workers
     from crawler.spiders import SPIDERS
 
     process = AsyncCrawlerProcess(settings)
     crawlers = {}
     workers = parse_workers(settings) if settings.get("DEALS_PARSE") == "workers" else 0
     with ParsePool(workers) as pool:
+        parses = PendingParses(pool)  # one queue for all sources: parses in fetch order
         for source in sources:
             crawler = process.create_crawler(SPIDERS[source.type])
             crawlers[source.name] = crawler
             process.crawl(crawler, source=source, state=states[source.name],
-                          refresh=refresh, max_pages=max_pages, parse_pool=pool)
+                          refresh=refresh, max_pages=max_pages, parses=parses)
         process.start()
     for crawler in crawlers.values():
         if crawler.spider is not None and crawler.spider.store_error is not None:

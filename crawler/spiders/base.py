@@ -25,7 +25,7 @@ class SourceSpider(scrapy.Spider):
 
     def __init__(self, source: Source | str | None = None, sources: str | None = None,
                  state: SourceState | None = None, refresh=False, max_pages=None,
-                 parse_pool=None, **kwargs):
+                 parses=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(source, Source):
             matches = [s for s in load_sources(sources) if s.name == source]
@@ -35,7 +35,7 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
         self.state = state
-        self.parse_pool = parse_pool  # the run's `crawler.parse_pool.ParsePool`, if any
+        self.parses = parses  # the run's `crawler.parse_pool.PendingParses`, if any
         self.refresh = refresh in (True, "1", "true", "yes")
         self.max_pages = int(max_pages) if max_pages else None
         self.queued: set[str] = set()
