@@ -16,6 +16,7 @@ import sqlite3
 from collections import defaultdict
 from itertools import combinations
 
+from store.projections.catalog import lookup
 from store.projections.deal_merging import name_key
 
 OPERATOR_ROLES = ("builder", "operator")
@@ -43,9 +44,7 @@ def _parties(conn) -> dict[str, list[tuple[str, str]]]:
 def _resolve(conn, name: str | None) -> str | None:
     if not name:
         return None
-    row = conn.execute("SELECT canonical_key FROM company_aliases WHERE alias_key = ?",
-                       (name_key(name),)).fetchone()
-    return row[0] if row else name_key(name)
+    return lookup(conn, name_key(name))
 
 
 Nodes = list[tuple[str, dict]]
@@ -153,7 +152,7 @@ def _add_articles(nodes, edges, conn, deal_ids: set[str]) -> None:
         " COALESCE(da.published, dd.published, dd.extracted_on), COUNT(*)"
         f" FROM deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id {join}"
         " LEFT JOIN deal_articles da ON da.url = dd.url"
-        " GROUP BY r.deal_id, COALESCE(dd.url, dd.doc_id) ORDER BY r.deal_id, MIN(dd.first_seq)")
+        " GROUP BY r.deal_id, COALESCE(dd.url, dd.doc_id) ORDER BY r.deal_id, 5, 2")
     seen = set()
     for deal, url, title, source, published, reports in rows:
         if deal not in deal_ids:

@@ -6,6 +6,7 @@ import difflib
 import sqlite3
 
 from store.errors import DealsError
+from store.projections.catalog import lookup
 from store.projections.deal_merging import name_key
 
 
@@ -25,10 +26,7 @@ def suggest(what: str, name: str, known: list[str]) -> UnknownName:
 
 def company_key(conn: sqlite3.Connection, name: str) -> str:
     """The resolved key of a company, through aliases and case-insensitively."""
-    key = name_key(name)
-    row = conn.execute("SELECT canonical_key FROM company_aliases WHERE alias_key = ?",
-                       (key,)).fetchone()
-    key = row[0] if row else key
+    key = lookup(conn, name_key(name))
     if conn.execute("SELECT 1 FROM deal_parties WHERE company_key = ? LIMIT 1",
                     (key,)).fetchone():
         return key

@@ -141,9 +141,11 @@ def attach_sources(conn: sqlite3.Connection, deals: list[dict]) -> None:
     ids = list(by_id)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for deal, url in conn.execute(
-                f"SELECT DISTINCT r.deal_id, COALESCE(dd.url, dd.doc_id) FROM deal_reports r"
-                f" JOIN deal_docs dd ON dd.doc_id = r.doc_id"
+        for deal, url, _ in conn.execute(
+                f"SELECT DISTINCT r.deal_id, COALESCE(dd.url, dd.doc_id) AS url,"
+                f" COALESCE(da.published, dd.published, dd.extracted_on) AS reported"
+                f" FROM deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id"
+                f" LEFT JOIN deal_articles da ON da.url = dd.url"
                 f" WHERE r.deal_id IN ({','.join('?' * len(chunk))})"
-                f" ORDER BY r.deal_id, dd.first_seq", chunk):
+                f" ORDER BY r.deal_id, reported, url", chunk):
             by_id[deal]["sources"].append(url)

@@ -32,7 +32,7 @@ def deal_details(conn: sqlite3.Connection, text: str) -> dict:
             "SELECT r.doc_id, d.url, COALESCE(a.published, d.published, d.extracted_on),"
             " r.evidence FROM deal_reports r JOIN deal_docs d ON d.doc_id = r.doc_id"
             " LEFT JOIN deal_articles a ON a.url = d.url WHERE r.deal_id = ?"
-            " ORDER BY d.first_seq, r.idx", (ident,)):
+            " ORDER BY 3, r.doc_id, r.idx", (ident,)):
         for item in json.loads(evidence):
             deal["evidence"].append({"source": url or doc, "reported": reported, **item})
     return deal

@@ -206,3 +206,63 @@ def test_incremental_catch_up_equals_full_replay(events, cuts, batch):
         orphans = store.conn.execute("SELECT COUNT(*) FROM deal_reports WHERE deal_id IS NULL"
                                      " OR deal_id NOT IN (SELECT id FROM deals)").fetchone()[0]
         assert orphans == 0
+
+
+# -- property: the tables depend on what was reported, not on the order it arrived in ---------
+
+POSITIONS = {"deal_docs": ("first_seq", "seq"), "deal_reports": ("rid",), "articles": ("id",)}
+spelled = st.sampled_from([
+    {"text": "Halcyon", "label": "ORG", "canonical": "Halcyon Compute"},
+    {"text": "Halcyon Compute", "label": "ORG", "canonical": "Halcyon Compute to"},
+    {"text": "Nvidia", "label": "ORG", "canonical": "NVIDIA", "parent": None},
+    {"text": "Nvidia Corp", "label": "ORG", "canonical": "Nvidia"},
+    {"text": "AWS", "label": "ORG", "canonical": "Amazon"},
+    {"text": "Annapurna", "label": "ORG", "canonical": "Annapurna Labs", "parent": "Amazon"},
+    {"text": "Annapurna", "label": "ORG", "canonical": "Annapurna Labs", "parent": "AWS"},
+    {"text": "Rainier", "label": "FACILITY", "location": "Indiana", "operator": "Amazon"},
+    {"text": "rainier", "label": "FACILITY", "location": "New Carlisle, Indiana"},
+    {"text": "Trainium2", "label": "CHIP", "vendor": "Amazon"},
+    {"text": "TRAINIUM2", "label": "CHIP", "vendor": "AWS"}])
+party = st.sampled_from(["Halcyon", "Halcyon Compute", "Halcyon Compute to", "NVIDIA", "Nvidia",
+                         "AWS", "Amazon", "Annapurna", "Vantor Labs"])
+
+
+@st.composite
+def reports(draw):
+    """Each article's content events, in the order that article's own events must keep."""
+    doc = draw(st.sampled_from(["a", "b", "c", "d", "e"]))
+    made = [deal(*draw(st.lists(party, min_size=1, max_size=3)),
+                 kind=draw(st.sampled_from(["compute", "chips"])),
+                 gpu_count=draw(figure), facility=draw(st.none() | st.just("Rainier")),
+                 roles={}) for _ in range(draw(st.integers(0, 2)))]
+    return [article(doc, draw(st.sampled_from(["2025-01-05", "2025-01-20", "2025-09-01"]))),
+            extracted(doc, *made, entities=draw(st.lists(spelled, max_size=4)))]
+
+
+def content(conn):
+    out = {}
+    for projection in PROJECTIONS:
+        for table in projection.tables:
+            skip = POSITIONS.get(table, ())
+            cols = [c for (_, c, *_) in conn.execute(f"PRAGMA table_info({table})")
+                    if c not in skip]
+            out[table] = sorted(json.dumps(r) for r in conn.execute(
+                f"SELECT {', '.join(cols)} FROM {table}"))
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(docs=st.lists(reports(), max_size=8, unique_by=lambda events: events[0].data["url"]),
+       data=st.data())
+def test_the_same_reports_in_another_order_give_the_same_deals(docs, data):
+    """A crawl interrupted and resumed appends articles in another order than one clean run."""
+    mixed = data.draw(st.permutations(range(len(docs))))
+    results = []
+    for order in (range(len(docs)), mixed):
+        with Store(":memory:") as store:
+            catch_up(store, PROJECTIONS)
+            for i in order:
+                store.append(docs[i], now="2025-10-01T00:00:00+00:00")
+                catch_up(store, PROJECTIONS)
+            results.append(content(store.conn))
+    assert results[0] == results[1]

@@ -44,20 +44,51 @@ CHIP_LABELS = {"CHIP", "ACCELERATOR", "GPU"}
 
 
 def resolve(conn: sqlite3.Connection, key: str) -> str:
-    row = conn.execute(
-        "SELECT canonical_key FROM company_aliases WHERE alias_key = ?", (key,)).fetchone()
+    """The key deals file a company under: its own, or the one a curated merge folded it into.
+
+    Spellings seen in articles do not fuse deal parties: which article came first would then
+    decide who is who, and a replay in another order would give another graph.
+    """
+    row = conn.execute("SELECT canonical_key FROM company_aliases"
+                       " WHERE alias_key = ? AND how = 'merged'", (key,)).fetchone()
     return row[0] if row else key
 
 
-def register_company(conn: sqlite3.Connection, name: str) -> str:
-    """Record a company name as seen; returns its resolved key."""
+def lookup(conn: sqlite3.Connection, key: str) -> str:
+    """The company a user means by a name: a merge, else the company itself, else a spelling
+    articles used for it (AWS for Amazon)."""
+    merged = resolve(conn, key)
+    if merged != key or conn.execute("SELECT 1 FROM companies WHERE key = ?", (key,)).fetchone():
+        return merged
+    row = conn.execute("SELECT canonical_key FROM company_aliases WHERE alias_key = ?",
+                       (key,)).fetchone()
+    return row[0] if row else key
+
+
+def register_company(conn: sqlite3.Connection, name: str, renamed: set | None = None) -> str:
+    """Record a company name as seen; returns its resolved key.
+
+    Of several spellings of one key (NVIDIA, Nvidia) the least in code-point order names the
+    company, so the name never depends on which article came first; keys whose name changed
+    are added to `renamed`, as their deals must be rewritten.
+    """
     key = resolve(conn, name_key(name))
-    conn.execute("INSERT OR IGNORE INTO companies (key, name) VALUES (?, ?)", (key, name))
+    before = conn.execute("SELECT name FROM companies WHERE key = ?", (key,)).fetchone()
+    if before is None:
+        conn.execute("INSERT INTO companies (key, name) VALUES (?, ?)", (key, name))
+    elif name_key(name) == key and name < before[0]:
+        conn.execute("UPDATE companies SET name = ? WHERE key = ?", (name, key))
+        if renamed is not None:
+            renamed.add(key)
     return key
 
 
-def record_entities(conn: sqlite3.Connection, entities) -> None:
-    """Names the extractor recognised: aliases it resolved, parents, facilities, chips."""
+def record_entities(conn: sqlite3.Connection, entities) -> set[str]:
+    """Names the extractor recognised: aliases it resolved, parents, facilities, chips.
+
+    Returns the company keys whose name changed.
+    """
+    renamed: set[str] = set()
     for entity in entities or ():
         if not isinstance(entity, dict):
             continue
@@ -66,40 +97,59 @@ def record_entities(conn: sqlite3.Connection, entities) -> None:
         if not isinstance(name, str) or not name_key(name):
             continue
         if label in COMPANY_LABELS:
-            key = register_company(conn, name)
+            key = register_company(conn, name, renamed)
             _record_seen_alias(conn, entity.get("text"), key)
             parent = entity.get("parent")
             if isinstance(parent, str) and name_key(parent) and name_key(parent) != key:
-                conn.execute("UPDATE companies SET parent = COALESCE(parent, ?) WHERE key = ?",
-                             (register_company(conn, parent), key))
+                conn.execute("UPDATE companies SET parent = COALESCE(min(parent, ?1), parent, ?1)"
+                             " WHERE key = ?2", (register_company(conn, parent, renamed), key))
         elif label in FACILITY_LABELS:
             record_facility(conn, name, entity.get("location"), entity.get("operator"))
         elif label in CHIP_LABELS:
             record_chip(conn, name, entity.get("vendor"))
+    return renamed
+
+
+def spellings(entities) -> dict[str, str]:
+    """One article's abbreviations of companies (key -> the name it stands for there)."""
+    found: dict[str, str] = {}
+    for entity in entities or ():
+        if not isinstance(entity, dict) or str(entity.get("label") or "").upper() not in COMPANY_LABELS:
+            continue
+        text, name = entity.get("text"), entity.get("canonical") or entity.get("name")
+        if isinstance(text, str) and isinstance(name, str) and name_key(name) \
+                and name_key(text) and name_key(text) != name_key(name):
+            found[name_key(text)] = min(name, found.get(name_key(text), name))
+    return found
 
 
 def _record_seen_alias(conn, text, canonical_key: str) -> None:
     if not isinstance(text, str) or not name_key(text) or name_key(text) == canonical_key:
         return
-    key = name_key(text)
-    if conn.execute("SELECT 1 FROM companies WHERE key = ?", (key,)).fetchone():
-        return  # a company in its own right: only an explicit merge may fold it in
-    conn.execute("INSERT OR IGNORE INTO company_aliases (alias_key, alias, canonical_key, how)"
-                 " VALUES (?, ?, ?, 'seen')", (key, text, canonical_key))
+    conn.execute(
+        """INSERT INTO company_aliases (alias_key, alias, canonical_key, how)
+           VALUES (?, ?, ?, 'seen')
+           ON CONFLICT (alias_key) DO UPDATE SET alias = excluded.alias,
+               canonical_key = excluded.canonical_key
+           WHERE how = 'seen' AND excluded.canonical_key < canonical_key""",
+        (name_key(text), text, canonical_key))
 
 
 def record_facility(conn, name: str, location=None, operator=None) -> None:
+    """Of competing values the least is kept (as for names): never the first to arrive."""
     conn.execute(
-        """INSERT INTO facilities (key, name, location, operator) VALUES (?, ?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET location = COALESCE(location, excluded.location),
-               operator = COALESCE(operator, excluded.operator)""",
+        """INSERT INTO facilities (key, name, location, operator) VALUES (?1, ?2, ?3, ?4)
+           ON CONFLICT (key) DO UPDATE SET name = min(name, excluded.name),
+               location = COALESCE(min(location, ?3), location, ?3),
+               operator = COALESCE(min(operator, ?4), operator, ?4)""",
         (name_key(name), name, _text(location), _text(operator)))
 
 
 def record_chip(conn, name: str, vendor=None) -> None:
     conn.execute(
-        """INSERT INTO chips (key, name, vendor) VALUES (?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET vendor = COALESCE(vendor, excluded.vendor)""",
+        """INSERT INTO chips (key, name, vendor) VALUES (?1, ?2, ?3)
+           ON CONFLICT (key) DO UPDATE SET name = min(name, excluded.name),
+               vendor = COALESCE(min(vendor, ?3), vendor, ?3)""",
         (name_key(name), name, _text(vendor)))
 
 

@@ -136,14 +136,15 @@ class Deals(Projection):
             " extracted_on, published) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (doc_id, d.get("url"), first_seq, event.seq, str(d["extractor_version"]),
              extracted_on, day(d.get("published"))))
-        catalog.record_entities(conn, d.get("entities"))
+        renamed = catalog.record_entities(conn, d.get("entities"))
+        spellings = catalog.spellings(d.get("entities"))
         new_keys = set()
         for idx, deal in enumerate(d["deals"] or ()):
             if isinstance(deal, dict):
-                key = self._add_report(conn, doc_id, idx, deal)
+                key = self._add_report(conn, doc_id, idx, deal, spellings, renamed)
                 if key:
                     new_keys.add(key)
-        self._recluster(conn, old_keys | new_keys)
+        self._recluster(conn, old_keys | new_keys | self._party_keys_of(conn, renamed))
 
     @handles("ArticleParsed")
     def parsed(self, conn, event):
@@ -196,18 +197,32 @@ class Deals(Projection):
     def _party_key(self, conn, parties: list[str]) -> str:
         return SEP.join(sorted({catalog.resolve(conn, name_key(p)) for p in parties}))
 
-    def _add_report(self, conn, doc_id: str, idx: int, deal: dict) -> str | None:
+    def _party_keys_of(self, conn, companies: set[str]) -> set[str]:
+        marks = ",".join("?" * len(companies))
+        return {k for (k,) in conn.execute(
+            f"SELECT DISTINCT d.party_key FROM deals d JOIN deal_parties p ON p.deal_id = d.id"
+            f" WHERE p.company_key IN ({marks})", sorted(companies))}
+
+    def _add_report(self, conn, doc_id: str, idx: int, deal: dict, spellings: dict[str, str],
+                    renamed: set[str]) -> str | None:
+        """Store one report; a party written as the article abbreviated it (AWS) is stored
+        under the name the same article's entities resolve it to (Amazon)."""
+        def canonical(name):
+            return spellings.get(name_key(name), name) if name else name
+
         parties, seen = [], set()
-        for party in map(_name, deal.get("parties") or ()):
+        for party in (canonical(_name(p)) for p in deal.get("parties") or ()):
             if party and name_key(party) and name_key(party) not in seen:
                 seen.add(name_key(party))
                 parties.append(party)
         if not parties:
             return None
         for party in parties:
-            catalog.register_company(conn, party)
+            catalog.register_company(conn, party, renamed)
         key = self._party_key(conn, parties)
         raw_roles = deal.get("roles") if isinstance(deal.get("roles"), dict) else {}
+        party_roles = {name_key(canonical(k)): str(v) for k, v in raw_roles.items()
+                       if v and isinstance(k, str)}
         evidence = _evidence(deal.get("evidence"))
         gpus, mw, usd = (number(deal.get(f)) for f in FIGURES)
         chip, facility = _name(deal.get("chip")), _name(deal.get("facility"))
@@ -218,8 +233,7 @@ class Deals(Projection):
             (doc_id, idx, key, json.dumps(parties), _name(deal.get("kind")),
              _name(deal.get("status")), int(bool(deal.get("headline"))), gpus, chip, mw, usd,
              facility, _name(deal.get("location")),
-             json.dumps({name_key(k): str(v) for k, v in raw_roles.items() if v},
-                        sort_keys=True),
+             json.dumps(party_roles, sort_keys=True),
              json.dumps(evidence)))
         text = "\n".join(e["text"] for e in evidence)
         conn.execute("INSERT INTO deal_reports_fts (rowid, text) VALUES (?, ?)",
@@ -227,7 +241,8 @@ class Deals(Projection):
         if chip:
             catalog.record_chip(conn, chip)
         if facility:
-            operator = next((p for p in parties if str(raw_roles.get(p)) in OPERATOR_ROLES), None)
+            operator = next((p for p in parties if party_roles.get(name_key(p)) in OPERATOR_ROLES),
+                            None)
             catalog.record_facility(conn, facility, _name(deal.get("location")), operator)
         return key
 
@@ -250,13 +265,16 @@ class Deals(Projection):
                 self._write_deal(conn, ident, key, members)
 
     def _load_reports(self, conn, key: str) -> list[Report]:
+        """A party set's reports, oldest article first; ties by article, never by log position,
+        which differs between a run and a run interrupted and resumed."""
         rows = conn.execute(
-            "SELECT r.rid, r.doc_id, d.url, COALESCE(a.published, d.published, d.extracted_on),"
+            "SELECT r.rid, r.doc_id, d.url, COALESCE(a.published, d.published, d.extracted_on)"
+            " AS reported,"
             " r.parties, r.kind, r.status, r.headline, r.gpu_count, r.chip, r.power_mw,"
             " r.value_usd, r.facility, r.location, r.roles"
             " FROM deal_reports r JOIN deal_docs d ON d.doc_id = r.doc_id"
             " LEFT JOIN deal_articles a ON a.url = d.url"
-            " WHERE r.party_key = ? ORDER BY d.first_seq, r.idx", (key,)).fetchall()
+            " WHERE r.party_key = ? ORDER BY reported, r.doc_id, r.idx", (key,)).fetchall()
         reports = []
         for (rid, doc_id, url, reported, parties, kind, status, headline, gpus, chip, mw, usd,
              facility, location, raw_roles) in rows:
