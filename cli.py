@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -32,7 +33,7 @@ class CommandError(click.ClickException):
 
 
 class DealsGroup(click.Group):
-    """Turns every DealsError and SQLite error into one line and an exit code."""
+    """Turns every error into one line and an exit code; DEALS_DEBUG=1 keeps tracebacks."""
 
     def invoke(self, ctx):
         try:
@@ -48,6 +49,13 @@ class DealsGroup(click.Group):
                 raise SystemExit(0) from None
             where = f": {exc.filename}" if exc.filename else ""
             raise CommandError(f"{exc.strerror or exc}{where}", 1) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line for cron, the traceback on request
+            if os.environ.get("DEALS_DEBUG"):
+                raise
+            raise CommandError(f"unexpected {type(exc).__name__}: {exc} "
+                               "(run again with DEALS_DEBUG=1 to see where)", 70) from None
 
 
 def _remember_db(ctx, param, value):
@@ -177,6 +185,9 @@ def parse_settings(pairs) -> dict:
             from store.errors import ConfigError
             raise ConfigError(f"--set {pair!r}: expected NAME=VALUE")
         overrides[name.strip()] = value
+    from crawler.run import scrapy_settings
+
+    scrapy_settings(overrides)  # a bad value stops here, before the database is touched
     return overrides
 
 

@@ -92,16 +92,23 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
 
 
 def build_settings(db_path, run_id: str, overrides: dict | None):
+    settings = scrapy_settings(overrides)
+    settings.set("DEALS_DB", str(db_path), priority="cmdline")
+    settings.set("DEALS_RUN_ID", run_id, priority="cmdline")
+    return settings
+
+
+def scrapy_settings(overrides: dict | None):
+    """The project's Scrapy settings with `--set` overrides, each checked (ConfigError)."""
     from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    settings.set("DEALS_DB", str(db_path), priority="cmdline")
-    settings.set("DEALS_RUN_ID", run_id, priority="cmdline")
     contact = (overrides or {}).get("DEALS_CONTACT_URL")
     if contact:
         settings.set("USER_AGENT", f"compute-deals/0.1 (+{contact})", priority="cmdline")
     for name, value in (overrides or {}).items():
+        check_override(settings, name, value)
         settings.set(name, value, priority="cmdline")
     from crawler.parse_pool import parse_workers
     from crawler.pipelines import PARSE_MODES
@@ -114,6 +121,33 @@ def build_settings(db_path, run_id: str, overrides: dict | None):
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     return settings
+
+
+def check_override(settings, name: str, value: str) -> None:
+    """A `--set` of an unknown setting or a value of the wrong type is a configuration error
+    here, before the crawl, not a traceback from deep inside Scrapy halfway through it."""
+    if name not in settings:
+        import difflib
+
+        close = difflib.get_close_matches(name.upper(), list(settings), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ConfigError(f"--set {name}: no such setting{hint}")
+    from scrapy.settings import BaseSettings
+
+    default = settings[name]
+    kind = dict if isinstance(default, BaseSettings) else type(default)
+    probe = settings.copy()
+    getter = {bool: probe.getbool, int: probe.getint, float: probe.getfloat,
+              dict: probe.getdict, list: probe.getlist}.get(kind)
+    try:
+        probe.set(name, value, priority="cmdline")
+        number = getter(name) if getter else value
+    except (TypeError, ValueError):
+        example = "a JSON object" if kind is dict else repr(default)
+        raise ConfigError(f"--set {name}={value}: expected {kind.__name__}, "
+                          f"like {name}={example}") from None
+    if kind in (int, float) and number < 0:
+        raise ConfigError(f"--set {name}={value}: must not be negative")
 
 
 def run_spiders(settings, sources: list[Source], states: dict, *, max_pages, refresh) -> dict:

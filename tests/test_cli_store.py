@@ -169,3 +169,21 @@ def test_status_warns_about_a_source_silent_for_many_runs(db_path):
     text = CliRunner().invoke(cli, ["status", "--db", str(db_path), "--silent-after", "3"]).output
     assert "WARNING quiet: no new article in 3 runs" in text
     assert "WARNING busy" not in text
+
+
+def test_an_unexpected_error_is_one_line_and_exit_70_unless_debugging(monkeypatch):
+    from cli import DealsGroup
+
+    group = DealsGroup()
+
+    @group.command()
+    def broken():
+        raise KeyError("no such field")
+
+    done = CliRunner().invoke(group, ["broken"])
+    assert done.exit_code == 70
+    assert done.output.splitlines() == [
+        "error: unexpected KeyError: 'no such field' (run again with DEALS_DEBUG=1 to see where)"]
+    monkeypatch.setenv("DEALS_DEBUG", "1")
+    done = CliRunner().invoke(group, ["broken"])
+    assert isinstance(done.exception, KeyError)

@@ -341,8 +341,15 @@ def _gzip(text: str) -> bytes:
     ("DEALS_PARSE=later", "DEALS_PARSE must be one of workers, inline, stage, not 'later'"),
     ("DEALS_PARSE_WORKERS=many",
      "DEALS_PARSE_WORKERS must be a number of processes or auto, not 'many'"),
+    ("DOWNLOAD_TIMEOUT=soon", "--set DOWNLOAD_TIMEOUT=soon: expected int, like DOWNLOAD_TIMEOUT=30"),
+    ("ROBOTSTXT_OBEY=maybe", "--set ROBOTSTXT_OBEY=maybe: expected bool, like ROBOTSTXT_OBEY=True"),
+    ("RETRY_TIMES=-1", "--set RETRY_TIMES=-1: must not be negative"),
+    ("ITEM_PIPELINES=none",
+     "--set ITEM_PIPELINES=none: expected dict, like ITEM_PIPELINES=a JSON object"),
+    ("DOWNLAOD_TIMEOUT=5", "--set DOWNLAOD_TIMEOUT: no such setting (did you mean DOWNLOAD_TIMEOUT?)"),
+    ("TIMEOUT", "--set 'TIMEOUT': expected NAME=VALUE"),
 ])
-def test_bad_parse_settings_are_one_line_and_exit_2(tmp_path, setting, message):
+def test_bad_settings_are_one_line_and_exit_2(tmp_path, setting, message):
     db = tmp_path / "deals.db"
     done = deals_crawl(db, [{"name": "a", "url": "http://127.0.0.1:9/feed", "type": "feed"}],
                        "--set", setting)

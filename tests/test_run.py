@@ -143,12 +143,16 @@ def test_two_runs_at_once_one_proceeds_one_exits_3(newsroom, tmp_path):
     assert counts(db)["RunStarted"] == 1
 
 
-def test_configuration_error_exits_2(tmp_path):
+@pytest.mark.parametrize("source, extra", [
+    ('url = "not a url"', ()),
+    ('url = "http://127.0.0.1:9/feed.xml"', ("--set", "DOWNLOAD_TIMEOUT=soon")),
+])
+def test_configuration_error_exits_2(tmp_path, source, extra):
     bad = tmp_path / "sources.toml"
-    bad.write_text('[[source]]\nname = "x"\nurl = "not a url"\ntype = "feed"\n')
-    proc = deals("run", "--db", str(tmp_path / "d.db"), "--sources", str(bad))
+    bad.write_text(f'[[source]]\nname = "x"\n{source}\ntype = "feed"\n')
+    proc = deals("run", "--db", str(tmp_path / "d.db"), "--sources", str(bad), *extra)
     assert proc.returncode == 2
-    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and len(proc.stderr.splitlines()) == 1
     assert not (tmp_path / "d.db").exists()
 
 
