@@ -343,7 +343,7 @@ def extract_text(workers):
     from extract.api import extract_documents
     from extract.textio import read_documents
 
-    for result in extract_documents(read_documents(sys.stdin), workers=workers):
+    for result in extract_documents(read_documents(sys.stdin.buffer), workers=workers):
         echo_json(result)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TextIO
+from typing import BinaryIO
 
 from store.errors import ConfigError
 
@@ -12,29 +12,41 @@ class InputError(ConfigError):
     """Input that is neither JSONL documents nor plain text; the message names the line."""
 
 
-def read_documents(stream: TextIO) -> Iterator[dict]:
-    """Yield `{"doc_id", "title", "text", "published"}` dicts.
+def read_documents(stream: BinaryIO) -> Iterator[dict]:
+    """Yield `{"doc_id", "title", "text", "published"}` dicts from a byte stream (UTF-8).
 
     Input whose first non-blank character is "{" is JSONL, one document a line, each with a
     string `text`; anything else is one plain-text article with doc_id "stdin".
     """
+    lines = _decoded(stream)
     first = ""
-    for first in stream:
+    for first in lines:
         if first.strip():
             break
     if not first.strip():
         raise InputError("no input on stdin: give JSONL documents or plain text")
     if not first.lstrip().startswith("{"):
-        yield {"doc_id": "stdin", "title": None, "text": first + stream.read(), "published": None}
+        yield {"doc_id": "stdin", "title": None, "text": first + "".join(lines),
+               "published": None}
         return
-    for n, line in enumerate(_chain(first, stream), 1):
+    for n, line in enumerate(_chain(first, lines), 1):
         if line.strip():
             yield _record(line, n)
 
 
-def _chain(first: str, stream: TextIO) -> Iterator[str]:
+def _decoded(stream: BinaryIO) -> Iterator[str]:
+    for n, raw in enumerate(stream, 1):
+        try:
+            yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"line {n}: not UTF-8 (byte 0x{raw[exc.start]:02X} at column {exc.start + 1});"
+                " convert it first, e.g. with iconv -f WINDOWS-1252 -t UTF-8") from None
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
     yield first
-    yield from stream
+    yield from rest
 
 
 def _record(line: str, n: int) -> dict:

@@ -47,12 +47,21 @@ def test_extract_text_plain_text():
     ('{"doc_id": "x"}\n', 'line 1: a document needs a string "text"'),
     ('{"doc_id": "x", "text": 5}\n', 'line 1: a document needs a string "text"'),
     ("", "no input on stdin"),
+    ('{"doc_id": "x", "text": "ok"}\n'.encode() + "{\"text\": \"Caf\u00e9\"}\n".encode("cp1252"),
+     "line 2: not UTF-8 (byte 0xE9 at column 14)"),
+    ("Caf\u00e9 society\n".encode("latin-1"), "line 1: not UTF-8 (byte 0xE9 at column 4)"),
 ])
 def test_extract_text_bad_input(stdin, message):
     result = invoke(["extract-text"], stdin)
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1].startswith(f"error: {message}")
     assert "Traceback" not in result.output
+
+
+def test_extract_text_reads_utf8_with_a_byte_order_mark():
+    result = invoke(["extract-text"], b"\xef\xbb\xbf" + json.dumps(DOC).encode() + b"\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["doc_id"] == "a1"
 
 
 def test_eval_missing_gold_file(tmp_path):
