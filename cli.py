@@ -699,7 +699,7 @@ def run_pipeline(path, sources, *, max_pages, overrides, workers, log):
                      meta={"run_id": run_id})
     log.line(f"run {run_id} started: {len(sources)} sources, database {path}")
     clock = time.perf_counter()
-    report = run_crawl(path, sources, max_pages=max_pages, overrides=overrides)
+    report = run_crawl(path, sources, max_pages=max_pages, overrides=overrides, run_id=run_id)
     seconds = {"crawl": time.perf_counter() - clock}
     for line in summary_lines(report):
         log.line(line)
@@ -714,7 +714,8 @@ def run_pipeline(path, sources, *, max_pages, overrides, workers, log):
         todo = pending_articles(store)
         bar, update = progress_callback("extracting", len(todo))
         with bar:
-            counts = extract_store(store, workers=workers, progress=update, todo=todo)
+            counts = extract_store(store, workers=workers, progress=update, todo=todo,
+                                   run_id=run_id)
         seconds["extract"] = time.perf_counter() - clock - seconds["crawl"]
         log.line(f"extracted {counts['deals']} deals from {counts['articles']} articles")
         catch_up(store)

@@ -17,8 +17,6 @@ from store import DealsError, Store
 from store.errors import ConfigError
 from store.log import utc_now
 
-CODE_VERSION = "crawler-1"
-
 
 @dataclass
 class SourceReport:
@@ -52,7 +50,7 @@ class CrawlReport:
 
 def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None = None,
           refresh: bool = False, overrides: dict | None = None,
-          parse_workers: int | None = None) -> CrawlReport:
+          parse_workers: int | None = None, run_id: str | None = None) -> CrawlReport:
     """Crawl `sources` into the database at `db_path`; every fetched page is parsed on return.
 
     :param max_pages: at most this many article pages per source
@@ -60,14 +58,15 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
     :param overrides: Scrapy settings for this run (e.g. {"DOWNLOAD_TIMEOUT": 5})
     :param parse_workers: parse processes, during the crawl and in the parse stage after it
         (default: `DEALS_PARSE_WORKERS`)
+    :param run_id: the `deals run` this crawl is part of (default: a new id)
     """
     from crawler.parse_stage import parse_pending
     from crawler.state import load_state
     from store.replay import catch_up
 
     _refuse_second_run()
-    run_id = uuid.uuid4().hex[:16]
-    meta = {"run_id": run_id, "code_version": CODE_VERSION}
+    run_id = run_id or uuid.uuid4().hex[:16]
+    meta = {"run_id": run_id}
     settings = build_settings(db_path, run_id, overrides)
     if parse_workers is not None:
         settings.set("DEALS_PARSE_WORKERS", parse_workers, priority="cmdline")

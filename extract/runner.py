@@ -40,11 +40,13 @@ def to_event(stream: str, article: dict, result: dict, version: str = EXTRACTOR_
 
 
 def extract_store(store: Store, reextract: bool = False, workers: int = 1, nlp=None,
-                  progress: Callable[[int], None] | None = None, todo: list | None = None) -> dict:
+                  progress: Callable[[int], None] | None = None, todo: list | None = None,
+                  run_id: str | None = None) -> dict:
     """Extract every pending article and append the results; returns counts for the summary line.
 
     :param progress: called with the number of articles finished since the last call.
     :param todo: the articles from `pending_articles()`, when the caller already has them.
+    :param run_id: the `deals run` the events belong to, kept in their meta.
     """
     from extract.api import extract_documents
 
@@ -54,7 +56,8 @@ def extract_store(store: Store, reextract: bool = False, workers: int = 1, nlp=N
     for batch in _batches(zip(todo, results), BATCH):
         with store.transaction():
             store.append([to_event(stream, article, result)
-                          for (stream, article), result in batch])
+                          for (stream, article), result in batch],
+                         meta={"run_id": run_id} if run_id else None)
             crash_point("extract")
         articles += len(batch)
         deals += sum(len(result["deals"]) for _, result in batch)

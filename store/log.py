@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from store import __version__  # set before store/__init__ imports this module
 from store.errors import (
     ConcurrencyError,
     DatabaseMissing,
@@ -132,7 +133,8 @@ class Store:
             event_id, data_json = event.encoded()
             unique.setdefault(event_id, (event, data_json))
             order.append(event_id)
-        stamp = (json.dumps(meta or {}, sort_keys=True), now or utc_now())
+        stamp = (json.dumps({"code_version": __version__, **(meta or {})}, sort_keys=True),
+                 now or utc_now())
         with self.transaction():
             base = self.last_seq()
             if base != self._heads_at:

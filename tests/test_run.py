@@ -20,6 +20,7 @@ import pytest
 
 from crawler.demo import ORIGIN, SITE, SOURCES
 from crawler.demo.server import serve
+from store import __version__
 
 pytestmark = pytest.mark.slow
 DEALS = str(Path(sys.executable).parent / "deals")
@@ -83,6 +84,13 @@ def test_run_prints_one_summary_line_and_stores_everything(reference):
                                               "DealsExtracted": 29}
     assert found["RunStarted"] == found["RunFinished"] == 1
     assert len(query_json(db)) == new_deals
+    with sqlite3.connect(db) as conn:  # every event says which run and which code wrote it
+        (run_id,) = conn.execute("SELECT json_extract(data, '$.run_id') FROM events"
+                                 " WHERE type = 'RunStarted'").fetchone()
+        metas = {(t, json.loads(m).get("run_id"), json.loads(m).get("code_version"))
+                 for t, m in conn.execute("SELECT type, meta FROM events")}
+    assert {(t, run_id, __version__) for t in CONTENT} <= metas
+    assert {m[1:] for m in metas} == {(run_id, __version__)}
 
 
 def test_second_run_on_an_unchanged_site_adds_no_content(reference, newsroom, tmp_path):
