@@ -315,10 +315,26 @@ def demo(db_path):
 
     Example: deals demo --db /tmp/demo.db
     """
-    from crawler.demo import run_demo
+    import tempfile
 
-    for line in run_demo(db_path):
+    from crawler.demo import crawl_demo
+    from extract.runner import extract_store
+    from graph import render
+    from graph.query import Filters, find_deals
+    from store.replay import catch_up
+
+    path = db_path or Path(tempfile.mkdtemp(prefix="deals-demo-")) / "demo.db"
+    for line in crawl_demo(path):
         click.echo(line)
+    with Store(path) as store:
+        counts = extract_store(store)
+        catch_up(store)
+        click.echo(f"extracted {counts['deals']} deals from {counts['articles']} newly parsed "
+                   "articles; the deals in the database:")
+        found, _ = find_deals(store.conn, Filters.parse(limit=0))
+        click.echo(render.deals(found, "table"))
+    click.echo(f"\nnext: deals query --db {path} --party \"Halcyon Compute\"\n"
+               f"      deals export --db {path} -o demo.graphml")
 
 
 
