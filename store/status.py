@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import deque
 from typing import Iterator
 
 from store.events import RecordedEvent
@@ -75,11 +74,17 @@ def render(report: dict) -> str:
 
 
 def read_events(store: Store, *, types=None, tail=None, after=0) -> Iterator[RecordedEvent]:
-    events = store.read(after, types=types)
     if tail:
-        # deque keeps only the last N while streaming; the log is never loaded whole.
-        return iter(deque(events, maxlen=tail))
-    return events
+        # start at the N-th event from the end (one indexed lookup), not by reading them all
+        where, params = "seq > ?", [after]
+        if types:
+            types = list(types)
+            where += f" AND type IN ({','.join('?' * len(types))})"
+            params += types
+        row = store.conn.execute(f"SELECT seq FROM events WHERE {where} ORDER BY seq DESC"
+                                 " LIMIT 1 OFFSET ?", [*params, tail - 1]).fetchone()
+        after = row[0] - 1 if row else after
+    return store.read(after, types=types)
 
 
 def _has_table(conn, name: str) -> bool:

@@ -88,6 +88,26 @@ def test_events_tail_type_and_json(filled_db):
     assert "CrawlStarted" in result.output and "CrawlFinished" not in result.output
 
 
+A, B, C = "CrawlStarted", "CrawlFinished", "RunStarted"
+
+
+@pytest.mark.parametrize("tail, types", [(1, ()), (3, (B,)), (2, (A, C)), (50, (C,)),
+                                         (4, ("AliasMerged",))])
+def test_events_tail_is_the_last_n_of_the_chosen_types(db_path, tail, types):
+    kinds = [A, B, C, A, B, B, A, C, B, A]
+    with Store(db_path) as s:
+        s.append([NewEvent(kind, f"s{i}", {"i": i, "run_id": "r", "sources": {},
+                                           "started_at": "2025-01-01"})
+                  for i, kind in enumerate(kinds)])
+    args = ["events", "--db", str(db_path), "--tail", str(tail), "--json"]
+    for kind in types:
+        args += ["--type", kind]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    wanted = [i for i, kind in enumerate(kinds) if not types or kind in types][-tail:]
+    assert [json.loads(line)["data"]["i"] for line in result.output.splitlines()] == wanted
+
+
 def test_replay_rebuilds_identical_tables(filled_db):
     CliRunner().invoke(cli, ["replay", "--db", str(filled_db)])
     conn = sqlite3.connect(filled_db)
