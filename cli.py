@@ -241,7 +241,7 @@ def parse_html(files, url):
 
 
 @cli.command()
-@with_store(create=True)
+@with_store(create=False)
 @click.option("--all", "everything", is_flag=True,
               help="Also re-parse pages an older parser version parsed.")
 def parse(store, everything):

@@ -130,8 +130,10 @@ def one_line_error(proc):
     return lines[0]
 
 
-def test_missing_database_for_a_read_command(tmp_path):
-    proc = deals("status", "--db", str(tmp_path / "none.db"))
+@pytest.mark.parametrize("command", ["status", "events", "parse", "extract", "query", "export",
+                                     "watch", "replay"])
+def test_missing_database_for_a_command_that_reads_it(tmp_path, command):
+    proc = deals(command, "--db", str(tmp_path / "none.db"))
     assert "no database at" in one_line_error(proc)
     assert proc.returncode == 2
     assert not (tmp_path / "none.db").exists()
