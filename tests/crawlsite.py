@@ -22,7 +22,7 @@ class Page:
     status: int = 200
     etag: str | None = None
     headers: dict = field(default_factory=dict)
-    fault: str | None = None  # flaky, slow, reset, loop, huge, bomb
+    fault: str | None = None  # flaky, slow, pause, reset, loop, huge, bomb
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Site:
         self.pages: dict[str, Page] = {}
         self.hits: list[Hit] = []
         self.counts: dict[str, int] = {}
+        self.in_flight = self.most_in_flight = 0  # requests being answered at once
         self.lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -60,6 +61,7 @@ class Site:
         self.pages.clear()
         self.hits.clear()
         self.counts.clear()
+        self.in_flight = self.most_in_flight = 0
 
     def close(self) -> None:
         self._server.shutdown()
@@ -74,6 +76,16 @@ def _handler(site: Site):
             pass
 
         def do_GET(self):
+            with site.lock:
+                site.in_flight += 1
+                site.most_in_flight = max(site.most_in_flight, site.in_flight)
+            try:
+                self._answer()
+            finally:
+                with site.lock:
+                    site.in_flight -= 1
+
+        def _answer(self):
             path = self.path.split("?")[0]
             page = site.pages.get(path)
             with site.lock:
@@ -86,6 +98,8 @@ def _handler(site: Site):
                 return self._send(500, b"try again", "text/plain", path)
             if fault == "slow":
                 time.sleep(3)
+            if fault == "pause":  # slow enough that a crawler could pile requests up
+                time.sleep(0.3)
             if fault == "reset":
                 site.hits.append(Hit(path, dict(self.headers), 0))
                 # SO_LINGER 0 makes close() send RST: the client sees a connection reset.

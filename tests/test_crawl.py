@@ -355,3 +355,41 @@ def test_bad_settings_are_one_line_and_exit_2(tmp_path, setting, message):
                        "--set", setting)
     assert (done.returncode, done.stderr.strip()) == (2, f"error: {message}")
     assert not db.exists()
+
+
+def test_one_site_never_sees_more_requests_at_once_than_the_per_domain_limit(fresh_site, tmp_path):
+    site = fresh_site
+    items = []
+    for i in range(10):
+        site.add(f"/slow/{i}.html", article(f"Slow story {i}", [f"Paragraph {i} of a story."]),
+                 fault="pause")
+        items.append((f"Slow story {i}", site.url(f"/slow/{i}.html"), MAY_2024))
+    site.add("/slow.xml", rss(items), content_type="application/rss+xml")
+    contact = "https://ops.example.org/deals-crawler"
+    done = deals_crawl(tmp_path / "deals.db",
+                       [{"name": "slow", "url": site.url("/slow.xml"), "type": "feed"}],
+                       "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                       env={"DEALS_CONTACT_URL": contact})
+    assert done.returncode == 0, done.stderr
+    assert len(events(tmp_path / "deals.db", "DocumentFetched")) == 10
+    assert site.most_in_flight <= 2  # even with DOWNLOAD_DELAY=0 (FAST)
+    assert {h.headers.get("User-Agent") for h in site.hits} == {f"compute-deals/0.1 (+{contact})"}
+
+
+def test_the_polite_defaults_are_the_effective_settings():
+    from crawler.run import scrapy_settings
+
+    settings = scrapy_settings({})
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert settings.getfloat("DOWNLOAD_DELAY") > 0
+    assert 0 < settings.getint("DOWNLOAD_WARNSIZE") < settings.getint("DOWNLOAD_MAXSIZE")
+    assert settings.getint("DOWNLOAD_MAXSIZE") <= 16 * 1024 * 1024
+    assert 0 < settings.getint("DOWNLOAD_TIMEOUT") <= 60
+    assert settings.getint("RETRY_TIMES") >= 1 and 500 in settings.getlist("RETRY_HTTP_CODES")
+    assert 0 < settings.getint("REDIRECT_MAX_TIMES") <= 10
+    assert settings.getbool("MEMUSAGE_ENABLED") and settings.getint("MEMUSAGE_LIMIT_MB") > 0
+    assert not settings.getbool("COOKIES_ENABLED")
+    assert "(+http" in settings.get("USER_AGENT")
+    with_contact = scrapy_settings({"DEALS_CONTACT_URL": "https://ops.example.org/bot"})
+    assert with_contact.get("USER_AGENT") == "compute-deals/0.1 (+https://ops.example.org/bot)"
