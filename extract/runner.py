@@ -6,6 +6,7 @@ stream. Event ids are deterministic, so a re-run or a crash part-way never dupli
 """
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 
 from extract import EXTRACTOR_VERSION
@@ -15,16 +16,35 @@ from store.faults import crash_point
 BATCH = 50
 
 
-def pending_articles(store: Store, reextract: bool = False, version: str = EXTRACTOR_VERSION) -> list[tuple[str, dict]]:
-    """(stream, ArticleParsed data) of the newest parse of each article still to extract."""
-    done = set()
-    if not reextract:
-        done = {e.stream for e in store.read(types=["DealsExtracted"])
-                if str(e.data.get("extractor_version")) == version}
-    latest: dict[str, dict] = {}
-    for event in store.read(types=["ArticleParsed"]):
-        latest[event.stream] = event.data
-    return [(stream, data) for stream, data in latest.items() if stream not in done]
+class Pending:
+    """The articles still to extract: counted up front, their texts read from the log one at a
+    time when iterated, so a large backlog never sits in memory."""
+
+    def __init__(self, store: Store, reextract: bool = False, version: str = EXTRACTOR_VERSION):
+        done = set()
+        if not reextract:
+            done = {e.stream for e in store.read(types=["DealsExtracted"])
+                    if str(e.data.get("extractor_version")) == version}
+        self._store = store
+        self._latest = {}  # stream -> position of its newest parse
+        for event in store.read(types=["ArticleParsed"]):
+            if event.stream not in done:
+                self._latest[event.stream] = event.seq
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+    def __iter__(self) -> Iterator[tuple[str, dict]]:
+        """(stream, ArticleParsed data), in log order."""
+        for event in self._store.read(types=["ArticleParsed"]):
+            if self._latest.get(event.stream) == event.seq:
+                yield event.stream, event.data
+
+
+def pending_articles(store: Store, reextract: bool = False,
+                     version: str = EXTRACTOR_VERSION) -> Pending:
+    """The newest parse of each article the extractor `version` has not done yet."""
+    return Pending(store, reextract, version)
 
 
 def to_document(data: dict) -> dict:
@@ -40,7 +60,7 @@ def to_event(stream: str, article: dict, result: dict, version: str = EXTRACTOR_
 
 
 def extract_store(store: Store, reextract: bool = False, workers: int = 1, nlp=None,
-                  progress: Callable[[int], None] | None = None, todo: list | None = None,
+                  progress: Callable[[int], None] | None = None, todo: Pending | None = None,
                   run_id: str | None = None) -> dict:
     """Extract every pending article and append the results; returns counts for the summary line.
 
@@ -51,9 +71,16 @@ def extract_store(store: Store, reextract: bool = False, workers: int = 1, nlp=N
     from extract.api import extract_documents
 
     todo = pending_articles(store, reextract) if todo is None else todo
-    results = extract_documents((to_document(a) for _, a in todo), workers=workers, nlp=nlp)
+    waiting: deque[tuple[str, dict]] = deque()  # read but not yet extracted (the read-ahead)
+
+    def documents():
+        for stream, article in todo:
+            waiting.append((stream, article))
+            yield to_document(article)
+
+    results = extract_documents(documents(), workers=workers, nlp=nlp)
     articles = deals = 0
-    for batch in _batches(zip(todo, results), BATCH):
+    for batch in _batches(((waiting.popleft(), result) for result in results), BATCH):
         with store.transaction():
             store.append([to_event(stream, article, result)
                           for (stream, article), result in batch],
