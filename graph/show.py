@@ -27,14 +27,17 @@ def deal_details(conn: sqlite3.Connection, text: str) -> dict:
         for f, v, r, doc, u, c in conn.execute(
             "SELECT field, value, reported, doc_id, url, conflicting FROM deal_figures"
             " WHERE deal_id = ? ORDER BY field, reported, rowid", (ident,))]
-    deal["evidence"] = []
+    deal["evidence"], seen = [], set()
     for doc, url, reported, evidence in conn.execute(
             "SELECT r.doc_id, d.url, COALESCE(a.published, d.published, d.extracted_on),"
             " r.evidence FROM deal_reports r JOIN deal_docs d ON d.doc_id = r.doc_id"
             " LEFT JOIN deal_articles a ON a.url = d.url WHERE r.deal_id = ?"
             " ORDER BY 3, r.doc_id, r.idx", (ident,)):
         for item in json.loads(evidence):
-            deal["evidence"].append({"source": url or doc, "reported": reported, **item})
+            said = (url or doc, item.get("text"))
+            if said not in seen:  # a headline and a report of the same article repeat it
+                seen.add(said)
+                deal["evidence"].append({"source": url or doc, "reported": reported, **item})
     return deal
 
 
@@ -67,7 +70,10 @@ def render(deal: dict) -> str:
             lines.append(f"  {LABELS[h['field']]:<13} {_figure(h['field'], h['value']):>9}  "
                          f"{h['reported']}  {h['source']}{mark}")
     lines.append("evidence")
+    article = None
     for e in deal["evidence"]:
-        lines.append(f"  {e['reported']}  {e['source']}")
+        if (e["reported"], e["source"]) != article:
+            article = (e["reported"], e["source"])
+            lines.append(f"  {e['reported']}  {e['source']}")
         lines.append(f"    \"{e['text']}\"")
     return "\n".join(lines)

@@ -157,6 +157,21 @@ def test_show_gives_parties_roles_figures_and_evidence(filled):
     assert details["evidence"][0]["text"] == "Oracle will build the Abilene site for OpenAI."
 
 
+def test_show_lists_a_sentence_an_article_repeats_once(tmp_path):
+    said = "Vantage Grid will host 8,000 GPUs for Ardent Labs."
+    repeated = dict(deal("Vantage Grid", "Ardent Labs", gpu_count=8000),
+                    evidence=[{"text": said, "start": 0, "end": 50, "field": "title"},
+                              {"text": said, "start": 60, "end": 110},
+                              {"text": "Delivery starts in May.", "start": 111, "end": 134}])
+    db = tmp_path / "deals.db"
+    with Store(db) as store:
+        store.append([article("grid", "2025-05-02"), extracted("grid", repeated)])
+    (target,) = ids(run(db, "query", "--format", "json"))
+    evidence = run(db, "show", target).output.split("\nevidence\n", 1)[1]
+    assert evidence.splitlines() == ["  2025-05-02  https://news.test/grid", f'    "{said}"',
+                                     '    "Delivery starts in May."']
+
+
 def test_show_unknown_deal_is_one_line(filled):
     result = run(filled, "show", "zzzz")
     assert result.exit_code == 2 and result.output.startswith("error: no deal with id")
