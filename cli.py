@@ -394,7 +394,7 @@ def eval_command(gold_path, as_json, workers):
 
     Prints precision, recall, F1, per-field accuracy, misses and false deals.
 
-    Example: deals eval --gold ../shared/eval/dev.jsonl
+    Example: deals eval --gold gold.jsonl --json
     """
     from extract.evaluate import evaluate, format_report
 
