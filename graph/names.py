@@ -19,8 +19,8 @@ class UnknownName(DealsError):
 def suggest(what: str, name: str, known: list[str]) -> UnknownName:
     by_key = {k.casefold(): k for k in known}
     close = difflib.get_close_matches(name.casefold(), list(by_key), n=3, cutoff=0.6)
-    close += [by_key[k] for k in by_key if name.casefold() in k and by_key[k] not in close][:3]
-    hint = f" (did you mean: {', '.join(by_key.get(c, c) for c in close[:3])}?)" if close else ""
+    close += [k for k in by_key if name.casefold() in k and k not in close]
+    hint = f" (did you mean: {', '.join(by_key[k] for k in close[:3])}?)" if close else ""
     return UnknownName(f"no {what} named {name!r}{hint}")
 
 

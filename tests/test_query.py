@@ -112,6 +112,7 @@ def test_empty_result_says_so(filled):
     (["--min-gpus", "lots"], "--min-gpus: 'lots' is not a number"),
     (["--as-of", "yesterday"], "--as-of: 'yesterday' is not a date"),
     (["--party", "Orcale"], "did you mean: Oracle"),
+    (["--party", "open"], "did you mean: OpenAI?"),  # close and containing: named once
     (["--chip", "MI45"], "did you mean: MI450"),
     (["--kind", "chip"], "did you mean: chips"),
 ])
