@@ -59,6 +59,8 @@ class Assembler:
         self.anaphors = set(lex["assembly"]["deal_anaphors"]) | {plural(a) for a in lex["assembly"]["deal_anaphors"] if a.isalpha() and len(a) > 4}
         self.coref_nouns = set(lex["coref"]["nouns"])
         self.vendor_verbs = {f for v in lex["assembly"]["vendor_verbs"] for f in lexicon.inflect(v)}
+        self.cloud_vendor_verbs = self.vendor_verbs | {f for v in lex["assembly"]["cloud_vendor_verbs"] for f in lexicon.inflect(v)}
+        self.sectors = lexicon.sector_of()
         self.event_nouns = set(lex["assembly"]["event_nouns"])
         self.adviser_nouns = set(lex["assembly"]["adviser_nouns"])
         self.topic_shifts = set(lex["assembly"]["topic_shifts"])
@@ -174,7 +176,8 @@ class Assembler:
                 group.insert(0, ref)
         for clause, (vendor, ent) in vendors.items():
             group = groups.get(clause, [])
-            buying = any(a.lower_ in self.vendor_verbs for a in ent.root.ancestors)
+            verbs = self.cloud_vendor_verbs if self.sectors.get(vendor) == "cloud" else self.vendor_verbs
+            buying = any(a.lower_ in verbs for a in ent.root.ancestors)
             if len(group) == 1 and len(names) == 1 and vendor not in group and buying:
                 group.append(vendor)
         found = [g for c, g in groups.items() if len(g) >= 2 and self.cue_in_clause(sent, c) and (

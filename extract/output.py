@@ -18,9 +18,28 @@ class Prepared:
     title_len: int
 
 
+def same_line(a: str, b: str) -> bool:
+    """Two lines that say the same once case, spacing and edge punctuation are set aside."""
+    norm = lambda s: " ".join(s.replace("\u00a0", " ").split()).strip(" .:|-–—").casefold()
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def without_repeated_title(title: str, body: str) -> str:
+    """The body with a first line that repeats the title blanked out (as crawled pages start).
+
+    Blanking keeps every offset into the body as it was given.
+    """
+    lead = len(body) - len(body.lstrip())
+    end = body.find("\n", lead)
+    end = len(body) if end < 0 else end
+    if title and same_line(title, body[lead:end]):
+        return body[:lead] + " " * (end - lead) + body[end:]
+    return body
+
+
 def prepare(record: dict) -> Prepared:
     title = (record.get("title") or "").strip("\n")
-    body = record.get("text") or ""
+    body = without_repeated_title(title, record.get("text") or "")
     raw = title + SEPARATOR + body if title else body
     text, offsets = clean(raw)
     return Prepared(str(record.get("doc_id") or ""), text, offsets,

@@ -9,6 +9,7 @@ canonical name (legal suffix dropped, the longest form used in the document).
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from spacy.language import Language
@@ -23,6 +24,9 @@ RELABEL = {"PERSON", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART", "EVE
 JUNK = {"llc", "inc", "inc.", "corp", "ltd", "plc", "mw", "gw", "gpu", "gpus", "ai", "ipo", "hpc", "cpu", "company", "agreement", "item", "ceo", "cfo", "manage",
         "archive", "unsubscribe", "analysis", "finance", "media", "countries", "reader", "inference", "nordics",
         "source", "photo", "related", "news", "home", "cookie", "reject", "accept", "view", "capacity", "deals"}
+DASHES = {"-", "--", "---", "–", "—"}
+CODE = re.compile(r"^[A-Z][A-Za-z]{0,3}-?\d{1,4}[A-Za-z]{0,3}$")  # model numbers: Q7, MI355X, GB200, VX-2
+EDGE_TAGS = {"TO", "IN", "CC", "DT", "MD", "RP", "WDT", "PRP", "PRP$"}
 LEAD_DROP = {"the", "source", "photo", "ai", "lab", "startup", "neocloud", "developer", "operator", "utility", "miner",
              "rival", "partner", "former", "chipmaker", "tenant", "by", "with", "and", "of", "a", "an", "its", "'s"}
 
@@ -48,25 +52,34 @@ class OrgRepair:
         register_extensions()
         self.tokenizer = nlp.tokenizer
         self.place_names = lexicon.places()
+        self.companies = {a.lower() for c in lexicon.companies().values() for a in [c.name, *c.aliases]}
         from spacy.matcher import Matcher
 
         self.suffix_matcher = Matcher(nlp.vocab)
         self.suffix_matcher.add("suffixed", [[{"IS_TITLE": True, "ENT_TYPE": "", "OP": "{1,2}"},
                                               {"ORTH": {"IN": sorted(self.suffixes)}, "ENT_TYPE": ""}]], greedy="LONGEST")
         self.verbs = lexicon.verb_forms() | {"acquire", "selects", "signs", "lands", "taps", "unveil", "unveils"}
+        # inflected headline verbs only: a bare "Scale" or "Open" may well begin a company's name
+        self.headline_verbs = {f for v in lex["org"]["headline_verbs"] for f in lexicon.inflect(v) if f != v}
+        self.products = set(lex["org"]["product_nouns"])
+        self.name_words = {w.lower().strip(".") for w in self.suffixes} | set(self.legal)
         from extract.components.sites import SiteFinder
 
         self.sites = SiteFinder(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
+        datelines = self.datelines(doc)
         ents = [piece for e in doc.ents for piece in self.split(e)]
         ents = [self.grow(e) for e in ents]
         ents = self.places(ents)
         ents = [self.known_place(e) for e in ents]
-        ents = self.settle_labels(doc, filter_spans(ents))
+        ents = self.outside(ents, datelines)
+        ents = self.products_out(ents)
+        ents = self.headline_words(ents)
+        ents = self.settle_labels(doc, filter_spans(ents), datelines) + datelines
         ents = [e for e in ents if not self.junk(e)]
-        ents += self.suffixed_names(doc, ents)
-        ents += self.other_mentions(doc, ents)
+        ents += self.outside(self.suffixed_names(doc, ents), datelines)
+        ents += self.outside(self.other_mentions(doc, ents), datelines)
         doc.ents = filter_spans(ents)
         self.set_canonical(doc)
         return self.sites(doc) if doc.has_annotation("DEP") else doc
@@ -78,7 +91,7 @@ class OrgRepair:
         doc, pieces, start = ent.doc, [], ent.start
         for i in range(ent.start, ent.end + 1):
             t = doc[i] if i < ent.end else None
-            cut = t is None or t.is_space or "\n" in t.text or t.text in ("/", "|", ";", ":", "&gt", "&lt") or (
+            cut = t is None or t.is_space or "\n" in t.text or t.text in ("/", "|", ";", ":", "&gt", "&lt") or t.text in DASHES or (
                 t.lower_ == "and" and ent.label_ == "ORG") or (
                 t.lower_ in self.verbs and t.is_title and i > ent.start) or (
                 t.text == "," and i + 1 < ent.end and doc[i + 1].text not in ("Inc.", "Inc", "LLC", "Ltd.", "Corp."))
@@ -89,12 +102,93 @@ class OrgRepair:
         return [p for p in pieces if p is not None]
 
     def trim(self, span: Span) -> Span | None:
+        """Drop edge words that are no part of a name: articles, descriptors and verbs before it
+        ("Expands Halcyon Compute"), particles, prepositions and lower-case words after it
+        ("Halcyon Compute to")."""
         doc, s, e = span.doc, span.start, span.end
-        while s < e and (doc[s].lower_ in LEAD_DROP or doc[s].lower_ in self.verbs or doc[s].is_punct or not (doc[s].text[:1].isupper() or doc[s].text[:1].isdigit() or doc[s].text[:1] in "xe")):
+        while s < e and (doc[s].lower_ in LEAD_DROP or doc[s].lower_ in self.verbs or doc[s].is_punct or not (
+                doc[s].text[:1].isupper() or doc[s].text[:1].isdigit() or doc[s].text[:1] in "xe") or (
+                s + 1 < e and doc[s].lower_ in self.headline_verbs and doc[s].is_title)):
             s += 1
-        while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "." or doc[e - 1].lower_ in ("'s", "’s") or doc[e - 1].is_space):
+        while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "." or doc[e - 1].lower_ in ("'s", "’s") or doc[e - 1].is_space
+                         or self.edge_word(doc[e - 1]) and e - 1 > s):
             e -= 1
         return Span(doc, s, e, label=span.label_, kb_id=span.kb_id_) if e > s else None
+
+    def edge_word(self, t) -> bool:
+        """A word that ends no company name: a lower-case word or a particle or preposition."""
+        if t.lower_.strip(".") in self.legal:
+            return False
+        return (t.is_alpha and t.is_lower) or (t.tag_ in EDGE_TAGS and not t.text.isupper())
+
+    def datelines(self, doc: Doc) -> list[Span]:
+        """"RENO, Nev. --", "SAN FRANCISCO, Oct 23 (Wire) -": the capitalised place opening a
+        paragraph before a dash is a place, never a party."""
+        out = []
+        starts = [0] + [t.i + 1 for t in doc if "\n" in t.text]
+        known = {i for e in doc.ents if e.kb_id_ and e.label_ == "ORG" for i in range(e.start, e.end)}
+        for s in starts:
+            while s < len(doc) and doc[s].is_space:
+                s += 1
+            e = s
+            while e < len(doc) and e - s < 5 and doc[e].is_upper and re.match(r"^[A-Z][A-Z.'’-]*$", doc[e].text) \
+                    and doc[e].text not in DASHES:
+                e += 1
+            if e == s or sum(c.isalpha() for c in doc[s:e].text) < 3 or any(i in known for i in range(s, e)):
+                continue
+            for k in range(e, min(len(doc), e + 14)):
+                t = doc[k]
+                if t.text in DASHES:
+                    out.append(Span(doc, s, e, label="GPE"))
+                    break
+                if "\n" in t.text or t.is_alpha and t.is_lower or t.text in (".", "!", "?", ":", ";"):
+                    break
+        return out
+
+    @staticmethod
+    def outside(ents: list[Span], spans: list[Span]) -> list[Span]:
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        return [e for e in ents if not any(i in taken for i in range(e.start, e.end))]
+
+    def is_code(self, t) -> bool:
+        return bool(CODE.match(t.text)) and not t._.deals_num
+
+    def products_out(self, ents: list[Span]) -> list[Span]:
+        """A name ending in a model number or a product noun is a product: "Quillon Q7" is the
+        company Quillon, "Q7 Inference Accelerator" no company at all."""
+        names = {canonical(e.text).lower() for e in ents if e.label_ == "ORG"} | self.companies
+        out = []
+        for e in ents:
+            if e.label_ != "ORG" or e.kb_id_:
+                out.append(e)
+                continue
+            doc, end = e.doc, e.end
+            while end > e.start and (doc[end - 1].lower_ in self.products or self.is_code(doc[end - 1])):
+                end -= 1
+            if end == e.end:
+                out.append(e)
+                continue
+            if end > e.start and (self.is_code(doc[e.end - 1]) and not self.is_code(doc[end - 1])
+                                  or canonical(doc[e.start:end].text).lower() in names):
+                out.append(Span(doc, e.start, end, label="ORG"))
+        return out
+
+    def headline_words(self, ents: list[Span]) -> list[Span]:
+        """In a title-case line the model glues neighbouring words onto a name ("Expands Halcyon
+        Compute"): an edge word goes when the name without it is an organisation the document
+        names elsewhere, the name with it is not, and the word is no company suffix."""
+        orgs = Counter(canonical(e.text).lower() for e in ents if e.label_ == "ORG")
+        out = []
+        for e in ents:
+            if e.label_ == "ORG" and not e.kb_id_ and len(e) > 1 and orgs[canonical(e.text).lower()] == 1 and headline_case(e):
+                for s, end in ((e.start + 1, e.end), (e.start, e.end - 1)):
+                    edge = e.doc[e.start] if s > e.start else e.doc[e.end - 1]
+                    rest = canonical(e.doc[s:end].text).lower()
+                    if rest and orgs[rest] and edge.lower_.strip(".") not in self.name_words:
+                        e = Span(e.doc, s, end, label="ORG")
+                        break
+            out.append(e)
+        return out
 
     def grow(self, ent: Span) -> Span:
         """Take in a following company suffix ("Tessaro" + "Cloud", "Okapi Compute" + ", Inc.") and relabel."""
@@ -130,14 +224,17 @@ class OrgRepair:
             return Span(ent.doc, ent.start, ent.end, label="GPE")
         return ent
 
-    def settle_labels(self, doc: Doc, ents: list[Span]) -> list[Span]:
+    def settle_labels(self, doc: Doc, ents: list[Span], datelines: list[Span] = ()) -> list[Span]:
         """Give every mention of a name the document's label for it.
 
         A name is an ORG if any mention is one (or begins one), a person if it is the surname
-        of a person named in the document, a place if it is mostly tagged as one.
+        of a person named in the document, a place if it is mostly tagged as one; a dateline
+        names a place.
         """
         votes: dict[str, Counter] = {}
         org_first_words, surnames = set(), set()
+        for e in datelines:
+            votes.setdefault(canonical(e.text).lower(), Counter())["GPE"] += 5
         for e in ents:
             key = canonical(e.text).lower()
             decisive = e.label_ == "ORG" and e[-1].lower_.strip(".") in self.legal and len(e) > 1
@@ -171,9 +268,12 @@ class OrgRepair:
             if any(i in taken for i in range(start, end)) or span[0].is_stop or span[0].is_sent_start and len(span) == 2 \
                     and span[0].lower_ in self.verbs:
                 continue
+            span = self.trim(span)
+            if span is None or len(span) < 2 and span[0].text in self.suffixes:
+                continue
             if span.text in self.place_names or span[0].text in self.place_names:
                 continue
-            out.append(Span(doc, start, end, label="ORG"))
+            out.append(Span(doc, span.start, span.end, label="ORG"))
         return filter_spans(out)
 
     def other_mentions(self, doc: Doc, ents: list[Span]) -> list[Span]:
@@ -234,6 +334,19 @@ class OrgRepair:
                 e = Span(doc, e.start, e.end, label="ORG", kb_id=longer.get(name, name) or e.text)
             ents.append(e)
         doc.ents = ents
+
+
+def headline_case(span: Span) -> bool:
+    """The span sits in a line whose longer words are mostly capitalised, as headlines are."""
+    doc = span.doc
+    s = span.start
+    while s > 0 and "\n" not in doc[s - 1].text:
+        s -= 1
+    e = span.end
+    while e < len(doc) and "\n" not in doc[e].text:
+        e += 1
+    words = [t for t in doc[s:e] if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) >= 0.8 * len(words)
 
 
 @Language.factory("deals_orgs", default_config={}, assigns=["doc.ents"])
