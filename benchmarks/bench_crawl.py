@@ -81,7 +81,12 @@ def make_server(pages: int) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return start_server(Handler)
+
+
+def start_server(handler) -> ThreadingHTTPServer:
+    """Serve on a free port of 127.0.0.1 from a daemon thread; deep backlog for the crawl."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.request_queue_size = 128
     threading.Thread(target=server.serve_forever, daemon=True).start()

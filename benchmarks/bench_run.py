@@ -20,13 +20,12 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_crawl import BARE, SETTINGS  # noqa: E402  the same bare spider and settings
+from bench_crawl import BARE, SETTINGS, start_server  # noqa: E402  the same bare spider
 
 DEALS = str(Path(sys.executable).parent / "deals")
 DEAL_SHARE = 7  # one article in seven reports a deal
@@ -106,11 +105,7 @@ def serve(pages: int) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(data)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 128
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return start_server(Handler)
 
 
 def measure(cmd: list[str]) -> tuple[float, float, str]:

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from deal_events import article, curation, deal, extracted
+from deal_events import article, deal, extracted
 from store import Store
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
