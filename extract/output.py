@@ -24,24 +24,31 @@ def same_line(a: str, b: str) -> bool:
     return bool(norm(a)) and norm(a) == norm(b)
 
 
-def without_repeated_title(title: str, body: str) -> str:
-    """The body with a first line that repeats the title blanked out (as crawled pages start).
-
-    Blanking keeps every offset into the body as it was given.
-    """
+def repeated_title(title: str, body: str) -> tuple[int, int] | None:
+    """Where the body opens with the title again, as crawled pages do: the range of that line
+    and the blank space after it, or None."""
     lead = len(body) - len(body.lstrip())
     end = body.find("\n", lead)
     end = len(body) if end < 0 else end
-    if title and same_line(title, body[lead:end]):
-        return body[:lead] + " " * (end - lead) + body[end:]
-    return body
+    if not title or not same_line(title, body[lead:end]):
+        return None
+    while end < len(body) and body[end].isspace():
+        end += 1
+    return 0, end
 
 
 def prepare(record: dict) -> Prepared:
+    """The title and body as one text for the model (the title once, then a blank line, then
+    the body), with the offset of each character in the record."""
     title = (record.get("title") or "").strip("\n")
-    body = without_repeated_title(title, record.get("text") or "")
+    body = record.get("text") or ""
     raw = title + SEPARATOR + body if title else body
     text, offsets = clean(raw)
+    cut = repeated_title(title, body)
+    if cut is not None:
+        lo, hi = (len(title) + len(SEPARATOR) + i for i in cut)
+        kept = [i for i, o in enumerate(offsets) if not lo <= o < hi]
+        text, offsets = "".join(text[i] for i in kept), [offsets[i] for i in kept]
     return Prepared(str(record.get("doc_id") or ""), text, offsets,
                     title_end=len(title) if title else 0, title_len=len(title) + len(SEPARATOR) if title else 0)
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from extract.api import Extractor
-from extract.output import prepare, without_repeated_title
+from extract.output import place, prepare, repeated_title
 from extract_support import dev_set_or_skip, shared_nlp
 
 pytestmark = pytest.mark.slow
@@ -68,15 +68,16 @@ def test_the_dateline_is_no_party_and_the_title_is_read_once(extractor):
         assert not ev["text"].startswith(TITLE) or ev["field"] == "title"
 
 
-def test_a_repeated_title_is_blanked_without_moving_offsets():
-    body = "  Big News Today \nSEATTLE -- Something happened.\n"
-    out = without_repeated_title("Big news today", body)
-    assert len(out) == len(body) and out.split("\n")[1:] == body.split("\n")[1:]
-    assert not out.split("\n")[0].strip()
-    assert without_repeated_title("Another title", body) == body
-    assert without_repeated_title("", body) == body
+def test_a_repeated_title_is_read_once_and_offsets_still_point_into_the_body():
+    body = "  Big News Today \n\nSEATTLE -- Something happened.\n"
+    assert repeated_title("Big news today", body) == (0, body.index("SEATTLE"))
+    assert repeated_title("Another title", body) is None
+    assert repeated_title("", body) is None
     p = prepare({"doc_id": "x", "title": "Big news today", "text": body})
-    assert p.text.count("Big") == 1
+    assert p.text == "Big news today\n\nSEATTLE -- Something happened.\n"
+    start = p.text.index("Something")
+    at = place(p, start, start + len("Something"))
+    assert at["field"] == "text" and body[at["start"]:at["end"]] == "Something"
 
 
 def test_the_dev_set_scores_alike_in_crawled_shape():

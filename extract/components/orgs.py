@@ -131,8 +131,8 @@ class OrgRepair:
             while s < len(doc) and doc[s].is_space:
                 s += 1
             e = s
-            while e < len(doc) and e - s < 5 and doc[e].is_upper and re.match(r"^[A-Z][A-Z.'’-]*$", doc[e].text) \
-                    and doc[e].text not in DASHES:
+            while e < len(doc) and e - s < 6 and (doc[e].is_upper and re.match(r"^[A-Z][A-Z.'’-]*$", doc[e].text) or (
+                    doc[e].text == "." and e > s and e + 1 < len(doc) and doc[e + 1].is_upper)):  # "ST. PAUL"
                 e += 1
             if e == s or sum(c.isalpha() for c in doc[s:e].text) < 3 or any(i in known for i in range(s, e)):
                 continue
@@ -235,9 +235,13 @@ class OrgRepair:
         org_first_words, surnames = set(), set()
         for e in datelines:
             votes.setdefault(canonical(e.text).lower(), Counter())["GPE"] += 5
+        starts = {e.start: e for e in ents}
         for e in ents:
             key = canonical(e.text).lower()
             decisive = e.label_ == "ORG" and e[-1].lower_.strip(".") in self.legal and len(e) > 1
+            nxt = starts.get(e.end + 1)
+            # "Austin, Texas": a name followed by its state or country is a place
+            decisive = decisive or e.label_ in PLACE and nxt is not None and nxt.label_ in PLACE and doc[e.end].text == ","
             votes.setdefault(key, Counter())[e.label_] += 5 if decisive else 1
             if e.label_ == "ORG" and len(key.split()) > 1:
                 org_first_words.add(key.split()[0])
@@ -298,10 +302,14 @@ class OrgRepair:
         matcher = PhraseMatcher(doc.vocab)
         for surface in names:
             matcher.add(surface, [doc.vocab.strings.add(surface) and self.tokenizer(surface)])
-        taken = {i for e in ents for i in range(e.start, e.end)}
+        # a longer name the document calls an organisation wins over a shorter guess inside it
+        # ("Tallow" tagged a place within "Tallow AI")
+        taken = {i: e for e in ents for i in range(e.start, e.end)}
         out = []
         for m_id, start, end in matcher(doc):
-            if not any(i in taken for i in range(start, end)):
+            inside = {taken[i] for i in range(start, end) if i in taken}
+            if all(e.label_ != "ORG" and not e.kb_id_ and start <= e.start and e.end <= end and len(e) < end - start
+                   for e in inside):
                 out.append(Span(doc, start, end, label="ORG"))
         return filter_spans(out)
 

@@ -1,0 +1,115 @@
+"""Organisation names as a reader checks them: no headline words glued on, no datelines and no
+products as parties, and a cloud whose own chips a deal rents is a party to it."""
+import pytest
+
+from extract.api import Extractor
+from extract_support import shared_nlp
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor(shared_nlp())
+
+
+def extract(extractor, title: str, *paragraphs: str, sep: str = "\n") -> dict:
+    (result,) = extractor.run([{"doc_id": "t", "title": title, "text": title + "\n" + sep.join(paragraphs)}])
+    return result
+
+
+def parties(result: dict) -> set[str]:
+    return {p for d in result["deals"] for p in d["parties"]}
+
+
+def orgs(result: dict) -> set[str]:
+    return {e["canonical"] or e["text"] for e in result["entities"] if e["label"] == "ORG"}
+
+
+@pytest.mark.parametrize("sep", ["\n", "\n\n"])
+def test_a_headline_verb_before_a_name_is_no_part_of_it(extractor, sep):
+    result = extract(
+        extractor, "Corvane Labs Expands Ostrander Cloud Contract to $2.2 Billion",
+        "DENVER -- Corvane Labs today announced that it has expanded its compute agreement with Ostrander Cloud "
+        "by $900 million, bringing the total value of the contract to $2.2 billion.",
+        "Under the expansion, Ostrander will provide 9,000 additional NVIDIA B300 GPUs at its campus in Cheyenne, Wyoming.",
+        sep=sep)
+    assert parties(result) == {"Corvane Labs", "Ostrander Cloud"}
+    assert orgs(result) >= {"Corvane Labs", "Ostrander Cloud"}
+    assert not any("Expand" in name for name in orgs(result))
+    assert {d["gpu_count"] for d in result["deals"]} >= {9000}
+
+
+@pytest.mark.parametrize("sep", ["\n", "\n\n"])
+def test_a_particle_after_a_name_is_no_part_of_it(extractor, sep):
+    result = extract(
+        extractor, "Brisca Compute to Build 16,000-GPU Cluster for Tallow AI",
+        "Brisca Compute said on Tuesday it signed a three-year agreement to supply Tallow AI with 16,000 "
+        "AMD MI355X GPUs, in a deal valued at $780 million.",
+        sep=sep)
+    (deal,) = result["deals"]
+    assert deal["parties"] == ["Brisca Compute", "Tallow AI"]
+    assert (deal["gpu_count"], deal["chip"], deal["value_usd"]) == (16000, "MI355X", 780_000_000)
+    assert not any(name.endswith(" to") for name in orgs(result))
+
+
+@pytest.mark.parametrize("dateline", ["SANTA FE, N.M. --", "OAKLAND —", "PORTLAND, Ore., May 2 (Granite Wire) -",
+                                      "ST. PAUL, Minn. --"])
+def test_a_dateline_place_is_never_a_party(extractor, dateline):
+    result = extract(
+        extractor, "Quenby AI signs GPU deal with Larchmont Cloud",
+        f"{dateline} Larchmont Cloud has signed an agreement to provide Quenby AI with 12,000 NVIDIA H200 GPUs, "
+        "the companies said.")
+    (deal,) = result["deals"]
+    assert deal["parties"] == ["Larchmont Cloud", "Quenby AI"]
+    place = dateline.split(",")[0].split(" —")[0].split(" --")[0]
+    assert not any(place.lower() in name.lower() for name in orgs(result))
+    assert any(e["text"] == place and e["label"] == "GPE" for e in result["entities"])
+
+
+def test_a_product_model_is_no_company(extractor):
+    result = extract(
+        extractor, "Brightwater Silicon Ships BX9 Inference Accelerator to First Customers",
+        "SAN DIEGO -- Brightwater Silicon today began shipping its BX9 inference accelerator, built with 144 GB "
+        "of high-bandwidth memory.",
+        "Brightwater said Tallow AI has agreed to buy 30,000 BX9 accelerators for its inference cloud, in a deal "
+        "worth $900 million.")
+    assert parties(result) == {"Brightwater Silicon", "Tallow AI"}
+    (deal,) = result["deals"]
+    assert (deal["gpu_count"], deal["chip"], deal["value_usd"]) == (30000, "BX9", 900_000_000)
+    assert not any("BX9" in name for name in orgs(result))
+
+
+def test_a_company_named_with_its_product_model_is_the_company(extractor):
+    result = extract(
+        extractor, "Tallow AI doubles its Brightwater BX9 order",
+        "Tallow AI has placed a second order for 30,000 Brightwater BX9 accelerators, taking its total "
+        "commitment to 60,000 chips, Brightwater said.",
+        "The follow-on order is valued at $950 million.")
+    (deal,) = result["deals"]
+    assert deal["parties"] == ["Brightwater", "Tallow AI"]
+    assert (deal["gpu_count"], deal["value_usd"]) == (30000, 950_000_000)
+    assert deal["roles"]["Tallow AI"] == "buyer"
+    assert not any("BX9" in name for name in orgs(result))
+
+
+def test_using_a_clouds_own_chips_in_a_deal_makes_the_cloud_a_party(extractor):
+    result = extract(
+        extractor, "Kelpie AI to use up to half a million Google TPUs",
+        "Kelpie AI will expand its use of Google Cloud TPUs to up to 500,000 chips, in a deal worth billions "
+        "of dollars, the companies said.",
+        "Kelpie AI said it will keep training some models on NVIDIA GPUs.")
+    (deal,) = result["deals"]
+    assert deal["parties"] == ["Google", "Kelpie AI"]
+    assert deal["roles"] == {"Google": "provider", "Kelpie AI": "buyer"}
+    assert (deal["gpu_count"], deal["chip"], deal["value_usd"]) == (500_000, "TPU", None)
+    (count,) = [f for f in result["figures"] if f["kind"] == "count" and f["value"] == 500_000 and f["field"] == "text"]
+    assert count["qualifier"] == "up to"
+
+
+def test_a_chip_makers_gpus_used_in_passing_make_no_deal(extractor):
+    result = extract(
+        extractor, "Kelpie AI opens a research office in Austin",
+        "Kelpie AI will open a research office in Austin, Texas, and its engineers will use NVIDIA GPUs rented in "
+        "Frankfurt, the company said.")
+    assert result["deals"] == []
