@@ -53,8 +53,8 @@ def render(report: dict) -> str:
         lines.append(f"  {event_type:<20} {count:>9}")
     crawl = report["last_crawl"]
     if crawl:
-        lines.append(f"last crawl {crawl['run_id']} started {crawl['started_at']}, "
-                     f"{crawl['outcome']}")
+        lines.append(f"last crawl {crawl['run_id']} started "
+                     f"{(crawl['started_at'] or '?')[:19].replace('T', ' ')} UTC, {crawl['outcome']}")
     else:
         lines.append("last crawl none")
     lines.append("projections (events behind)")
@@ -66,7 +66,7 @@ def render(report: dict) -> str:
             state = "ok" if not s["consecutive_failures"] else (
                 f"FAILING x{s['consecutive_failures']}: {s['last_error']}")
             lines.append(f"  {name:<28} {s['articles']:>6} articles, last ok "
-                         f"{(s['last_success'] or 'never')[:19]}, {state}")
+                         f"{(s['last_success'] or 'never')[:19].replace('T', ' ')}, {state}")
             if s["silent"]:
                 lines.append(f"  WARNING {name}: no new article in {s['runs_without_new']} runs "
                              f"(last new {(s['last_new'] or 'never')[:10]}): check its URL")
