@@ -23,6 +23,7 @@ def collect(store: Store, stale_after: int = STALE_AFTER) -> dict:
         "events_by_type": store.counts_by_type(),
         "projections": {p.name: lag(store, p) for p in ALL},
         "last_crawl": None,
+        "last_run": last_run(store),
         "sources": {},
     }
     if _has_table(conn, "crawl_runs"):
@@ -54,9 +55,17 @@ def render(report: dict) -> str:
     crawl = report["last_crawl"]
     if crawl:
         lines.append(f"last crawl {crawl['run_id']} started "
-                     f"{(crawl['started_at'] or '?')[:19].replace('T', ' ')} UTC, {crawl['outcome']}")
+                     f"{_second(crawl['started_at'])} UTC, {crawl['outcome']}")
     else:
         lines.append("last crawl none")
+    run = report["last_run"]
+    if run and run["finished"]:
+        lines.append(f"last run   {run['run_id']} finished {_second(run.get('finished_at'))} UTC,"
+                     f" exit {run.get('exit_code')}: {run.get('new_articles', 0)} new articles,"
+                     f" {run.get('new_deals', 0)} new deals")
+    elif run:
+        lines.append(f"last run   {run['run_id']} started {_second(run['started_at'])} UTC and "
+                     "did not finish (killed?): the next run completes it")
     lines.append("projections (events behind)")
     for name, behind in report["projections"].items():
         lines.append(f"  {name:<20} {behind:>9}")
@@ -66,11 +75,26 @@ def render(report: dict) -> str:
             state = "ok" if not s["consecutive_failures"] else (
                 f"FAILING x{s['consecutive_failures']}: {s['last_error']}")
             lines.append(f"  {name:<28} {s['articles']:>6} articles, last ok "
-                         f"{(s['last_success'] or 'never')[:19].replace('T', ' ')}, {state}")
+                         f"{_second(s['last_success']) if s['last_success'] else 'never'}, {state}")
             if s["silent"]:
                 lines.append(f"  WARNING {name}: no new article in {s['runs_without_new']} runs "
                              f"(last new {(s['last_new'] or 'never')[:10]}): check its URL")
     return "\n".join(lines)
+
+
+def last_run(store: Store) -> dict | None:
+    """The latest `deals run`: its summary, or `finished: false` when it never finished."""
+    row = store.conn.execute("SELECT seq, data FROM events WHERE type = 'RunStarted'"
+                             " ORDER BY seq DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    started = json.loads(row[1])
+    done = store.conn.execute("SELECT data FROM events WHERE type = 'RunFinished' AND seq > ?"
+                              " AND json_extract(data, '$.run_id') = ? LIMIT 1",
+                              (row[0], started["run_id"])).fetchone()
+    summary = json.loads(done[0]) if done else {}
+    return {"run_id": started["run_id"], "started_at": started.get("started_at"),
+            "finished": done is not None, **summary}
 
 
 def read_events(store: Store, *, types=None, tail=None, after=0) -> Iterator[RecordedEvent]:
@@ -85,6 +109,10 @@ def read_events(store: Store, *, types=None, tail=None, after=0) -> Iterator[Rec
                                  " LIMIT 1 OFFSET ?", [*params, tail - 1]).fetchone()
         after = row[0] - 1 if row else after
     return store.read(after, types=types)
+
+
+def _second(stamp: str | None) -> str:
+    return (stamp or "?")[:19].replace("T", " ")
 
 
 def _has_table(conn, name: str) -> bool:

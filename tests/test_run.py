@@ -113,8 +113,10 @@ def test_a_run_killed_midway_is_completed_by_the_next(point, reference, newsroom
     db = tmp_path / "deals.db"
     killed = run(db, newsroom, env={"DEALS_CRASH_AT": point})
     assert killed.returncode == -signal.SIGKILL, (point, killed.stdout, killed.stderr)
+    assert "did not finish (killed?)" in deals("status", "--db", str(db)).stdout
     finished = run(db, newsroom)
     assert finished.returncode == 0, finished.stderr
+    assert "UTC, exit 0: " in deals("status", "--db", str(db)).stdout
     got, want = counts(db), counts(ref_db)
     assert {k: got.get(k) for k in CONTENT} == {k: want[k] for k in CONTENT}
     assert query_json(db) == query_json(ref_db)
