@@ -1,4 +1,4 @@
-"""`deals demo` end to end: the bundled newsroom served, crawled, parsed (and extracted)."""
+"""`deals demo` end to end: the bundled newsroom served, crawled, parsed, extracted, shown."""
 
 import json
 import sqlite3
@@ -27,6 +27,12 @@ def test_demo_crawls_the_newsroom_and_a_second_run_changes_nothing(tmp_path):
             "SELECT data FROM events WHERE type = 'DocumentFetched'")}
     assert len(urls) == 29 and not any("/drafts/" in u for u in urls)
     assert "robots_disallowed=1" in first.stdout
+    # then extracted, merged and shown as `deals query` shows them
+    table = first.stdout.split("the deals in the database:\n", 1)[1].split("\n\n", 1)[0]
+    header, *rows = table.splitlines()
+    assert header.split() == ["ID", "FIRST", "PARTIES", "KIND", "GPUS", "MW", "USD"]
+    assert len(rows) > 10
+    assert any("Borealis AI" in row and "32k" in row for row in rows)
 
     again = subprocess.run([DEALS, "demo", "--db", str(db)], capture_output=True, text=True,
                            timeout=240)
