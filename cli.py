@@ -337,7 +337,6 @@ def demo(db_path):
                f"      deals export --db {path} -o demo.graphml")
 
 
-
 # --- extraction commands ----------------------------------------------------------------------
 
 workers_option = click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
