@@ -10,7 +10,7 @@ from extract.phrases import count, words
 from extract.syntax import clause_of, is_verb
 
 PRIORITY = ["acquisition", "power", "investment", "chips", "datacenter", "other", "compute"]
-SECTOR_PRIOR = {"energy": "power", "finance": "investment", "chips": "chips"}
+SECTOR_PRIOR = {"energy": "power", "finance": "investment", "chips": "chips", "neocloud": "compute"}
 PROVIDERS = {"cloud", "neocloud", "datacenter"}
 
 
@@ -43,6 +43,20 @@ def party_sector(name: str) -> str:
         if last in suffixes:
             return sector
     return ""
+
+
+def words_outside_names(sent: Span) -> list[str]:
+    """Lower-cased words, leaving out those inside organisation names ("Meridian Data Centers" is
+    no cue for a data-centre deal, "Kestrel Power" none for a power deal)."""
+    inside = {i for e in sent.ents if e.label_ == "ORG" for i in range(e.start, e.end)}
+    return [t.lower_ for t in sent if not t.is_space and t.i not in inside]
+
+
+def clouds_own_chips(sent: Span, parties) -> bool:
+    """The sentence names a party's own accelerators and that party is a cloud ("Google TPUs")."""
+    vendor = {c["name"]: c["vendor"] for c in lexicon.accelerators()}
+    return any(e.label_ == "CHIP" and vendor.get(e.kb_id_) in parties and party_sector(vendor[e.kb_id_]) == "cloud"
+               for e in sent.ents)
 
 
 def hardware_named(sent: Span) -> bool:
@@ -119,15 +133,19 @@ def classify_kind(sentences: list[Span], parties: list[str], hint: str | None = 
     cues, weak = kind_cues(), weak_cues()
     sectors = {party_sector(p) for p in parties}
     scores = {kind: 0.0 for kind in PRIORITY}
+    built = set(lexicon.lexicon()["kind"]["compute_built"])
     for n, sent in enumerate(sentences[:4]):
-        w = words(sent)
+        w = words_outside_names(sent)
         weight = 2.0 if n == 0 else 1.0
         hardware = hardware_named(sent)
+        rented = clouds_own_chips(sent, parties)
         for kind in PRIORITY:
             hits = count(w, list(cues[kind]))
             low = sum(1 for x in w if x in weak.get(kind, ()))
             hits = hits - low + 0.3 * low
-            if kind == "chips" and not ("chips" in sectors or "hardware" in sectors and hardware or hardware and n == 0):
+            if kind == "chips" and rented:
+                kind = "compute"  # a cloud's own chips are rented through its cloud
+            elif kind == "chips" and not ("chips" in sectors or "hardware" in sectors and hardware or hardware and n == 0):
                 hits = 0
             elif kind == "chips" and not hardware:
                 hits = min(hits, 0.5)
@@ -138,7 +156,9 @@ def classify_kind(sentences: list[Span], parties: list[str], hint: str | None = 
             for verb in main_verbs(sent):
                 for kind in ("datacenter", "compute", "power", "acquisition"):
                     if verb.lower_ in cues[kind] and verb.lower_ not in weak.get(kind, ()):
-                        scores[kind] += 2
+                        objects = {c.lower_ for c in verb.children if c.dep_ in ("dobj", "nsubjpass")}
+                        # "build a 32,000-GPU cluster for X" provides compute; it builds no campus
+                        scores["compute" if kind == "datacenter" and objects & built else kind] += 2
     for sector in sectors:
         kind = SECTOR_PRIOR.get(sector)
         if kind:
@@ -236,12 +256,26 @@ def _verb_roles(sentences: list[Span], parties) -> dict[str, str]:
     return out
 
 
+def makers_named(sentences: list[Span]) -> set[str]:
+    """Organisations the deal's sentences name as the maker of its hardware ("20,000 Quillon Q7
+    accelerators"), not as its owner ("Tidewater's GPUs")."""
+    from extract.fields import is_vendor_mention
+
+    out = set()
+    for sent in sentences[:3]:
+        for e in sent.ents:
+            after = sent.doc[e.end].text if e.end < len(sent.doc) else ""
+            if e.label_ == "ORG" and e.kb_id_ and e.root.dep_ != "poss" and after not in ("'s", "’s") and is_vendor_mention(e):
+                out.add(e.kb_id_)
+    return out
+
+
 def assign_roles(sentences: list[Span], parties: list[str], kind: str) -> dict[str, str]:
     """{party: role}: buyer, provider, chip_supplier, investor, investee, builder, operator,
     power_supplier, or target (a company bought)."""
     found = _verb_roles(sentences, set(parties))
     sectors = {p: party_sector(p) for p in parties}
-    vendors = {c["vendor"] for c in lexicon.accelerators()}
+    vendors = {c["vendor"] for c in lexicon.accelerators()} | makers_named(sentences)
     roles: dict[str, str] = {}
     for p in parties:
         role, sector = found.get(p), sectors[p]

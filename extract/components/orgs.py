@@ -171,6 +171,8 @@ class OrgRepair:
             if end > e.start and (self.is_code(doc[e.end - 1]) and not self.is_code(doc[end - 1])
                                   or canonical(doc[e.start:end].text).lower() in names):
                 out.append(Span(doc, e.start, end, label="ORG"))
+            # the model number itself names the accelerator ("Q7")
+            out += [Span(doc, t.i, t.i + 1, label="CHIP", kb_id=t.text) for t in doc[end:e.end] if self.is_code(t)][:1]
         return out
 
     def headline_words(self, ents: list[Span]) -> list[Span]:
@@ -259,7 +261,7 @@ class OrgRepair:
                 else:
                     label = v.most_common(1)[0][0]
                 if label != e.label_:
-                    e = Span(doc, e.start, e.end, label=label)
+                    e = Span(doc, e.start, e.end, label=label, kb_id=e.text if label == "CHIP" else "")
             out.append(e)
         return out
 
