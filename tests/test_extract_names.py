@@ -113,3 +113,37 @@ def test_a_chip_makers_gpus_used_in_passing_make_no_deal(extractor):
         "Kelpie AI will open a research office in Austin, Texas, and its engineers will use NVIDIA GPUs rented in "
         "Frankfurt, the company said.")
     assert result["deals"] == []
+
+
+def test_an_acronym_is_not_matched_as_a_first_name(extractor):
+    from extract.components.gazetteer import case_variants
+
+    assert case_variants("MARA", False) == {"MARA"}
+    assert case_variants("Lumen", False) == {"Lumen", "LUMEN"}
+    result = extract(
+        extractor, "Quenby AI signs GPU deal with Larchmont Cloud",
+        "Larchmont Cloud has signed an agreement to provide Quenby AI with 12,000 NVIDIA H200 GPUs.",
+        "\"We are ready,\" said Mara Quist, chief executive of Larchmont Cloud.")
+    assert "Marathon Digital" not in orgs(result)
+
+
+def headline_doc(text: str, spans: list[tuple[int, int]]):
+    from spacy.tokens import Span
+
+    nlp = shared_nlp()
+    doc = nlp.make_doc(text)
+    return nlp.get_pipe("deals_orgs"), [Span(doc, s, e, label="ORG") for s, e in spans]
+
+
+@pytest.mark.parametrize("glued", [(2, 5), (3, 6)])
+def test_a_headline_word_glued_to_a_name_named_alone_elsewhere_goes(glued):
+    # Corvane Labs Widens Ostrander Cloud Deal To $2 Billion \n\n Ostrander Cloud said ...
+    repair, ents = headline_doc("Corvane Labs Widens Ostrander Cloud Deal To $2 Billion\n\nOstrander Cloud said it signed.",
+                                [(0, 2), glued, (11, 13)])
+    assert [e.text for e in repair.headline_words(ents)] == ["Corvane Labs", "Ostrander Cloud", "Ostrander Cloud"]
+
+
+def test_a_company_suffix_in_a_headline_stays():
+    repair, ents = headline_doc("Quillon Intelligence Signs Compute Deal With Tallow AI\n\nQuillon said it signed.",
+                                [(0, 2), (6, 8), (9, 10)])
+    assert [e.text for e in repair.headline_words(ents)] == ["Quillon Intelligence", "Tallow AI", "Quillon"]

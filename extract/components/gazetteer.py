@@ -18,9 +18,12 @@ from extract import lexicon
 
 
 def case_variants(name: str, exact: bool) -> set[str]:
+    """The forms a name is matched in: as listed, in capitals, and a one-word name in title case,
+    except an acronym ("MARA" is not "Mara", a first name); list a title-case form where one is used."""
     if exact:
         return {name}
-    return {name, name.upper(), name.title() if " " not in name else name}
+    acronym = name.isupper() and sum(c.isalpha() for c in name) >= 2
+    return {name, name.upper(), name.title() if " " not in name and not acronym else name}
 
 
 def gazetteer_entries() -> list[tuple[str, str, str, bool]]:
