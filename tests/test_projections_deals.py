@@ -144,6 +144,20 @@ def test_entities_record_aliases_parents_facilities_and_chips(store):
     assert conn.execute("SELECT name, vendor FROM chips").fetchall() == [("Trainium2", "Amazon")]
 
 
+@pytest.mark.parametrize("order", ["spelled out first", "short name first"])
+def test_a_short_name_one_article_spells_out_is_that_company_in_every_article(order, store):
+    spelled = extracted("a", deal("Quillon Semiconductor", "Tidewater AI", kind="chips"),
+                        published="2025-03-18",
+                        entities=[{"text": "Quillon", "label": "ORG",
+                                   "canonical": "Quillon Semiconductor"}])
+    short = extracted("b", deal("Quillon", "Tidewater AI", kind="chips", gpu_count=20000),
+                      published="2025-03-19")
+    load(store, *([spelled, short] if order == "spelled out first" else [short, spelled]))
+    (one,) = deals(store.conn)
+    assert one["parties"] == ["Quillon Semiconductor", "Tidewater AI"]
+    assert (one["reports"], one["gpu_count"]) == (2, 20000)
+
+
 def test_as_of_shows_what_the_log_knew_then(store):
     load(store, extracted("a", deal("Meta", "Scale AI", kind="investment"),
                           published="2025-06-10"), now="2025-06-12T10:00:00+00:00")

@@ -1,8 +1,8 @@
 """Companies (with aliases and parent), facilities and chips: the names deals refer to.
 
 These tables belong to the deals projection (see deals.py): deals are keyed by resolved
-company names, so the alias map and the deals must move in the same transaction. An alias row
-always points at a key that is not itself an alias, so resolving a name is one lookup.
+company names, so the alias map and the deals must move in the same transaction. Resolving a
+name is one lookup: a curated merge re-points every alias of the name it folds.
 """
 
 from __future__ import annotations
@@ -44,24 +44,22 @@ CHIP_LABELS = {"CHIP", "ACCELERATOR", "GPU"}
 
 
 def resolve(conn: sqlite3.Connection, key: str) -> str:
-    """The key deals file a company under: its own, or the one a curated merge folded it into.
-
-    Spellings seen in articles do not fuse deal parties: which article came first would then
-    decide who is who, and a replay in another order would give another graph.
-    """
+    """The key a curated merge folded `key` into, else `key`."""
     row = conn.execute("SELECT canonical_key FROM company_aliases"
                        " WHERE alias_key = ? AND how = 'merged'", (key,)).fetchone()
     return row[0] if row else key
 
 
 def lookup(conn: sqlite3.Connection, key: str) -> str:
-    """The company a user means by a name: a merge, else the company itself, else a spelling
-    articles used for it (AWS for Amazon)."""
-    merged = resolve(conn, key)
-    if merged != key or conn.execute("SELECT 1 FROM companies WHERE key = ?", (key,)).fetchone():
-        return merged
-    row = conn.execute("SELECT canonical_key FROM company_aliases WHERE alias_key = ?",
-                       (key,)).fetchone()
+    """The company a name stands for: a curated merge first, else the name an article spelled
+    out for it (Quillon for Quillon Semiconductor, AWS for Amazon), else the name itself.
+
+    The alias table holds, for each spelling, the least of the names articles expanded it to,
+    so the answer depends on what the log holds, never on the order it arrived in.
+    """
+    row = conn.execute(
+        "SELECT canonical_key FROM company_aliases WHERE alias_key = ?"
+        " ORDER BY how = 'merged' DESC LIMIT 1", (key,)).fetchone()
     return row[0] if row else key
 
 
@@ -86,9 +84,10 @@ def register_company(conn: sqlite3.Connection, name: str, renamed: set | None = 
 def record_entities(conn: sqlite3.Connection, entities) -> set[str]:
     """Names the extractor recognised: aliases it resolved, parents, facilities, chips.
 
-    Returns the company keys whose name changed.
+    Returns the company keys whose deals must be looked at again: renamed, or a spelling that
+    now resolves elsewhere.
     """
-    renamed: set[str] = set()
+    touched: set[str] = set()
     for entity in entities or ():
         if not isinstance(entity, dict):
             continue
@@ -97,17 +96,17 @@ def record_entities(conn: sqlite3.Connection, entities) -> set[str]:
         if not isinstance(name, str) or not name_key(name):
             continue
         if label in COMPANY_LABELS:
-            key = register_company(conn, name, renamed)
-            _record_seen_alias(conn, entity.get("text"), key)
+            key = register_company(conn, name, touched)
+            touched |= _record_seen_alias(conn, entity.get("text"), key)
             parent = entity.get("parent")
             if isinstance(parent, str) and name_key(parent) and name_key(parent) != key:
                 conn.execute("UPDATE companies SET parent = COALESCE(min(parent, ?1), parent, ?1)"
-                             " WHERE key = ?2", (register_company(conn, parent, renamed), key))
+                             " WHERE key = ?2", (register_company(conn, parent, touched), key))
         elif label in FACILITY_LABELS:
             record_facility(conn, name, entity.get("location"), entity.get("operator"))
         elif label in CHIP_LABELS:
             record_chip(conn, name, entity.get("vendor"))
-    return renamed
+    return touched
 
 
 def spellings(entities) -> dict[str, str]:
@@ -123,16 +122,23 @@ def spellings(entities) -> dict[str, str]:
     return found
 
 
-def _record_seen_alias(conn, text, canonical_key: str) -> None:
+def _record_seen_alias(conn, text, canonical_key: str) -> set[str]:
+    """Remember that an article spelled `canonical_key` as `text`; returns the company keys
+    whose deals may now resolve differently (the spelling's, and its previous target)."""
     if not isinstance(text, str) or not name_key(text) or name_key(text) == canonical_key:
-        return
-    conn.execute(
-        """INSERT INTO company_aliases (alias_key, alias, canonical_key, how)
-           VALUES (?, ?, ?, 'seen')
-           ON CONFLICT (alias_key) DO UPDATE SET alias = excluded.alias,
-               canonical_key = excluded.canonical_key
-           WHERE how = 'seen' AND excluded.canonical_key < canonical_key""",
-        (name_key(text), text, canonical_key))
+        return set()
+    key = name_key(text)
+    before = conn.execute("SELECT canonical_key, how FROM company_aliases WHERE alias_key = ?",
+                          (key,)).fetchone()
+    if before is None:
+        conn.execute("INSERT INTO company_aliases (alias_key, alias, canonical_key, how)"
+                      " VALUES (?, ?, ?, 'seen')", (key, text, canonical_key))
+        return {key}
+    if before[1] == "seen" and canonical_key < before[0]:
+        conn.execute("UPDATE company_aliases SET alias = ?, canonical_key = ? WHERE alias_key = ?",
+                     (text, canonical_key, key))
+        return {key, before[0]}
+    return set()
 
 
 def record_facility(conn, name: str, location=None, operator=None) -> None:

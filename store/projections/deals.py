@@ -136,15 +136,15 @@ class Deals(Projection):
             " extracted_on, published) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (doc_id, d.get("url"), first_seq, event.seq, str(d["extractor_version"]),
              extracted_on, day(d.get("published"))))
-        renamed = catalog.record_entities(conn, d.get("entities"))
+        touched = catalog.record_entities(conn, d.get("entities"))
         spellings = catalog.spellings(d.get("entities"))
         new_keys = set()
         for idx, deal in enumerate(d["deals"] or ()):
             if isinstance(deal, dict):
-                key = self._add_report(conn, doc_id, idx, deal, spellings, renamed)
+                key = self._add_report(conn, doc_id, idx, deal, spellings, touched)
                 if key:
                     new_keys.add(key)
-        self._recluster(conn, old_keys | new_keys | self._party_keys_of(conn, renamed))
+        self._recluster(conn, old_keys | new_keys | self._rekey(conn, touched))
 
     @handles("ArticleParsed")
     def parsed(self, conn, event):
@@ -161,19 +161,7 @@ class Deals(Projection):
     @handles("AliasMerged")
     def merged(self, conn, event):
         moved = catalog.merge(conn, event.data["alias"], event.data["canonical"])
-        if not moved:
-            return
-        marks = ",".join("?" * len(moved))
-        rows = conn.execute(
-            f"SELECT rid, party_key, parties FROM deal_reports WHERE deal_id IN"
-            f" (SELECT deal_id FROM deal_parties WHERE company_key IN ({marks}))",
-            sorted(moved)).fetchall()
-        keys = set()
-        for rid, old_key, parties in rows:
-            new_key = self._party_key(conn, json.loads(parties))
-            conn.execute("UPDATE deal_reports SET party_key = ? WHERE rid = ?", (new_key, rid))
-            keys |= {old_key, new_key}
-        self._recluster(conn, keys)
+        self._recluster(conn, self._rekey(conn, moved))
 
     @handles("DealRejected", "DealConfirmed")
     def curated(self, conn, event):
@@ -195,16 +183,29 @@ class Deals(Projection):
         return keys
 
     def _party_key(self, conn, parties: list[str]) -> str:
-        return SEP.join(sorted({catalog.resolve(conn, name_key(p)) for p in parties}))
+        return SEP.join(sorted({catalog.lookup(conn, name_key(p)) for p in parties}))
 
-    def _party_keys_of(self, conn, companies: set[str]) -> set[str]:
+    def _rekey(self, conn, companies: set[str]) -> set[str]:
+        """Resolve again the parties of every deal one of `companies` is party to (after a
+        merge, a new spelling or a new name); returns the party sets to re-cluster."""
+        if not companies:
+            return set()
         marks = ",".join("?" * len(companies))
-        return {k for (k,) in conn.execute(
-            f"SELECT DISTINCT d.party_key FROM deals d JOIN deal_parties p ON p.deal_id = d.id"
-            f" WHERE p.company_key IN ({marks})", sorted(companies))}
+        rows = conn.execute(
+            f"SELECT rid, party_key, parties FROM deal_reports WHERE deal_id IN"
+            f" (SELECT deal_id FROM deal_parties WHERE company_key IN ({marks}))",
+            sorted(companies)).fetchall()
+        keys = set()
+        for rid, old_key, parties in rows:
+            new_key = self._party_key(conn, json.loads(parties))
+            if new_key != old_key:
+                conn.execute("UPDATE deal_reports SET party_key = ? WHERE rid = ?",
+                             (new_key, rid))
+            keys |= {old_key, new_key}
+        return keys
 
     def _add_report(self, conn, doc_id: str, idx: int, deal: dict, spellings: dict[str, str],
-                    renamed: set[str]) -> str | None:
+                    touched: set[str]) -> str | None:
         """Store one report; a party written as the article abbreviated it (AWS) is stored
         under the name the same article's entities resolve it to (Amazon)."""
         def canonical(name):
@@ -218,7 +219,7 @@ class Deals(Projection):
         if not parties:
             return None
         for party in parties:
-            catalog.register_company(conn, party, renamed)
+            catalog.register_company(conn, party, touched)
         key = self._party_key(conn, parties)
         raw_roles = deal.get("roles") if isinstance(deal.get("roles"), dict) else {}
         party_roles = {name_key(canonical(k)): str(v) for k, v in raw_roles.items()
@@ -279,7 +280,7 @@ class Deals(Projection):
         for (rid, doc_id, url, reported, parties, kind, status, headline, gpus, chip, mw, usd,
              facility, location, raw_roles) in rows:
             parties = json.loads(parties)
-            resolved = {name_key(p): catalog.resolve(conn, name_key(p)) for p in parties}
+            resolved = {name_key(p): catalog.lookup(conn, name_key(p)) for p in parties}
             report = Report(
                 doc_id, url, reported, tuple(name_key(p) for p in parties), kind, status,
                 bool(headline), chip, facility, location,
