@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 from extract import lexicon
 from extract.classify import assign_roles, classify_kind, classify_status, clause_kind, is_denied
-from extract.fields import Fields, is_vendor_mention, pick_fields
+from extract.fields import Fields, dateline_place, is_vendor_mention, pick_fields
 from extract.syntax import clause_of, is_verb
 
 
@@ -65,6 +65,7 @@ class Assembler:
         self.adviser_nouns = set(lex["assembly"]["adviser_nouns"])
         self.topic_shifts = set(lex["assembly"]["topic_shifts"])
         self.ventures = {v.lower() for v in lex["sites"]["ventures"]}
+        self.dateline_kinds = set(lex["location"]["dateline_kinds"])
 
     # --- who takes part -------------------------------------------------------------------
     def orgs(self, sent: Span) -> list[tuple[str, Span]]:
@@ -285,6 +286,8 @@ class Assembler:
         scope = deal.sentences[:1] + [s for s in deal.lead if s not in deal.sentences] + deal.sentences[1:]
         kind = classify_kind(deal.sentences, parties, hint=deal.kind_hint)
         fields: Fields = pick_fields(scope, set(parties), kind, doc)
+        if fields.location is None and (kind in self.dateline_kinds or fields.facility):
+            fields.location = dateline_place(doc, title_end)
         first = deal.sentences[0]
         return {
             "headline": first.start_char < title_end or deal.born <= 3,

@@ -173,7 +173,9 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
         finer = next((n for n in anaphoric if rank(n) == 3 and accel.get(n, {}).get("vendor") == vendor), None)
         return finer or best
     if best is None and others:
-        best = others[0]
+        # "its Grace Blackwell GB300 systems": the most specific name of the first sentence naming one
+        first = next(c for s in rest for c in [chips([s], objects_only=not refers_to_deal(s))] if c)
+        best = max(first, key=lambda n: (rank(n), -first.index(n)))
     if best is not None:
         return best
     code = model_code(sentences, parties)
@@ -249,7 +251,7 @@ def pick_location(sentences: list[Span], parties: set[str] = frozenset()) -> str
     """The deal's place from the first sentences that state one: "City, State" chains before
     single names, countries and regions last; a later sentence refines a country or region."""
     levels = lexicon.places()
-    rank = lambda p: 0 if "," in p else 2 if levels.get(p) in ("country", "region") else 1
+    rank = lambda p: 0 if "," in p else 2 if levels.get(p) in ("country", "region") or is_part_of_place(p, levels) else 1
     best: list[str] = []
     for s in sentences:
         found = places_in(s, parties)
@@ -264,6 +266,62 @@ def pick_location(sentences: list[Span], parties: set[str] = frozenset()) -> str
     if not best:
         return None
     return join_places(sentences, best[:4])
+
+
+@lru_cache(maxsize=None)
+def location_words() -> tuple[frozenset, frozenset]:
+    loc = lexicon.lexicon()["location"]
+    return frozenset(loc["region_qualifiers"]), frozenset(loc["company_nouns"])
+
+
+def is_part_of_place(place: str, levels: dict[str, str]) -> bool:
+    """"Northern Norway", "central Texas": a region of a known place, no more precise than a region."""
+    words = place.split()
+    return levels.get(place) is None and len(words) > 1 and words[0].lower() in location_words()[0]
+
+
+def describes_company(token) -> bool:
+    """The place sits in an apposition that describes an organisation ("Karst Hosting, an operator
+    of facilities in Oklahoma"): where the company works, not where the deal is."""
+    nouns = location_words()[1]
+    for t in token.ancestors:
+        if t.dep_ == "appos" and t.head.ent_type_ == "ORG" and t.lower_ in nouns:
+            return True
+    return False
+
+
+def dateline_place(doc, title_end: int) -> str | None:
+    """The place of a dateline opening the body ("RENO, Nev. --", "ABILENE, Texas, March 3"), in
+    the words of a place: "Reno, Nevada"."""
+    abbreviations = lexicon.lexicon()["location"]["state_abbreviations"]
+    ents = [e for e in doc.ents if title_end <= e.start_char < title_end + 400]
+    for n, e in enumerate(ents):
+        before = doc[e.start - 1] if e.start > 0 else None
+        if e.label_ != "GPE" or not e.text.isupper() or len(e.text) < 3 or before is not None and not (
+                before.is_space or "\n" in before.text_with_ws or before.is_punct and before.text in ("|",)):
+            continue
+        city = " ".join(w.capitalize() for w in e.text.split())
+        nxt = ents[n + 1] if n + 1 < len(ents) else None
+        if e.end < len(doc) and doc[e.end].text == "," and nxt is not None and nxt.start == e.end + 1 and nxt.label_ == "GPE":
+            return f"{city}, {abbreviations.get(nxt.text, nxt.text)}"
+        return city
+    return None
+
+
+def unnamed_town(sent: Span, e) -> int | None:
+    """"near Mo i Rana, Norway", "near Kyro i Vaasa": words of a town the model left out of the
+    place, between a word that leads a place and the place (or the comma before a known state or
+    country); the index of the town's first word."""
+    doc = sent.doc
+    comma = e.start - 1 >= sent.start and doc[e.start - 1].text == "," and lexicon.places().get(e.text) in ("state", "country")
+    connectors = lexicon.lexicon()["location"]["town_connectors"]
+    k = last = e.start - 2 if comma else e.start - 1
+    while k >= max(sent.start, e.start - 6) and not doc[k].ent_type_ and doc[k].lower_ not in LOCATION_LEAD and (
+            doc[k].text[:1].isupper() and doc[k].is_alpha or doc[k].lower_ in connectors):
+        k -= 1
+    if k == last or k < sent.start or doc[k].lower_ not in LOCATION_LEAD or not doc[k + 1].text[:1].isupper():
+        return None
+    return k + 1
 
 
 def join_places(sentences: list[Span], places: list[str]) -> str:
@@ -283,7 +341,9 @@ def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
     i, accepted = 0, set()
     while i < len(ents):
         e = ents[i]
-        lead = {t.lower_ for t in doc[max(sent.start, e.start - 3):e.start]}
+        town = unnamed_town(sent, e)
+        start = e.start if town is None else town
+        lead = {t.lower_ for t in doc[max(sent.start, start - 3):start]}
         if e.root.dep_ == "conj" and e.root.head.i in accepted:
             lead |= {"in"}  # "in Texas and New York"
         after = doc[e.end].lower_ if e.end < len(doc) else ""
@@ -291,7 +351,7 @@ def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
         while j + 1 < len(ents) and ents[j + 1].start == chain_end + 1 and doc[chain_end].text == ",":
             j += 1
             chain_end = ents[j].end
-        text = doc[e.start:chain_end].text
+        text = doc[start:chain_end].text
         if text.lower().startswith("the "):
             text = text[4:]
         dateline = e.start == sent.start and e.text.isupper()
@@ -299,7 +359,7 @@ def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
         at_event = prep.dep_ == "prep" and (prep.head.lower_ in events or prep.head.head.lower_ in events)
         if lead & LOCATION_LEAD and not lead & HQ_LEAD and after not in NOT_LOCATION_AFTER and not dateline and \
                 not (doc[chain_end].lower_ if chain_end < len(doc) else "") in NOT_LOCATION_AFTER and not at_event and \
-                e.root.dep_ not in ("compound", "amod", "poss") and not (
+                e.root.dep_ not in ("compound", "amod", "poss") and not describes_company(e.root) and not (
                 parties and foreign_clause(e.root, parties, by_clause)):
             if text not in out:
                 out.append(text)

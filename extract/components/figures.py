@@ -101,7 +101,7 @@ def build_patterns(count_nouns: set[str], not_after: set[str], generic: set[str]
     hyphen = {"ORTH": {"IN": ["-", "–"]}, "OP": "?"}
     noun = {"LOWER": {"IN": sorted(count_nouns)}}
     stop = sorted(not_after | generic | set(POWER_UNITS) | set(SCALES) | set(CURRENCIES))
-    mid = {"LOWER": {"NOT_IN": stop}, "TEXT": {"REGEX": MID_SHAPE}, "OP": "{0,3}"}
+    mid = {"LOWER": {"NOT_IN": stop}, "TEXT": {"REGEX": MID_SHAPE}, "OP": "{0,5}"}
     return {
         "power": [
             [num, plus, hyphen, unit],

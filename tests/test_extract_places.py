@@ -1,0 +1,61 @@
+"""Places, chips and counts on sentences written for these tests: towns the model does not know,
+regions of a country, descriptions of a company, datelines, the most specific chip name."""
+import pytest
+
+from extract.api import Extractor
+from extract_support import shared_nlp
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor(shared_nlp())
+
+
+def deal_with(extractor, text, *parties, title=None):
+    found = next(iter(extractor.run([{"doc_id": "t", "title": title, "text": text}])))["deals"]
+    for d in found:
+        if set(parties) <= set(d["parties"]):
+            return d
+    raise AssertionError(f"no deal with {parties}: {found}")
+
+
+@pytest.mark.parametrize("title,text,location", [
+    # a region of a country in the headline gives way to the town the body names
+    ("Ostervik and Pellucid Sign Deal for AI Campus in Western Finland",
+     "Ostervik Data will build an AI data centre campus for Pellucid Labs near Kyro i Vaasa, Finland.",
+     "Kyro i Vaasa, Finland"),
+    # a town the model does not know, before a known state
+    (None, "Tamsin Cloud signed a lease with Orobel AI for 90 MW of GPU capacity at a campus near Dry Fork, Wyoming.",
+     "Dry Fork, Wyoming"),
+    # where a company works is not where the deal is
+    (None, "Ferrow Grid agreed to acquire Quillstone Data, an operator of AI data centres in Kansas, for $800 million.",
+     None),
+])
+def test_deal_places(extractor, title, text, location):
+    parties = [p for p in ("Ostervik Data", "Pellucid Labs", "Tamsin Cloud", "Orobel AI", "Ferrow Grid", "Quillstone Data")
+               if p.split()[0] in text]
+    assert deal_with(extractor, text, *parties, title=title)["location"] == location
+
+
+def test_a_dateline_places_a_site_deal_that_names_no_other_place(extractor):
+    d = deal_with(extractor, "RENO, Nev. -- Tamsin Cloud will build a 200 MW AI data centre campus for Orobel AI.",
+                  "Tamsin Cloud", "Orobel AI")
+    assert d["location"] == "Reno, Nevada" and set(d["parties"]) == {"Tamsin Cloud", "Orobel AI"}
+
+
+def test_a_dateline_is_no_place_for_a_deal_about_no_site(extractor):
+    d = deal_with(extractor, "BOSTON, May 2 -- Orobel AI signed a $1 billion deal to rent GPUs from Tamsin Cloud.",
+                  "Tamsin Cloud", "Orobel AI")
+    assert d["location"] is None
+
+
+def test_the_most_specific_chip_named_together(extractor):
+    text = "Tamsin Cloud signed a capacity deal with Orobel AI. The capacity will run on Grace Blackwell GB200 systems."
+    assert deal_with(extractor, text, "Tamsin Cloud", "Orobel AI")["chip"] == "GB200"
+
+
+def test_a_count_of_a_company_s_own_chips(extractor):
+    text = "Orobel AI signed a deal with Tamsin Cloud to use 300,000 of Tamsin Cloud's new accelerators."
+    assert deal_with(extractor, text, "Tamsin Cloud", "Orobel AI")["gpu_count"] == 300000
