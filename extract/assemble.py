@@ -88,6 +88,8 @@ class Assembler:
         if head.lower_ in self.roles or head.ent_type_ == "PERSON" or (
                 root.dep_ in ("compound", "poss") and head.ent_type_ == "PERSON"):
             return False
+        if root.dep_ == "compound" and head.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in head.lefts):
+            return False  # "the Quill maker" names a company by its product and refers back
         before = {t.lower_ for t in ent.doc[max(ent.sent.start, ent.start - 2):ent.start]}
         if before & self.mention_only:
             return False
@@ -148,6 +150,12 @@ class Assembler:
                     continue
                 if t.lower_ in ("it", "they") or (t.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in t.lefts)):
                     out.setdefault(self.clause_of(t), last_subject)
+            elif t.dep_ in ("dobj", "pobj", "dative") and not t.ent_type_ and t.lower_ in self.coref_nouns and any(
+                    c.lower_ == "the" for c in t.lefts):
+                out.setdefault(self.clause_of(t), last_subject)  # "invested $8 billion in the company"
+            elif t.lower_ in ("its", "their") and t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass") and not any(
+                    e.label_ == "ORG" and e.start < t.i for e in sent.ents):
+                out.setdefault(self.clause_of(t), last_subject)  # "Its anchor tenant, Kestrel Labs, signed ..."
         return out
 
     def party_groups(self, sent: Span, last_subject: str | None) -> tuple[list[list[str]], str | None]:

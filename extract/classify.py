@@ -75,6 +75,14 @@ def structure(sent: Span, parties) -> dict[str, float]:
     buy = {f for v in lex["acquire_verbs"] for f in lexicon.inflect(v)}
     invest = {f for v in ("invest",) for f in lexicon.inflect(v)}
     sites = set(lex["bought_sites"])
+    roles = lexicon.lexicon()["investment_roles"]
+    holdings = {"stake", "stakes", "investment", "investments", "holding", "interest"}
+    backers = set(roles["investor_nouns"])
+    coref = set(lexicon.lexicon()["coref"]["nouns"])
+    org_like = lambda g: g.ent_type_ == "ORG" or g.lower_ in coref and any(c.lower_ == "the" for c in g.lefts)
+    raising = {f for v in roles["investee_verbs"] for f in lexicon.inflect(v)}
+    weak_raising = {f for v in ("secure", "land", "close", "get", "win", "draw") for f in lexicon.inflect(v)}
+    money_words = {"funding", "financing", "loan", "loans", "debt", "equity", "investment", "capital", "credit"}
     out = {k: 0.0 for k in PRIORITY}
     for t in sent:
         if t.lower_ in buy and is_verb(t):
@@ -86,11 +94,19 @@ def structure(sent: Span, parties) -> dict[str, float]:
                 c.dep_ == "prep" and c.lower_ == "of" and any(g.ent_type_ == "ORG" or g.lower_ in sites for g in c.children)
                 for c in t.children):
             out["acquisition"] += 8
+        if t.lower_ in holdings | backers and any(c.dep_ == "prep" and c.lower_ == "in" and any(
+                g.ent_type_ == "ORG" or t.lower_ in backers and org_like(g) for g in c.children) for c in t.children):
+            out["investment"] += 4  # "a $500 million stake in Kestrel Labs", "an investor in the company"
+        if t.lower_ in raising and is_verb(t) and any(c.dep_ == "prep" and c.lower_ == "from" and any(
+                g.ent_type_ == "ORG" for g in c.children) for c in t.children) and (
+                t.lower_ not in weak_raising or any(g.lower_ in money_words for c in t.children if c.dep_ == "dobj"
+                                                    for g in c.subtree)):
+            out["investment"] += 4  # "Kestrel raised $2 billion from Tolland Partners"
         if t.lower_ in invest:
             targets = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children]
             if any(g.ent_type_ == "ORG" for g in targets):
                 out["investment"] += 4
-            elif targets:
+            elif targets and not any(org_like(g) for g in targets):  # "in the company" says no more than "invest"
                 out["investment"] -= 2
                 out["datacenter"] += 2
     return out
@@ -256,6 +272,52 @@ def _verb_roles(sentences: list[Span], parties) -> dict[str, str]:
     return out
 
 
+def _investment_roles(sentences: list[Span], parties) -> dict[str, str]:
+    """Who gives the money and who takes it: the subject of "invest"/"fund" or of buying a stake,
+    whoever money comes "from" or a round is "led by", an organisation called a "backer" or
+    "lender" gives it; the one invested "in", the subject of "raise"/"secure", the object (or
+    the owner of the object) of "finance"/"lend to" takes it."""
+    lex = lexicon.lexicon()
+    inv = lex["investment_roles"]
+    forms = lambda words: {f for w in words for f in lexicon.inflect(w)}
+    investor_verbs = forms(lex["roles"]["investor"])
+    buying = forms(lex["roles"]["buyer_object"]) | forms(["take"])
+    investee_verbs = forms(inv["investee_verbs"])
+    investee_after = forms(inv["investee_after"])
+    giving = forms(inv["giving_verbs"])
+    nouns, holdings = set(inv["investor_nouns"]), set(inv["bought_holdings"])
+    out: dict[str, str] = {}
+    for sent in sentences[:2]:
+        for ent in party_ents(sent, parties):
+            name, root = ent.kb_id_, ent.root
+            if name in out:
+                continue
+            if root.dep_ == "poss" and root.head.dep_ in ("dobj", "pobj"):
+                root = root.head  # "finance Pellham Builders' campus"
+            if root.dep_ in ("nsubj", "nsubjpass"):
+                verb = root.head
+                chain = [verb] + [c for c in verb.children if c.dep_ in ("xcomp", "conj", "ccomp", "advcl")]
+                attrs = {c.lower_ for c in verb.children if c.dep_ in ("attr", "oprd")}
+                if root.dep_ == "nsubj" and (any(v.lower_ in investor_verbs for v in chain) or attrs & nouns or any(
+                        v.lower_ in buying and any(c.dep_ == "dobj" and c.lower_ in holdings for c in v.children) for v in chain)):
+                    out[name] = "investor"
+                elif root.dep_ == "nsubj" and any(v.lower_ in investee_verbs for v in chain):
+                    out[name] = "investee"
+                elif root.dep_ == "nsubjpass" and any(v.lower_ in investor_verbs for v in chain):
+                    out[name] = "investee"  # "Kestrel is backed by ..."
+            elif root.dep_ == "pobj":
+                prep = root.head
+                if prep.lower_ in inv["investor_preps"]:
+                    out[name] = "investor"
+                elif prep.lower_ == "in" and prep.head.lower_ in investee_after:
+                    out[name] = "investee"
+                elif prep.lower_ == "to" and prep.head.lower_ in giving | forms(["loan", "credit", "financing"]):
+                    out[name] = "investee"
+            elif root.dep_ in ("dobj", "dative") and root.head.lower_ in giving:
+                out[name] = "investee"
+    return out
+
+
 def makers_named(sentences: list[Span]) -> set[str]:
     """Organisations the deal's sentences name as the maker of its hardware ("20,000 Quillon Q7
     accelerators"), not as its owner ("Tidewater's GPUs")."""
@@ -274,6 +336,8 @@ def assign_roles(sentences: list[Span], parties: list[str], kind: str) -> dict[s
     """{party: role}: buyer, provider, chip_supplier, investor, investee, builder, operator,
     power_supplier, or target (a company bought)."""
     found = _verb_roles(sentences, set(parties))
+    if kind == "investment":
+        found = _investment_roles(sentences, set(parties))
     sectors = {p: party_sector(p) for p in parties}
     vendors = {c["vendor"] for c in lexicon.accelerators()} | makers_named(sentences)
     roles: dict[str, str] = {}
@@ -286,11 +350,13 @@ def assign_roles(sentences: list[Span], parties: list[str], kind: str) -> dict[s
             role = role if role in ("buyer", "target", "provider") else None
             role = "seller" if role == "provider" else role
         elif kind == "chips":
-            role = "chip_supplier" if sector in ("chips", "hardware") or p in vendors else "buyer"
+            # the subject of "supply"/"deliver" supplies the chips, whatever it makes
+            role = "chip_supplier" if role == "provider" or role != "buyer" and (
+                sector in ("chips", "hardware") or p in vendors) else "buyer"
         elif kind == "power":
             role = "power_supplier" if sector == "energy" else "buyer"
         elif kind == "datacenter":
-            if role not in ("builder", "operator"):
+            if role not in ("builder", "operator", "buyer", "investor"):
                 role = "investor" if sector == "finance" else "buyer" if sector == "ai" else "builder"
         else:
             if role not in ("buyer", "provider"):
