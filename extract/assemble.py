@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 from extract import lexicon
 from extract.classify import assign_roles, classify_kind, classify_status, clause_kind, is_denied
-from extract.fields import Fields, dateline_place, is_vendor_mention, pick_fields
+from extract.fields import Fields, dateline_place, is_vendor_mention, join_places, pick_fields, places_in
 from extract.syntax import clause_of, is_verb
 
 
@@ -66,6 +66,9 @@ class Assembler:
         self.topic_shifts = set(lex["assembly"]["topic_shifts"])
         self.ventures = {v.lower() for v in lex["sites"]["ventures"]}
         self.dateline_kinds = set(lex["location"]["dateline_kinds"])
+        self.site_kinds = set(lex["location"]["site_kinds"])
+        self.site_words = {w for n in lex["sites"]["nouns"] if " " not in n for w in (n, plural(n))} | {
+            "centres", "centers", "buildings"}
 
     # --- who takes part -------------------------------------------------------------------
     def orgs(self, sent: Span) -> list[tuple[str, Span]]:
@@ -289,11 +292,27 @@ class Assembler:
                 out.append(deal)
         return out
 
+    def site_place(self, deal: Deal, parties: set[str]) -> str | None:
+        """A deal about sites whose sentences name no place: the place of the sites in the next
+        sentences that speak of sites and name no other organisation ("the first data centres are
+        under construction in Abilene, Texas")."""
+        doc = deal.sentences[0].doc
+        sents = [s for s in sentences(doc) if s.start >= deal.sentences[0].end][:8]
+        for sent in sents:
+            if not set(self.named(sent)) <= parties or not any(t.lower_ in self.site_words for t in sent):
+                continue
+            found = places_in(sent, parties)
+            if found:
+                return join_places([sent], found[:4])
+        return None
+
     def to_dict(self, doc: Doc, deal: Deal, title_end: int) -> dict:
         parties = sorted(deal.parties, key=str.lower)
         scope = deal.sentences[:1] + [s for s in deal.lead if s not in deal.sentences] + deal.sentences[1:]
         kind = classify_kind(deal.sentences, parties, hint=deal.kind_hint)
         fields: Fields = pick_fields(scope, set(parties), kind, doc)
+        if fields.location is None and kind in self.site_kinds:
+            fields.location = self.site_place(deal, set(parties))
         if fields.location is None and (kind in self.dateline_kinds or fields.facility):
             fields.location = dateline_place(doc, title_end)
         first = deal.sentences[0]

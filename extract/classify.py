@@ -203,12 +203,15 @@ def announced_by_party(sentences: list[Span], parties) -> bool:
     """A party (or "the company", "the companies") said, announced or disclosed it."""
     said = {"said", "says", "announced", "announces", "disclosed", "confirmed", "confirms", "filed", "unveiled"}
     coref = set(lexicon.lexicon()["coref"]["nouns"]) | {"companies", "two"}
+    nouns = set(lexicon.lexicon()["deal"]["nouns"])
     for sent in sentences:
         for t in sent:
             if t.lower_ in said:
                 subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
                 if any(c.ent_type_ == "ORG" and c.ent_kb_id_ in parties or c.lower_ in coref for c in subj):
                     return True
+                if any(c.dep_ == "nsubjpass" and (c.lower_ == "it" or c.lower_ in nouns) for c in subj):
+                    return True  # "when it was announced in July", "the deal was disclosed"
     return False
 
 

@@ -73,6 +73,10 @@ def vetoed(sent: Span, fig, kind: str | None = None) -> bool:
         hits.discard("grid")  # "add 835 MW to the grid" is the plant's output
     if fig.kind != "money":
         hits -= {"facility", "loan"}
+    for t in window:
+        if t.lower_ in ("spend", "spending", "spent") and any(
+                c.lower_ == "with" and any(g.ent_type_ == "ORG" for g in c.children) for c in t.children):
+            hits.discard(t.lower_)  # "$22 billion of spending with X" is what is spent under a deal with X
     if kind == "acquisition":
         hits -= totals  # buying a company buys its whole portfolio
     if hits & hard:

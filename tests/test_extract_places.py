@@ -59,3 +59,19 @@ def test_the_most_specific_chip_named_together(extractor):
 def test_a_count_of_a_company_s_own_chips(extractor):
     text = "Orobel AI signed a deal with Tamsin Cloud to use 300,000 of Tamsin Cloud's new accelerators."
     assert deal_with(extractor, text, "Tamsin Cloud", "Orobel AI")["gpu_count"] == 300000
+
+
+LATER_SITE = "\n\nAnalysts called the plan ambitious.\n\nOfficials said the first buildings are already under construction " \
+             "in Lordsburg, New Mexico."
+
+
+def test_a_site_deal_takes_the_place_where_its_sites_are_said_to_be_built(extractor):
+    d = deal_with(extractor, "Orobel AI and Tamsin Cloud will jointly develop AI data centres worth $10 billion." + LATER_SITE,
+                  "Tamsin Cloud", "Orobel AI")
+    assert d["location"] == "Lordsburg, New Mexico" and d["value_usd"] == 10e9
+
+
+def test_buying_a_company_takes_no_place_from_later_sites(extractor):
+    d = deal_with(extractor, "Tamsin Cloud agreed to buy Quillstone Data in an all-stock deal valued at $2 billion." + LATER_SITE,
+                  "Tamsin Cloud", "Quillstone Data")
+    assert d["location"] is None and d["kind"] == "acquisition"

@@ -70,3 +70,16 @@ def test_a_maker_named_by_its_product_or_it_is_the_company_before(extractor, sec
     d = deal_with(extractor, "Kestrel Labs makes the Quill chatbot. " + second, "Kestrel Labs", "Brightwater Compute")
     assert d["parties"] == ["Brightwater Compute", "Kestrel Labs"] and d["gpu_count"] == 50000
     assert d["roles"] == {"Brightwater Compute": "provider", "Kestrel Labs": "buyer"}
+
+
+def test_spending_with_a_party_is_the_deal_value(extractor):
+    d = deal_with(extractor, "Orobel AI has committed to about $6 billion of spending with Tamsin Cloud for GPU capacity.",
+                  "Orobel AI", "Tamsin Cloud")
+    assert d["value_usd"] == 6e9 and d["roles"] == {"Orobel AI": "buyer", "Tamsin Cloud": "provider"}
+
+
+def test_a_deal_said_to_be_announced_is_no_report_for_a_declined_comment(extractor):
+    d = deal_with(extractor, "Tamsin Cloud agreed to buy Quillstone Data, an AI cloud, in an all-stock deal valued at "
+                             "$2 billion when it was announced in May. Tamsin Cloud declined to comment.",
+                  "Tamsin Cloud", "Quillstone Data")
+    assert d["status"] == "announced" and d["roles"] == {"Tamsin Cloud": "buyer", "Quillstone Data": "target"}
