@@ -299,6 +299,9 @@ class Assembler:
         doc = deal.sentences[0].doc
         sents = [s for s in sentences(doc) if s.start >= deal.sentences[0].end][:8]
         for sent in sents:
+            first = next((t for t in sent if not t.is_space and not t.is_punct), None)
+            if first is not None and first.lower_ in self.topic_shifts:
+                continue  # "Separately, X unveiled a site in West Texas"
             if not set(self.named(sent)) <= parties or not any(t.lower_ in self.site_words for t in sent):
                 continue
             found = places_in(sent, parties)

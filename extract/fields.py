@@ -369,6 +369,29 @@ def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
                 out.append(text)
             accepted |= {t.i for t in doc[e.start:chain_end]}
         i = j + 1
+    for text in unnamed_site_places(sent):
+        if text not in out and not any(text in o for o in out):
+            out.append(text)
+    return out
+
+
+SITE_PREPS = {"in", "near", "outside"}
+
+
+def unnamed_site_places(sent: Span) -> list[str]:
+    """"a 240MW campus in Barstow": a capitalised name the model did not tag, after a site noun
+    and "in" or "near", is the site's town."""
+    doc, out = sent.doc, []
+    for t in sent:
+        if t.lower_ not in SITE_PREPS or t.head.lower_ not in SITE_NOUNS | {"centre", "center", "centres", "centers"}:
+            continue
+        k = t.i + 1
+        # the small model often takes an unknown town for a person
+        while k < sent.end and k - t.i <= 3 and doc[k].ent_type_ in ("", "PERSON") and doc[k].tag_ == "NNP" and doc[k].is_alpha:
+            k += 1
+        if k == t.i + 1 or k < sent.end and (doc[k].ent_type_ in ("GPE", "LOC") or doc[k].text in ("'s", "’s", ",")):
+            continue
+        out.append(doc[t.i + 1:k].text)
     return out
 
 

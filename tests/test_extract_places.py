@@ -75,3 +75,15 @@ def test_buying_a_company_takes_no_place_from_later_sites(extractor):
     d = deal_with(extractor, "Tamsin Cloud agreed to buy Quillstone Data in an all-stock deal valued at $2 billion." + LATER_SITE,
                   "Tamsin Cloud", "Quillstone Data")
     assert d["location"] is None and d["kind"] == "acquisition"
+
+
+def test_a_town_the_model_does_not_know_after_a_campus(extractor):
+    d = deal_with(extractor, "Tamsin Cloud will host 20,000 GPUs for Orobel AI at a 90MW campus in Dunmore that it "
+                             "leases from Ferrow Grid.", "Tamsin Cloud", "Orobel AI")
+    assert d["location"] == "Dunmore" and d["gpu_count"] == 20000
+
+
+def test_a_separate_site_is_not_the_deal_s_place(extractor):
+    d = deal_with(extractor, "Tamsin Cloud signed a $1 billion lease with Orobel AI for GPU capacity. Separately, "
+                             "Tamsin Cloud unveiled a 1-GW site in West Texas.", "Tamsin Cloud", "Orobel AI")
+    assert d["location"] is None and d["value_usd"] == 1e9
