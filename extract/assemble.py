@@ -111,7 +111,8 @@ class Assembler:
         return t.dep_ == "acl" and t.tag_ == "VBN" and t.head.dep_ in ("appos",)
 
     def is_cue(self, t) -> bool:
-        return (t.lower_ in self.verbs or t.lower_ in self.nouns) and not self.descriptive(t)
+        """A deal word, not one inside an organisation's name ("Public Investment Fund")."""
+        return (t.lower_ in self.verbs or t.lower_ in self.nouns) and t.ent_type_ != "ORG" and not self.descriptive(t)
 
     def has_cue(self, sent: Span) -> bool:
         for t in sent:

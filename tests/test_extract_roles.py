@@ -83,3 +83,9 @@ def test_a_deal_said_to_be_announced_is_no_report_for_a_declined_comment(extract
                              "$2 billion when it was announced in May. Tamsin Cloud declined to comment.",
                   "Tamsin Cloud", "Quillstone Data")
     assert d["status"] == "announced" and d["roles"] == {"Tamsin Cloud": "buyer", "Quillstone Data": "target"}
+
+
+def test_a_deal_word_inside_a_name_states_no_deal(extractor):
+    text = ("Analysts expect AI announcements involving Kestrel Labs, the AI company backed by Saudi Arabia's "
+            "Tolland Investment Partners.")
+    assert next(iter(extractor.run([{"doc_id": "t", "title": None, "text": text}])))["deals"] == []
