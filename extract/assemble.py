@@ -67,6 +67,7 @@ class Assembler:
         self.ventures = {v.lower() for v in lex["sites"]["ventures"]}
         self.dateline_kinds = set(lex["location"]["dateline_kinds"])
         self.site_kinds = set(lex["location"]["site_kinds"])
+        self.rival_words = set(lex["rivals"]["words"])
         self.site_words = {w for n in lex["sites"]["nouns"] if " " not in n for w in (n, plural(n))} | {
             "centres", "centers", "buildings"}
 
@@ -93,6 +94,8 @@ class Assembler:
             return False
         if root.dep_ == "compound" and head.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in head.lefts):
             return False  # "the Quill maker" names a company by its product and refers back
+        if self.rival(root):
+            return False
         before = {t.lower_ for t in ent.doc[max(ent.sent.start, ent.start - 2):ent.start]}
         if before & self.mention_only:
             return False
@@ -104,6 +107,18 @@ class Assembler:
             if any(t.lower_ in self.adviser_nouns for t in clause):
                 return False  # "X is acting as financial adviser to Y"
         return True
+
+    def rival(self, root) -> bool:
+        """"go toe-to-toe with Nvidia", "chips to rival Nvidia's": a competitor takes no part."""
+        t = root
+        if t.dep_ == "poss":
+            t = t.head
+        if t.dep_ == "pobj" and t.head.lower_ in ("with", "against"):
+            t = t.head
+        elif t.dep_ != "dobj":
+            return False
+        return any(a.lower_ in self.rival_words for a in [t.head, t.head.head][:2]) or any(
+            c.lower_ in self.rival_words for c in t.head.children if c.dep_ in ("npadvmod", "advmod", "dobj", "pobj"))
 
     @staticmethod
     def descriptive(t) -> bool:

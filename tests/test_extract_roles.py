@@ -89,3 +89,12 @@ def test_a_deal_word_inside_a_name_states_no_deal(extractor):
     text = ("Analysts expect AI announcements involving Kestrel Labs, the AI company backed by Saudi Arabia's "
             "Tolland Investment Partners.")
     assert next(iter(extractor.run([{"doc_id": "t", "title": None, "text": text}])))["deals"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Brightwater Compute is trying to prove that a cloud can go toe-to-toe with NVIDIA on the largest training runs "
+    "using AI chips it designs itself.",
+    "Brightwater Compute will compete with Kestrel Labs for AI chips, using its $2 billion deal.",
+])
+def test_a_competitor_is_no_party(extractor, text):
+    assert next(iter(extractor.run([{"doc_id": "t", "title": None, "text": text}])))["deals"] == []
