@@ -252,12 +252,12 @@ def _verb_roles(sentences: list[Span], parties) -> dict[str, str]:
             if root.dep_ in ("nsubj", "nsubjpass"):
                 verb = root.head
                 chain = [verb] + [c for c in verb.children if c.dep_ in ("xcomp", "conj", "ccomp")]
-                for role, forms in verbs.items():
-                    if role.endswith("_object"):
-                        continue
-                    if any(v.lower_ in forms for v in chain):
-                        out[name] = role
-                        break
+                own = [r for r, forms in verbs.items() if not r.endswith("_object") and verb.lower_ in forms]
+                # the subject's own verb first: "X selected Y to supply GPUs" makes X the buyer
+                found = own[:1] or [r for r, forms in verbs.items() if not r.endswith("_object") and any(
+                    v.lower_ in forms for v in chain)][:1]
+                if found:
+                    out[name] = found[0]
             elif root.dep_ == "pobj":
                 prep = root.head
                 if prep.lower_ == "from":
@@ -270,6 +270,9 @@ def _verb_roles(sentences: list[Span], parties) -> dict[str, str]:
                     out[name] = "investee"
             elif root.dep_ in ("dobj", "dative") and root.head.lower_ in verbs["provider"]:
                 out[name] = "buyer"
+            elif root.dep_ == "dobj" and any(c.dep_ in ("xcomp", "advcl") and c.lower_ in verbs["provider"] and not any(
+                    g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for c in root.head.children):
+                out[name] = "provider"  # "selected Y to supply 20,000 GPUs"
             elif root.dep_ == "dobj" and root.head.lower_ in verbs["buyer_object"]:
                 out[name] = "target"
     return out
@@ -365,6 +368,13 @@ def assign_roles(sentences: list[Span], parties: list[str], kind: str) -> dict[s
             if role not in ("buyer", "provider"):
                 role = "provider" if sector in PROVIDERS else "buyer" if sector == "ai" else None
         roles[p] = role
+    counterpart = {"compute": {"provider": "buyer", "buyer": "provider"}, "chips": {"chip_supplier": "buyer", "buyer": "chip_supplier"}}
+    said = {p for p in parties if p in found and roles.get(p) in counterpart.get(kind, {})}
+    if said and len(set(roles.values())) == 1 and len(roles) > 1:
+        # the role a verb gives wins over the one a sector suggests: "a campus it leases from X" makes X
+        # the provider and the other party, a neocloud itself, its customer
+        role = roles[next(iter(said))]
+        roles = {p: r if p in said else counterpart[kind][role] for p, r in roles.items()}
     if kind == "compute" and len(roles) > 1 and all(r == "provider" for r in roles.values()):
         # a hyperscaler signing with a neocloud or data-centre operator is the one buying capacity
         if any(sectors[p] in ("neocloud", "datacenter") for p in parties):

@@ -38,6 +38,15 @@ def deal_with(extractor, text, *parties):
      {"Orrin Bank": "investor", "Pellham Builders": "investee"}),
     ("Brightwater Compute took a $500 million stake in AI lab Kestrel Labs.",
      {"Brightwater Compute": "investor", "Kestrel Labs": "investee"}),
+    # the subject's own verb first: choosing someone to supply makes the chooser the buyer
+    ("Kestrel Labs selected Brightwater Compute to supply 20,000 GPUs for AI training.",
+     {"Kestrel Labs": "buyer", "Brightwater Compute": "chip_supplier"}),
+    # "for AI cloud capacity" is no part of the provider's name
+    ("Kestrel Labs signed a $2 billion deal with Brightwater Compute for AI cloud capacity.",
+     {"Kestrel Labs": "buyer", "Brightwater Compute": "provider"}),
+    # leasing from X makes X the provider, even when both are clouds
+    ("Tamsin Cloud will install 30,000 AI GPUs at a campus that it leases from Ferrow Digital.",
+     {"Tamsin Cloud": "buyer", "Ferrow Digital": "provider"}),
     # a campus built for a customer: the customer buys
     ("Fjellgard Data will build and operate a 300 MW AI campus for Kestrel Labs in Norway.",
      {"Fjellgard Data": "builder", "Kestrel Labs": "buyer"}),

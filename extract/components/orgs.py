@@ -93,6 +93,7 @@ class OrgRepair:
             t = doc[i] if i < ent.end else None
             cut = t is None or t.is_space or "\n" in t.text or t.text in ("/", "|", ";", ":", "&gt", "&lt") or t.text in DASHES or (
                 t.lower_ == "and" and ent.label_ == "ORG") or (
+                t.lower_ == "for" and ent.label_ == "ORG" and i > ent.start and self.phrase_goes_on(ent, i)) or (
                 t.lower_ in self.verbs and t.is_title and i > ent.start) or (
                 t.text == "," and i + 1 < ent.end and doc[i + 1].text not in ("Inc.", "Inc", "LLC", "Ltd.", "Corp."))
             if cut:
@@ -100,6 +101,16 @@ class OrgRepair:
                     pieces.append(self.trim(Span(doc, start, i, label=ent.label_)))
                 start = i + 1
         return [p for p in pieces if p is not None]
+
+    @staticmethod
+    def phrase_goes_on(ent: Span, i: int) -> bool:
+        """"a deal with Brightwater Compute for AI cloud capacity": the words after "for" belong to a
+        phrase that goes on past the entity, so "for" ends the name."""
+        doc = ent.doc
+        if not doc.has_annotation("DEP"):
+            return False
+        return any(not ent.start <= doc[j].head.i < ent.end for j in range(i + 1, ent.end)) and ent.end < len(doc) and (
+            doc[ent.end].is_alpha and doc[ent.end].is_lower)
 
     def trim(self, span: Span) -> Span | None:
         """Drop edge words that are no part of a name: articles, descriptors and verbs before it
