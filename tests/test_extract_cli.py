@@ -15,9 +15,9 @@ DOC = {"doc_id": "a1", "title": "Lattice Compute signs $4 billion deal with Anth
        "text": "Lattice Compute signed a $4 billion agreement to provide Anthropic with 40,000 Nvidia H200 GPUs."}
 
 # The level the dev set reached; raise it as the extractor improves, never lower it.
-DEV_FLOOR = {"f1": 0.90, "precision": 0.89, "recall": 0.92}
-DEV_FIELD_FLOOR = {"gpu_count": 0.85, "power_mw": 0.90, "value_usd": 0.94, "chip": 0.76, "facility": 0.83,
-                   "location": 0.72, "kind": 0.91, "status": 0.95}
+DEV_FLOOR = {"f1": 0.92, "precision": 0.92, "recall": 0.92}
+DEV_FIELD_FLOOR = {"gpu_count": 0.92, "power_mw": 0.90, "value_usd": 0.97, "chip": 0.80, "facility": 0.83,
+                   "location": 0.84, "kind": 0.91, "status": 0.97}
 
 
 def invoke(args, stdin=None):
