@@ -66,6 +66,21 @@ def test_different_agreements_between_the_same_parties_stay_apart(store):
     assert [(d["kind"], d["reports"]) for d in found] == [("investment", 1), ("compute", 2)]
 
 
+def test_the_same_parties_at_another_site_months_later_are_another_agreement(store):
+    load(store, article("abilene", "2025-06-09"), article("wire", "2025-06-20"),
+         article("iceland", "2025-08-19"), article("texas", "2025-09-30"),
+         extracted("abilene", deal("Vantor Labs", "Halcyon Compute", value_usd=3.4e9,
+                                   location="Abilene, Texas")),
+         extracted("wire", deal("Vantor Labs", "Halcyon Compute", value_usd=3.4e9,
+                                location="Abilene")),
+         extracted("iceland", deal("Vantor Labs", "Halcyon Compute", value_usd=780e6,
+                                   location="Reykjanesbaer, Iceland")),
+         extracted("texas", deal("Vantor Labs", "Halcyon Compute", value_usd=3.5e9,
+                                 location="Texas")))
+    found = sorted((d["value_usd"], d["reports"]) for d in deals(store.conn))
+    assert found == [(780e6, 1), (3.5e9, 3)]
+
+
 def test_a_growing_cluster_keeps_its_history_and_latest_figure(store):
     load(store, article("a", "2024-09-01"), article("b", "2025-02-01"),
          extracted("a", deal("xAI", "NVIDIA", gpu_count=100_000, facility="Colossus")),

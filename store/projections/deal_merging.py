@@ -73,6 +73,12 @@ def _names_agree(a: str | None, b: str | None) -> bool:
     return a in b or b in a
 
 
+def _places_agree(a: str, b: str) -> bool:
+    """"Abilene, Texas" agrees with "Texas" and with "Abilene"; not with "Reykjanesbaer, Iceland"."""
+    parts = [{p.strip() for p in name_key(x).split(",") if p.strip()} for x in (a, b)]
+    return bool(parts[0] & parts[1]) or _names_agree(a, b)
+
+
 def _near(a: float, b: float, ratio: float) -> bool:
     low, high = sorted((a, b))
     return high == 0 or (low > 0 and high / low <= ratio)
@@ -93,6 +99,9 @@ def compatible(members: list[Report], report: Report) -> bool:
             return False
     if any(_days(report.reported, d) <= CONFLICT_DAYS for d in dates):
         return True  # same parties, same kind, same weeks: one agreement, perhaps disputed
+    places = [m.location for m in members if m.location]
+    if report.location and places and not any(_places_agree(report.location, p) for p in places):
+        return False  # months apart and somewhere else: another site, another agreement
     for name in FIGURES:
         mine = report.figures.get(name)
         theirs = [m.figures[name] for m in members if m.figures.get(name) is not None]
