@@ -65,6 +65,7 @@ def test_status_json_reports_counts_lag_and_last_crawl(filled_db):
     assert report["events_by_type"] == {"CrawlFinished": 1, "CrawlStarted": 1}
     assert report["projections"]["crawl_runs"] == 2
     assert report["last_crawl"] is None  # not projected yet: the lag says so
+    assert report["last_run"] is None  # crawled by `deals crawl`, never by `deals run`
     CliRunner().invoke(cli, ["replay", "--db", str(filled_db)])
     report = json.loads(CliRunner().invoke(
         cli, ["status", "--db", str(filled_db), "--json"]).output)
