@@ -185,8 +185,13 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
     code = model_code(sentences, parties)
     if code:
         return code
+    chip, vendor = counted_elsewhere(sentences, parties, kind)
+    if chip:
+        return chip
     if kind in NO_VENDOR_CHIP:
         return None
+    if vendor:
+        return vendor
     sectors = lexicon.sector_of()
     for s in sentences[:3]:
         for e in s.ents:
@@ -205,6 +210,26 @@ def is_subject(token) -> bool:
             return False
         t = t.head
     return False
+
+
+def counted_elsewhere(sentences: list[Span], parties: set[str], kind: str | None) -> tuple[str | None, str | None]:
+    """The accelerator, or its maker, named where the article gives the deal's accelerator count
+    again ("100,000 GPUs" in the headline, "a target of 100,000 Nvidia GPUs" further down)."""
+    count = first_figure(sentences, "count", parties, kind)
+    if not count or not sentences:
+        return None, None
+    doc = sentences[0].doc
+    sectors = lexicon.sector_of()
+    chip = vendor = None
+    for fig in doc._.deals_figures or []:
+        if fig.kind != "count" or not fig.value or abs(fig.value - count) > 0.02 * count:
+            continue
+        for e in doc[fig.start:fig.end].ents:
+            if e.label_ == "CHIP" and chip is None:
+                chip = e.kb_id_ or e.text
+            elif e.label_ == "ORG" and sectors.get(e.kb_id_) == "chips" and is_vendor_mention(e) and vendor is None:
+                vendor = e.kb_id_
+    return chip, vendor
 
 
 def model_code(sentences: list[Span], parties: set[str]) -> str | None:

@@ -40,3 +40,38 @@ def test_every_chip_has_a_vendor_and_a_rank():
     assert {"Falcon Shores", "Jaguar Shores", "MTIA", "LPU", "Trainium3", "MI450", "GB300", "Ironwood"} <= names
     surfaces = [a for r in rows for a in [r["name"], *r["aliases"]]]
     assert len(surfaces) == len(set(surfaces)), "a surface form names two chips"
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from extract.api import Extractor
+    return Extractor(shared_nlp())
+
+
+def deals(extractor, title: str, *paragraphs: str) -> list[dict]:
+    (result,) = extractor.run([{"doc_id": "t", "title": title, "text": title + "\n\n" + "\n\n".join(paragraphs)}])
+    return result["deals"]
+
+
+def test_the_maker_named_where_the_count_is_given_again(extractor):
+    found = deals(
+        extractor, "Nebius to host 40,000 GPUs for Mistral in Finland",
+        "Mistral has picked Nebius to run a new training cluster at a campus outside Helsinki, the companies said.",
+        "The first phase is sized at 90MW, with room for a further 60MW later.",
+        "Local officials welcomed the investment and the jobs it brings.",
+        "Mistral expects all 40,000 Nvidia GPUs to be in service by late 2027.")
+    deal = next(d for d in found if set(d["parties"]) == {"Mistral AI", "Nebius"})
+    assert deal["gpu_count"] == 40000
+    assert deal["chip"] == "NVIDIA"
+
+
+def test_another_count_names_no_maker_for_the_deal(extractor):
+    found = deals(
+        extractor, "Nebius to host 40,000 GPUs for Mistral in Finland",
+        "Mistral has picked Nebius to run a new training cluster at a campus outside Helsinki, the companies said.",
+        "The first phase is sized at 90MW, with room for a further 60MW later.",
+        "Local officials welcomed the investment and the jobs it brings.",
+        "Its older site in France runs 3,000 Nvidia GPUs.")
+    deal = next(d for d in found if set(d["parties"]) == {"Mistral AI", "Nebius"})
+    assert deal["gpu_count"] == 40000
+    assert deal["chip"] is None
