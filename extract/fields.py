@@ -170,7 +170,11 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
     born = chips(sentences[:1])
     rest = sentences[1:]
     anaphoric = chips([s for s in rest if refers_to_deal(s)])
-    others = [c for s in rest for c in chips([s], objects_only=not refers_to_deal(s))]
+    # a deal about money, power or a takeover: hardware a later sentence names is the deal's only
+    # when a party is that sentence's subject ("Anthropic said it would use Trainium chips")
+    per_sentence = [chips([s], objects_only=not refers_to_deal(s)) for s in rest
+                    if kind not in NO_VENDOR_CHIP or party_is_subject(s, parties)]
+    others = [c for found in per_sentence for c in found]
     best = next((n for r in (3, 2) for n in born if rank(n) == r), None)
     if best is not None and rank(best) < 3:
         vendor = accel.get(best, {}).get("vendor")
@@ -178,7 +182,7 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
         return finer or best
     if best is None and others:
         # "its Grace Blackwell GB300 systems": the most specific name of the first sentence naming one
-        first = next(c for s in rest for c in [chips([s], objects_only=not refers_to_deal(s))] if c)
+        first = next(found for found in per_sentence if found)
         best = max(first, key=lambda n: (rank(n), -first.index(n)))
     if best is not None:
         return best
@@ -198,6 +202,10 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
             if e.label_ == "ORG" and sectors.get(e.kb_id_) == "chips" and is_vendor_mention(e):
                 return e.kb_id_
     return None
+
+
+def party_is_subject(sent: Span, parties: set[str]) -> bool:
+    return any(e.label_ == "ORG" and e.kb_id_ in parties and e.root.dep_ in ("nsubj", "nsubjpass") for e in sent.ents)
 
 
 def is_subject(token) -> bool:

@@ -75,3 +75,23 @@ def test_another_count_names_no_maker_for_the_deal(extractor):
     deal = next(d for d in found if set(d["parties"]) == {"Mistral AI", "Nebius"})
     assert deal["gpu_count"] == 40000
     assert deal["chip"] is None
+
+
+def test_a_financing_deal_takes_no_hardware_the_site_is_described_with(extractor):
+    found = deals(
+        extractor, "Blue Owl backs Crusoe campus in Wyoming",
+        "Blue Owl will invest $3 billion in Crusoe, the developer said on Monday.",
+        "Each hall is designed to run up to 20,000 GB300 chips on one network, according to Crusoe.")
+    deal = next(d for d in found if {"Blue Owl", "Crusoe"} <= set(d["parties"]))
+    assert deal["kind"] == "investment"
+    assert deal["chip"] is None
+
+
+def test_a_financing_deal_takes_the_chips_a_party_says_it_will_use(extractor):
+    found = deals(
+        extractor, "Amazon puts another $2 billion into Anthropic",
+        "Amazon will invest another $2 billion in Anthropic, the companies said on Tuesday.",
+        "Anthropic said it would use Amazon's Trainium2 chips to train its next models.")
+    deal = next(d for d in found if set(d["parties"]) == {"Amazon", "Anthropic"})
+    assert deal["kind"] == "investment"
+    assert deal["chip"] == "Trainium2"
