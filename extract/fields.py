@@ -194,6 +194,9 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
         return chip
     if kind in NO_VENDOR_CHIP:
         return None
+    own = party_plans_chip(sentences, parties)
+    if own:
+        return own
     if vendor:
         return vendor
     sectors = lexicon.sector_of()
@@ -201,6 +204,29 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
         for e in s.ents:
             if e.label_ == "ORG" and sectors.get(e.kb_id_) == "chips" and is_vendor_mention(e):
                 return e.kb_id_
+    return None
+
+
+def party_plans_chip(sentences: list[Span], parties: set[str]) -> str | None:
+    """A later sentence of the article whose subject is a party and that names no organisation
+    outside the deal but chipmakers naming their hardware: the hardware it names ("Talvik plans to fill the halls with
+    GB300 systems") is the deal's."""
+    if not sentences or len(parties) < 2:
+        return None
+    accel = {c["name"]: c for c in lexicon.accelerators()}
+    sectors = lexicon.sector_of()
+    doc, first = sentences[0].doc, sentences[0]
+    for sent in doc.sents:
+        if sent.start < first.end or not party_is_subject(sent, parties):
+            continue
+        orgs = [e for e in sent.ents if e.label_ == "ORG"]
+        if any(e.kb_id_ not in parties and not (sectors.get(e.kb_id_) == "chips" and is_vendor_mention(e)) for e in orgs):
+            continue
+        by_clause = orgs_by_clause(sent)
+        found = [e.kb_id_ for e in sent.ents if e.label_ == "CHIP" and not is_subject(e.root)
+                 and not foreign_clause(e.root, parties, by_clause)]
+        if found:
+            return max(found, key=lambda n: (accel.get(n, {}).get("rank", 2), -found.index(n)))
     return None
 
 

@@ -95,3 +95,35 @@ def test_a_financing_deal_takes_the_chips_a_party_says_it_will_use(extractor):
     deal = next(d for d in found if set(d["parties"]) == {"Amazon", "Anthropic"})
     assert deal["kind"] == "investment"
     assert deal["chip"] == "Trainium2"
+
+
+LEASE = ("Nebius to build 300MW campus in Finland for Mistral",
+         "Nebius has started construction on a 300MW campus outside Helsinki after signing Mistral to a ten-year lease, the companies said.",
+         "The capacity will be delivered in three phases, the first in late 2027.",
+         "Power for the first phase will come from the regional grid under a contract signed in March.",
+         "Later phases depend on a new transmission line that regulators have not yet approved.",
+         "For scale, the region's entire current electricity demand is estimated at under 150 MW.")
+
+
+def test_a_party_saying_later_which_chips_it_will_install(extractor):
+    found = deals(extractor, *LEASE,
+                  "Mistral, which trains its models mainly on Nvidia hardware, plans to fill the halls with B300 and later Rubin systems.")
+    deal = next(d for d in found if set(d["parties"]) == {"Mistral AI", "Nebius"})
+    assert deal["chip"] == "B300"
+
+
+def test_chips_of_a_sentence_about_another_company_stay_out(extractor):
+    found = deals(extractor, *LEASE,
+                  "Mistral also rents capacity from CoreWeave, which runs GB200 systems for it in Texas.")
+    deal = next(d for d in found if set(d["parties"]) == {"Mistral AI", "Nebius"})
+    assert deal["chip"] is None
+
+
+def test_the_rule_reads_a_later_sentence_with_a_party_as_subject():
+    from extract.fields import party_plans_chip
+    doc = shared_nlp()("Nebius has signed Mistral to a ten-year lease at its campus outside Helsinki. "
+                       "The first phase is due in late 2027. "
+                       "Mistral, which trains its models mainly on Nvidia hardware, plans to fill the halls with B300 and later Rubin systems.")
+    sents = list(doc.sents)
+    assert party_plans_chip(sents[:1], {"Mistral AI", "Nebius"}) == "B300"
+    assert party_plans_chip(sents[:1], {"CoreWeave", "Nebius"}) is None
