@@ -61,6 +61,8 @@ class Assembler:
         self.vendor_verbs = {f for v in lex["assembly"]["vendor_verbs"] for f in lexicon.inflect(v)}
         self.cloud_vendor_verbs = self.vendor_verbs | {f for v in lex["assembly"]["cloud_vendor_verbs"] for f in lexicon.inflect(v)}
         self.sectors = lexicon.sector_of()
+        self.co_supplier_verbs = {f for v in lex["assembly"]["co_supplier_verbs"] for f in lexicon.inflect(v)}
+        self.joint_words = set(lex["assembly"]["joint_words"])
         self.event_nouns = set(lex["assembly"]["event_nouns"])
         self.adviser_nouns = set(lex["assembly"]["adviser_nouns"])
         self.topic_shifts = set(lex["assembly"]["topic_shifts"])
@@ -212,7 +214,25 @@ class Assembler:
             len(g) < 3 or self.coordinated(group_ents.get(c, [])) or len(group_ents.get(c, [])) < len(g))]
         if not found and len(names) == 2 and self.has_cue(sent):
             found = [names]
+        found = [g for g in found if not self.co_suppliers(sent, g)]
         return found, subject or (names[0] if names else None)
+
+    def co_suppliers(self, sent: Span, group: list[str]) -> bool:
+        """"Supermicro and Dell supplied the servers": organisations that are together the subject of
+        one supplying verb deliver to someone else, not to each other; no deal between them."""
+        ents = [e for n, e in self.orgs(sent) if n in group]
+        if len(ents) < 2 or {n for n, _ in self.orgs(sent) if n in group} != set(group):
+            return False
+        roots = {e.root.i for e in ents}
+        subjects = [e for e in ents if e.root.dep_ in ("nsubj", "nsubjpass")]
+        if len(subjects) != 1:
+            return False
+        verb = subjects[0].root.head
+        if verb.lower_ not in self.co_supplier_verbs and verb.lemma_.lower() not in self.co_supplier_verbs:
+            return False
+        chained = all(e.root.dep_ == "conj" and e.root.head.i in roots or e in subjects for e in ents)
+        joint = any(t.lower_ in self.joint_words for t in sent)
+        return chained and not joint
 
     # --- the whole document ---------------------------------------------------------------
     def assemble(self, doc: Doc, title_end: int) -> list[dict]:

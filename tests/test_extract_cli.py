@@ -16,7 +16,7 @@ DOC = {"doc_id": "a1", "title": "Lattice Compute signs $4 billion deal with Anth
 
 # The level the dev set reached; raise it as the extractor improves, never lower it.
 DEV_FLOOR = {"f1": 0.92, "precision": 0.92, "recall": 0.92}
-DEV_FIELD_FLOOR = {"gpu_count": 0.92, "power_mw": 0.90, "value_usd": 0.97, "chip": 0.80, "facility": 0.83,
+DEV_FIELD_FLOOR = {"gpu_count": 0.92, "power_mw": 0.90, "value_usd": 0.97, "chip": 0.90, "facility": 0.83,
                    "location": 0.84, "kind": 0.91, "status": 0.97}
 
 
