@@ -6,8 +6,11 @@ the CLI calls it in its own process, and tests run `deals crawl` in a subprocess
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,6 +160,34 @@ def check_override(settings, name: str, value: str) -> None:
         raise ConfigError(f"--set {name}={value}: must not be negative")
 
 
+@contextmanager
+def one_line_errors():
+    """Scrapy logs some failures with a traceback (a robots.txt that timed out, for one); while
+    crawling, every log record says what failed in one line instead, whichever logger and
+    handler Scrapy sets up. DEALS_DEBUG=1 keeps the tracebacks."""
+    if os.environ.get("DEALS_DEBUG"):
+        yield
+        return
+    make = logging.getLogRecordFactory()
+
+    def folded(*args, **kwargs) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            message, said = record.getMessage(), str(error)
+            record.msg = (f"{message} ({type(error).__name__})" if said in message
+                          else f"{message} ({type(error).__name__}: {said})")
+            record.args = ()
+            record.exc_info = None
+        return record
+
+    logging.setLogRecordFactory(folded)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(make)
+
+
 def run_spiders(settings, sources: list[Source], states: dict, *, max_pages, refresh) -> dict:
     """Run one crawler per source, all in one reactor; one failing source never stops another."""
     from scrapy.crawler import AsyncCrawlerProcess
@@ -174,7 +205,8 @@ def run_spiders(settings, sources: list[Source], states: dict, *, max_pages, ref
             crawlers[source.name] = crawler
             process.crawl(crawler, source=source, state=states[source.name],
                           refresh=refresh, max_pages=max_pages, parses=parses)
-        process.start()
+        with one_line_errors():
+            process.start()
     for crawler in crawlers.values():
         if crawler.spider is not None and crawler.spider.store_error is not None:
             raise crawler.spider.store_error

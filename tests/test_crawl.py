@@ -393,3 +393,20 @@ def test_the_polite_defaults_are_the_effective_settings():
     assert "(+http" in settings.get("USER_AGENT")
     with_contact = scrapy_settings({"DEALS_CONTACT_URL": "https://ops.example.org/bot"})
     assert with_contact.get("USER_AGENT") == "compute-deals/0.1 (+https://ops.example.org/bot)"
+
+
+def test_a_robots_txt_that_times_out_is_one_log_line_not_a_traceback(fresh_site, tmp_path):
+    site = fresh_site
+    site.add("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain", fault="slow")
+    listed = add_articles(site, "calm", 1)
+    site.add("/calm.xml", rss([("Calm", site.url(listed[0]), MAY_2024)]),
+             content_type="application/rss+xml")
+    done = deals_crawl(tmp_path / "deals.db",
+                       [{"name": "calm", "url": site.url("/calm.xml"), "type": "feed"}],
+                       "--set", "DOWNLOAD_TIMEOUT=1", "--set", "RETRY_TIMES=0")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    logged = done.stderr.splitlines()
+    assert all(line.startswith("20") for line in logged)  # one line per record, timestamped
+    assert any("robots.txt" in line and "DownloadTimeoutError" in line for line in logged)
+    assert len(events(tmp_path / "deals.db", "DocumentFetched")) == 1  # the page still came
