@@ -26,10 +26,9 @@ class Pending:
             done = {e.stream for e in store.read(types=["DealsExtracted"])
                     if str(e.data.get("extractor_version")) == version}
         self._store = store
-        self._latest = {}  # stream -> position of its newest parse
-        for event in store.read(types=["ArticleParsed"]):
-            if event.stream not in done:
-                self._latest[event.stream] = event.seq
+        self._latest = {stream: seq  # stream -> position of its newest parse
+                        for stream, seq in store.latest_positions("ArticleParsed").items()
+                        if stream not in done}
 
     def __len__(self) -> int:
         return len(self._latest)

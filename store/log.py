@@ -263,6 +263,11 @@ class Store:
     def last_seq(self) -> int:
         return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
 
+    def latest_positions(self, event_type: str) -> dict[str, int]:
+        """Each stream's position of its newest event of `event_type`, without reading the data."""
+        return dict(self.conn.execute(
+            "SELECT stream, MAX(seq) FROM events WHERE type = ? GROUP BY stream", (event_type,)))
+
     def counts_by_type(self) -> dict[str, int]:
         return dict(self.conn.execute(
             "SELECT type, COUNT(*) FROM events GROUP BY type ORDER BY type"))

@@ -147,3 +147,10 @@ def test_old_event_shape_is_upcast_when_read(tmp_path):
         assert event.data["sha256"] == "abc"
         assert event.data["final_url"] == "http://x/a"
         assert "body_hash" not in event.data
+
+
+def test_latest_positions_name_each_streams_newest_event_of_a_type(store):
+    store.append([started("r1", "crawl:a"), started("r2", "crawl:b"), started("r3", "crawl:a"),
+                  NewEvent("CrawlFinished", "crawl:c", {"run_id": "r4", "sources": {}})])
+    assert store.latest_positions("CrawlStarted") == {"crawl:a": 3, "crawl:b": 2}
+    assert store.latest_positions("RunStarted") == {}
