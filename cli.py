@@ -19,6 +19,7 @@ import click
 
 from store import DealsError, Store, __version__, default_db_path
 from store.errors import from_sqlite
+from store.log import check_database
 
 
 class CommandError(click.ClickException):
@@ -215,6 +216,7 @@ def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
     overrides = parse_settings(settings)
     chosen = select(load_sources(sources_file), names)
     path = db_path or default_db_path()
+    check_database(path)
     with RunLock(path):
         report = run_crawl(path, chosen, max_pages=max_pages, refresh=refresh,
                            overrides=overrides)
@@ -642,6 +644,7 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
         overrides.setdefault("LOG_LEVEL", "INFO")
     elif not on_terminal():
         overrides.setdefault("LOG_ENABLED", False)  # cron mails only the summary line
+    check_database(path)
     with RunLock(path), RunLog(log_file) as log:
         summary = run_pipeline(path, chosen, max_pages=max_pages, overrides=overrides,
                                workers=workers, log=log)

@@ -49,7 +49,8 @@ def from_sqlite(exc: sqlite3.Error, path) -> DealsError:
     if "locked" in msg or "busy" in msg:
         return DatabaseLocked(f"database {path} is locked by another process (gave up waiting)")
     if "not a database" in msg or "malformed" in msg or "file is encrypted" in msg:
-        return NotADatabase(f"{path} is not a deals database (not SQLite, or corrupt): {exc}")
+        return NotADatabase(
+            f"{path} is not a deals database (not an SQLite file, or corrupt): {exc}")
     if "readonly" in msg or "read-only" in msg:
         return DatabaseReadOnly(f"database {path} is read-only: nothing was written")
     if "full" in msg or "disk i/o" in msg:

@@ -23,7 +23,6 @@ from store.errors import (
 from store.events import NewEvent, RecordedEvent
 from store.schema import MIGRATIONS, SCHEMA_VERSION
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 _COLUMNS = "seq, id, type, stream, version, data, meta, recorded_at, schema"
 _CHUNK = 500  # ids per IN (...) lookup, under SQLite's variable limit
 
@@ -279,16 +278,24 @@ class Store:
                    if os.path.exists(p))
 
 
+def check_database(path: str | os.PathLike) -> None:
+    """Open (creating if missing) and close the database: a bad file fails here, before a lock."""
+    Store(path).close()
+
+
 def _check_file(path: Path, create: bool) -> None:
-    """Fail early, with a clear line, on a missing file or one that is not SQLite."""
+    """Fail early, with a clear line, on a missing path or one that is not a file.
+
+    The file itself is never opened here: closing any descriptor of a database file drops every
+    POSIX lock this process holds on it (another Store's), and another process could then think
+    it is alone and delete the WAL. SQLite checks the header itself ("file is not a database").
+    """
     if path.is_dir():
         raise NotADatabase(f"{path} is a directory, not a deals database")
+    if path.exists() and not path.is_file():
+        raise NotADatabase(f"{path} is not a regular file, not a deals database")
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise DatabaseMissing(
                 f"no database at {path}: run `deals crawl` (or `deals run`) first, or pass --db")
         path.parent.mkdir(parents=True, exist_ok=True)
-        return
-    with path.open("rb") as fh:
-        if fh.read(16) != SQLITE_MAGIC:
-            raise NotADatabase(f"{path} is not a deals database (not an SQLite file)")
