@@ -98,7 +98,8 @@ def progress_callback(label: str, length: int | None):
 
 
 def echo_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+    text = json.dumps(obj, ensure_ascii=False, default=str)
+    click.echo(text.encode("utf-8", "replace").decode("utf-8"))  # a lone surrogate prints as ?
 
 
 @click.group(cls=DealsGroup, context_settings={"help_option_names": ["-h", "--help"]})

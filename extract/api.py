@@ -23,17 +23,35 @@ class Extractor:
         self.batch_size = batch_size
 
     def run(self, docs: Iterable[dict]) -> Iterator[dict]:
-        from extract.output import prepare, result
-
+        """One result per document, in order. A document the extractor fails on gives
+        `{"doc_id", "error"}` instead of stopping the others (a poison page costs itself only)."""
         docs = iter(docs)
         while batch := list(islice(docs, self.batch_size)):
-            prepared = [prepare(d) for d in batch]
-            todo = [p for p in prepared if self.gate.passes(p.text)]
-            parsed = dict(zip((id(p) for p in todo), self.nlp.pipe(p.text for p in todo)))
-            for p in prepared:
-                doc = parsed.get(id(p))
-                deals = self.assembler.assemble(doc, p.title_end) if doc is not None else []
-                yield result(p, doc, deals)
+            try:
+                results = self._batch(batch)
+            except Exception:  # find the one that fails; the rest still count
+                results = [self._one(d) for d in batch]
+            yield from results
+
+    def _batch(self, batch: list[dict]) -> list[dict]:
+        from extract.output import prepare, result
+
+        prepared = [prepare(d) for d in batch]
+        todo = [p for p in prepared if self.gate.passes(p.text)]
+        parsed = dict(zip((id(p) for p in todo), self.nlp.pipe(p.text for p in todo)))
+        out = []
+        for p in prepared:
+            doc = parsed.get(id(p))
+            deals = self.assembler.assemble(doc, p.title_end) if doc is not None else []
+            out.append(result(p, doc, deals))
+        return out
+
+    def _one(self, doc: dict) -> dict:
+        try:
+            return self._batch([doc])[0]
+        except Exception as exc:
+            return {"doc_id": str(doc.get("doc_id") or ""),
+                    "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
 
 def _work(chunk: list[dict]) -> list[dict]:

@@ -15,6 +15,7 @@ from extract import lexicon
 from extract.classify import assign_roles, classify_kind, classify_status, clause_kind, is_denied
 from extract.fields import Fields, dateline_place, is_vendor_mention, join_places, pick_fields, places_in
 from extract.syntax import clause_of, is_verb
+from extract.spans import ents_of, sents_of
 
 
 def plural(noun: str) -> str:
@@ -25,7 +26,7 @@ def sentences(doc: Doc) -> list[Span]:
     """The parser's sentences, re-joined where it cut through a name or left a stub of one word."""
     out: list[Span] = []
     inside = {i for e in doc.ents for i in range(e.start + 1, e.end)}
-    for sent in doc.sents:
+    for sent in sents_of(doc):
         prev = out[-1] if out else None
         if prev is not None and "\n" not in prev[-1].text and (sent.start in inside or len(prev) <= 2 and not prev[-1].is_punct):
             out[-1] = doc[prev.start:sent.end]
@@ -76,7 +77,7 @@ class Assembler:
     # --- who takes part -------------------------------------------------------------------
     def orgs(self, sent: Span) -> list[tuple[str, Span]]:
         out = []
-        for ent in sent.ents:
+        for ent in ents_of(sent):
             if ent.label_ != "ORG" or not ent.kb_id_ or ent.kb_id_.lower() in self.not_parties:
                 continue
             if ent.text.lower() in self.not_parties or ent.kb_id_.lower() in self.ventures:
@@ -142,7 +143,7 @@ class Assembler:
 
     def is_pairing(self, sent: Span) -> bool:
         """A roundup line such as "OpenAI x AWS: $38 billion" or "NEBIUS / MICROSOFT."."""
-        ents = [e for e in sent.ents if e.label_ == "ORG"]
+        ents = [e for e in ents_of(sent) if e.label_ == "ORG"]
         if len(ents) < 2:
             return False
         between = sent.doc[ents[0].end:ents[1].start]
@@ -175,7 +176,7 @@ class Assembler:
                     c.lower_ == "the" for c in t.lefts):
                 out.setdefault(self.clause_of(t), last_subject)  # "invested $8 billion in the company"
             elif t.lower_ in ("its", "their") and t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass") and not any(
-                    e.label_ == "ORG" and e.start < t.i for e in sent.ents):
+                    e.label_ == "ORG" and e.start < t.i for e in ents_of(sent)):
                 out.setdefault(self.clause_of(t), last_subject)  # "Its anchor tenant, Kestrel Labs, signed ..."
         return out
 
@@ -284,7 +285,7 @@ class Assembler:
 
     @staticmethod
     def facilities(sents: list[Span]) -> set[str]:
-        return {e.kb_id_ or e.text for s in sents for e in s.ents if e.label_ == "FAC"}
+        return {e.kb_id_ or e.text for s in sents for e in ents_of(s) if e.label_ == "FAC"}
 
     def refers_back(self, sent: Span, names: list[str], deal: Deal, index: int, same_paragraph: bool) -> bool:
         """A later sentence adds to the last deal when it names none but the deal's parties and

@@ -8,6 +8,7 @@ from spacy.tokens import Span
 from extract import lexicon
 from extract.phrases import count, words
 from extract.syntax import clause_of, is_verb
+from extract.spans import ents_of, sents_of
 
 PRIORITY = ["acquisition", "power", "investment", "chips", "datacenter", "other", "compute"]
 SECTOR_PRIOR = {"energy": "power", "finance": "investment", "chips": "chips", "neocloud": "compute"}
@@ -48,7 +49,7 @@ def party_sector(name: str) -> str:
 def words_outside_names(sent: Span) -> list[str]:
     """Lower-cased words, leaving out those inside organisation names ("Meridian Data Centers" is
     no cue for a data-centre deal, "Kestrel Power" none for a power deal)."""
-    inside = {i for e in sent.ents if e.label_ == "ORG" for i in range(e.start, e.end)}
+    inside = {i for e in ents_of(sent) if e.label_ == "ORG" for i in range(e.start, e.end)}
     return [t.lower_ for t in sent if not t.is_space and t.i not in inside]
 
 
@@ -56,16 +57,16 @@ def clouds_own_chips(sent: Span, parties) -> bool:
     """The sentence names a party's own accelerators and that party is a cloud ("Google TPUs")."""
     vendor = {c["name"]: c["vendor"] for c in lexicon.accelerators()}
     return any(e.label_ == "CHIP" and vendor.get(e.kb_id_) in parties and party_sector(vendor[e.kb_id_]) == "cloud"
-               for e in sent.ents)
+               for e in ents_of(sent))
 
 
 def hardware_named(sent: Span) -> bool:
     chip_words = set(lexicon.lexicon()["kind"]["chips_hardware"])
-    return any(e.label_ == "CHIP" for e in sent.ents) or any(t.lower_ in chip_words for t in sent)
+    return any(e.label_ == "CHIP" for e in ents_of(sent)) or any(t.lower_ in chip_words for t in sent)
 
 
 def party_ents(sent: Span, parties) -> list[Span]:
-    return [e for e in sent.ents if e.label_ == "ORG" and e.kb_id_ in parties]
+    return [e for e in ents_of(sent) if e.label_ == "ORG" and e.kb_id_ in parties]
 
 
 def structure(sent: Span, parties) -> dict[str, float]:
@@ -217,8 +218,8 @@ def announced_by_party(sentences: list[Span], parties) -> bool:
 
 def classify_status(sentences: list[Span], doc, parties=()) -> str:
     cues = lexicon.lexicon()["status"]
-    title = next(iter(doc.sents), None)
-    if title is not None and not set(parties) <= {e.kb_id_ for e in title.ents if e.label_ == "ORG"}:
+    title = next(iter(sents_of(doc)), None)
+    if title is not None and not set(parties) <= {e.kb_id_ for e in ents_of(title) if e.label_ == "ORG"}:
         title = None  # a headline about another deal says nothing of this one
     scope = [status_words(s) for s in sentences[:3]] + ([status_words(title)] if title is not None else [])
     if any(count(w, cues["reported"]) for w in scope):
@@ -331,7 +332,7 @@ def makers_named(sentences: list[Span]) -> set[str]:
 
     out = set()
     for sent in sentences[:3]:
-        for e in sent.ents:
+        for e in ents_of(sent):
             after = sent.doc[e.end].text if e.end < len(sent.doc) else ""
             if e.label_ == "ORG" and e.kb_id_ and e.root.dep_ != "poss" and after not in ("'s", "’s") and is_vendor_mention(e):
                 out.add(e.kb_id_)

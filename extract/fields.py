@@ -15,6 +15,7 @@ from spacy.tokens import Span
 
 from extract import lexicon
 from extract.syntax import clause_of, entity_tokens, foreign_clause, is_verb, orgs_by_clause
+from extract.spans import ents_of, sents_of
 
 LOCATION_LEAD = {"in", "at", "near", "outside", "across", "into", "from"}
 NOT_LOCATION_AFTER = {"-based", "based", "headquartered"}
@@ -163,7 +164,7 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
         out = []
         for s in scope:
             by_clause = orgs_by_clause(s) if parties else {}
-            out += [e.kb_id_ for e in s.ents if e.label_ == "CHIP" and not (
+            out += [e.kb_id_ for e in ents_of(s) if e.label_ == "CHIP" and not (
                 parties and foreign_clause(e.root, parties, by_clause)) and not (objects_only and is_subject(e.root))]
         return out
 
@@ -201,7 +202,7 @@ def pick_chip(sentences: list[Span], parties: set[str] = frozenset(), kind: str 
         return vendor
     sectors = lexicon.sector_of()
     for s in sentences[:3]:
-        for e in s.ents:
+        for e in ents_of(s):
             if e.label_ == "ORG" and sectors.get(e.kb_id_) == "chips" and is_vendor_mention(e):
                 return e.kb_id_
     return None
@@ -216,14 +217,14 @@ def party_plans_chip(sentences: list[Span], parties: set[str]) -> str | None:
     accel = {c["name"]: c for c in lexicon.accelerators()}
     sectors = lexicon.sector_of()
     doc, first = sentences[0].doc, sentences[0]
-    for sent in doc.sents:
+    for sent in sents_of(doc):
         if sent.start < first.end or not party_is_subject(sent, parties):
             continue
-        orgs = [e for e in sent.ents if e.label_ == "ORG"]
+        orgs = [e for e in ents_of(sent) if e.label_ == "ORG"]
         if any(e.kb_id_ not in parties and not (sectors.get(e.kb_id_) == "chips" and is_vendor_mention(e)) for e in orgs):
             continue
         by_clause = orgs_by_clause(sent)
-        found = [e.kb_id_ for e in sent.ents if e.label_ == "CHIP" and not is_subject(e.root)
+        found = [e.kb_id_ for e in ents_of(sent) if e.label_ == "CHIP" and not is_subject(e.root)
                  and not foreign_clause(e.root, parties, by_clause)]
         if found:
             return max(found, key=lambda n: (accel.get(n, {}).get("rank", 2), -found.index(n)))
@@ -231,7 +232,7 @@ def party_plans_chip(sentences: list[Span], parties: set[str]) -> str | None:
 
 
 def party_is_subject(sent: Span, parties: set[str]) -> bool:
-    return any(e.label_ == "ORG" and e.kb_id_ in parties and e.root.dep_ in ("nsubj", "nsubjpass") for e in sent.ents)
+    return any(e.label_ == "ORG" and e.kb_id_ in parties and e.root.dep_ in ("nsubj", "nsubjpass") for e in ents_of(sent))
 
 
 def is_subject(token) -> bool:
@@ -258,7 +259,7 @@ def counted_elsewhere(sentences: list[Span], parties: set[str], kind: str | None
     for fig in doc._.deals_figures or []:
         if fig.kind != "count" or not fig.value or abs(fig.value - count) > 0.02 * count:
             continue
-        for e in doc[fig.start:fig.end].ents:
+        for e in ents_of(doc[fig.start:fig.end]):
             if e.label_ == "CHIP" and chip is None:
                 chip = e.kb_id_ or e.text
             elif e.label_ == "ORG" and sectors.get(e.kb_id_) == "chips" and is_vendor_mention(e) and vendor is None:
@@ -279,7 +280,7 @@ def model_code(sentences: list[Span], parties: set[str]) -> str | None:
 def pick_facility(sentences: list[Span], parties: set[str] = frozenset()) -> str | None:
     for s in sentences:
         by_clause = orgs_by_clause(s) if parties else {}
-        for e in s.ents:
+        for e in ents_of(s):
             if e.label_ == "FAC" and e.kb_id_ and not (parties and foreign_clause(e.root, parties, by_clause)):
                 return e.text if len(e.text) > len(e.kb_id_) and "Unit" in e.text else e.kb_id_
     return None
@@ -290,8 +291,8 @@ def site_location(facility: str | None, doc) -> str | None:
     Lancaster County, Nebraska"), when the deal's own sentences give no place."""
     if not facility or doc is None:
         return None
-    for sent in doc.sents:
-        if any(e.label_ == "FAC" and (e.kb_id_ or e.text) == facility for e in sent.ents):
+    for sent in sents_of(doc):
+        if any(e.label_ == "FAC" and (e.kb_id_ or e.text) == facility for e in ents_of(sent)):
             found = places_in(sent)
             if found:
                 return join_places([sent], found[:4])
@@ -398,7 +399,7 @@ def join_places(sentences: list[Span], places: list[str]) -> str:
 
 def places_in(sent: Span, parties: set[str] = frozenset()) -> list[str]:
     doc, out = sent.doc, []
-    ents = [e for e in sent.ents if e.label_ in ("GPE", "LOC")]
+    ents = [e for e in ents_of(sent) if e.label_ in ("GPE", "LOC")]
     by_clause = orgs_by_clause(sent) if parties else {}
     events = set(lexicon.lexicon()["assembly"]["event_nouns"])
     i, accepted = 0, set()

@@ -1,9 +1,16 @@
 """Shape documents in and results out: combined title and body text, offsets back into each field."""
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 from extract.cleaning import clean
+
+#: Characters of an article's body the extractor reads: the deal is in the first pages of a
+#: story, and a bound keeps one huge page from holding a run for long (time is linear in it).
+MAX_CHARS = int(os.environ.get("DEALS_EXTRACT_MAX_CHARS", "100000"))
+SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves of a pair: no tokenizer can hash them
 
 SEPARATOR = "\n\n"
 FIELDS = ("headline", "parties", "kind", "gpu_count", "chip", "power_mw", "value_usd", "facility", "location", "status", "roles")
@@ -40,8 +47,8 @@ def repeated_title(title: str, body: str) -> tuple[int, int] | None:
 def prepare(record: dict) -> Prepared:
     """The title and body as one text for the model (the title once, then a blank line, then
     the body), with the offset of each character in the record."""
-    title = (record.get("title") or "").strip("\n")
-    body = record.get("text") or ""
+    title = SURROGATE.sub("\ufffd", (record.get("title") or "").strip("\n"))
+    body = SURROGATE.sub("\ufffd", (record.get("text") or "")[:MAX_CHARS])
     raw = title + SEPARATOR + body if title else body
     text, offsets = clean(raw)
     cut = repeated_title(title, body)

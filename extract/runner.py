@@ -22,8 +22,8 @@ class Pending:
 
     def __init__(self, store: Store, reextract: bool = False, version: str = EXTRACTOR_VERSION):
         done = set()
-        if not reextract:
-            done = {e.stream for e in store.read(types=["DealsExtracted"])
+        if not reextract:  # a page this version failed on waits for the next version
+            done = {e.stream for e in store.read(types=["DealsExtracted", "ExtractionFailed"])
                     if str(e.data.get("extractor_version")) == version}
         self._store = store
         self._latest = {stream: seq  # stream -> position of its newest parse
@@ -52,6 +52,10 @@ def to_document(data: dict) -> dict:
 
 
 def to_event(stream: str, article: dict, result: dict, version: str = EXTRACTOR_VERSION) -> NewEvent:
+    if "error" in result:
+        return NewEvent("ExtractionFailed", stream, {
+            "doc_id": result["doc_id"], "url": article["url"], "extractor_version": version,
+            "error": result["error"]})
     return NewEvent("DealsExtracted", stream, {
         "doc_id": result["doc_id"], "url": article["url"], "extractor_version": version,
         "published": article.get("published"), "deals": result["deals"],
@@ -78,7 +82,7 @@ def extract_store(store: Store, reextract: bool = False, workers: int = 1, nlp=N
             yield to_document(article)
 
     results = extract_documents(documents(), workers=workers, nlp=nlp)
-    articles = deals = 0
+    articles = deals = failed = 0
     for batch in _batches(((waiting.popleft(), result) for result in results), BATCH):
         with store.transaction():
             store.append([to_event(stream, article, result)
@@ -86,10 +90,12 @@ def extract_store(store: Store, reextract: bool = False, workers: int = 1, nlp=N
                          meta={"run_id": run_id} if run_id else None)
             crash_point("extract")
         articles += len(batch)
-        deals += sum(len(result["deals"]) for _, result in batch)
+        failed += sum("error" in result for _, result in batch)
+        deals += sum(len(result.get("deals", ())) for _, result in batch)
         if progress:
             progress(len(batch))
-    return {"articles": articles, "deals": deals, "pending": len(todo), "extractor_version": EXTRACTOR_VERSION}
+    return {"articles": articles, "deals": deals, "failed": failed, "pending": len(todo),
+            "extractor_version": EXTRACTOR_VERSION}
 
 
 def _batches(items, size: int) -> Iterator[list]:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from extract import lexicon
+from extract.spans import ents_of, sents_of
 
 CLAUSE_DEPS = {"conj", "advcl", "relcl", "parataxis", "acl"}
 
@@ -51,7 +52,7 @@ def orgs_by_clause(sent: Span) -> dict[int, set[str]]:
 
     out: dict[int, set[str]] = {}
     skip = not_parties()
-    for ent in sent.ents:
+    for ent in ents_of(sent):
         if ent.label_ == "ORG" and ent.kb_id_ and not is_vendor_mention(ent) and ent.kb_id_.lower() not in skip:
             out.setdefault(clause_of(ent.root), set()).add(ent.kb_id_)
     return out
@@ -68,4 +69,4 @@ def subject_words(sent: Span) -> set[str]:
 
 
 def entity_tokens(sent: Span, labels=("ORG", "FAC", "GPE", "LOC", "PERSON", "CHIP")) -> set[int]:
-    return {i for e in sent.ents if e.label_ in labels for i in range(e.start, e.end)}
+    return {i for e in ents_of(sent) if e.label_ in labels for i in range(e.start, e.end)}

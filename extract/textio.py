@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from store.errors import ConfigError
+
+#: Longest input line read; the line is held in memory several times over while it is decoded.
+MAX_LINE_BYTES = int(os.environ.get("DEALS_STDIN_MAX_BYTES", str(16 * 1024 * 1024)))
 
 
 class InputError(ConfigError):
@@ -35,7 +39,11 @@ def read_documents(stream: BinaryIO) -> Iterator[dict]:
 
 
 def _decoded(stream: BinaryIO) -> Iterator[str]:
-    for n, raw in enumerate(stream, 1):
+    limit = MAX_LINE_BYTES
+    for n, raw in enumerate(iter(lambda: stream.readline(limit + 1), b""), 1):
+        if len(raw) > limit:
+            raise InputError(f"line {n}: longer than {limit:,} bytes; split the document or "
+                             "raise DEALS_STDIN_MAX_BYTES")
         try:
             yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
         except UnicodeDecodeError as exc:

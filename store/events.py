@@ -65,6 +65,10 @@ register(EventType(
     "DealsExtracted", 1, ("doc_id", "extractor_version", "deals"),
     doc="The deals one extractor version found in one article.",
 ))
+register(EventType(
+    "ExtractionFailed", 1, ("doc_id", "extractor_version", "error"),
+    doc="The extractor failed on one article; that version skips it from then on.",
+))
 register(EventType("AliasMerged", 1, ("alias", "canonical"), doc="Curation: two names are one company."))
 register(EventType("DealRejected", 1, ("deal_id",), doc="Curation: a false deal."))
 register(EventType("DealConfirmed", 1, ("deal_id",), doc="Curation: a deal checked by a person."))
