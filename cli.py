@@ -12,13 +12,12 @@ import json
 import os
 import sqlite3
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from store import DealsError, Store, __version__, default_db_path
-from store.errors import from_sqlite
+from store.errors import Interrupted, from_sqlite
 from store.log import check_database
 
 
@@ -37,8 +36,16 @@ class DealsGroup(click.Group):
     """Turns every error into one line and an exit code; DEALS_DEBUG=1 keeps tracebacks."""
 
     def invoke(self, ctx):
+        from ops.interrupt import interruptible, signal_name
+
         try:
-            return super().invoke(ctx)
+            with interruptible():
+                return super().invoke(ctx)
+        except Interrupted as stop:
+            done = f"; {stop.done}" if stop.done else ""
+            click.echo(f"interrupted by {signal_name(stop.signum)}{done}; nothing half-written: "
+                       "the next run (or the same command again) finishes the rest", err=True)
+            raise SystemExit(stop.exit_code) from None
         except DealsError as exc:
             raise CommandError(str(exc), exc.exit_code) from None
         except sqlite3.Error as exc:
@@ -62,6 +69,14 @@ class DealsGroup(click.Group):
 def _remember_db(ctx, param, value):
     ctx.meta["deals.db"] = value or default_db_path()  # named in database error messages
     return value
+
+
+INT64 = 2 ** 63 - 1  # the largest integer SQLite holds: the cap of every count option
+
+
+def sqlite_int(minimum: int) -> click.IntRange:
+    """An integer option from `minimum` up to what SQLite holds (beyond it: a usage error)."""
+    return click.IntRange(min=minimum, max=INT64)
 
 
 def db_option(f):
@@ -113,17 +128,17 @@ def cli():
 @cli.command()
 @with_store(create=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--silent-after", type=click.IntRange(min=1), default=10, show_default=True,
+@click.option("--silent-after", type=sqlite_int(1), default=10, show_default=True,
               help="Warn about a source with no new article in this many runs.")
 def status(store, as_json, silent_after):
     """Show the log, the last crawl, sources and lag."""
-    from store.status import collect
+    from ops.status import collect
 
     report = collect(store, silent_after)
     if as_json:
         echo_json(report)
         return
-    from store.status import render
+    from ops.status import render
 
     click.echo(render(report))
 
@@ -131,12 +146,12 @@ def status(store, as_json, silent_after):
 @cli.command()
 @with_store(create=False)
 @click.option("--type", "types", multiple=True, help="Only events of this type (repeatable).")
-@click.option("--tail", type=click.IntRange(min=1), help="Only the last N events.")
-@click.option("--after", type=click.IntRange(min=0), default=0, help="Only events after this seq.")
+@click.option("--tail", type=sqlite_int(1), help="Only the last N events.")
+@click.option("--after", type=sqlite_int(0), default=0, help="Only events after this seq.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 def events(store, types, tail, after, as_json):
     """Read the event log."""
-    from store.status import read_events
+    from ops.status import read_events
 
     for event in read_events(store, types=list(types) or None, tail=tail, after=after):
         if as_json:
@@ -197,7 +212,7 @@ def parse_settings(pairs) -> dict:
 @db_option
 @sources_option
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
-@click.option("--max-pages", type=click.IntRange(min=1), help="At most N articles per source.")
+@click.option("--max-pages", type=sqlite_int(1), help="At most N articles per source.")
 @click.option("--refresh", is_flag=True,
               help="Also fetch listed entries older than what a source already delivered.")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
@@ -212,7 +227,7 @@ def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
     """
     from crawler.run import crawl as run_crawl, summary_lines
     from crawler.sources import load_sources, select
-    from store.lock import RunLock
+    from ops.lock import RunLock
 
     overrides = parse_settings(settings)
     chosen = select(load_sources(sources_file), names)
@@ -410,7 +425,8 @@ def eval_command(gold_path, as_json, workers):
 
 def as_of_option(f):
     return click.option("--as-of", "as_of", metavar="DATE",
-                        help="Use the log as it was at the end of DATE (YYYY-MM-DD).")(f)
+                        help="Use the log as it was at the end of DATE (YYYY-MM-DD or YYYYMMDD,"
+                             " UTC) or at an ISO timestamp with a time zone.")(f)
 
 
 @cli.command()
@@ -426,10 +442,12 @@ def as_of_option(f):
 @click.option("--min-gpus", metavar="N", help="At least N accelerators (50000, 50k).")
 @click.option("--min-mw", metavar="N", help="At least N megawatts.")
 @click.option("--min-usd", metavar="N", help="At least N US dollars (2bn, 500M).")
-@click.option("--since", metavar="DATE", help="First reported on or after DATE.")
-@click.option("--until", metavar="DATE", help="First reported on or before DATE.")
+@click.option("--since", metavar="DATE",
+              help="First reported on or after DATE (YYYY-MM-DD or YYYYMMDD).")
+@click.option("--until", metavar="DATE",
+              help="First reported on or before DATE (YYYY-MM-DD or YYYYMMDD).")
 @as_of_option
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+@click.option("--limit", type=sqlite_int(0), default=100, show_default=True,
               help="At most N deals; 0 for all.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
               default="table", show_default=True)
@@ -481,9 +499,11 @@ def show(store, deal_id, as_of, as_json):
 @cli.command()
 @with_store(create=False)
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
-              default="graphml", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="File to write (written whole or not at all); default stdout.")
+              help="[default: from the extension of -o (.graphml, .gexf, .json); graphml on"
+                   " stdout]")
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
+              help="Regular file to write (whole or not at all; a symlink is written through,"
+                   " the mode kept); default stdout.")
 @as_of_option
 @click.option("--companies-only", is_flag=True, help="Only companies and partner edges.")
 @click.option("--with-articles", is_flag=True, help="Add article nodes and reported_by edges.")
@@ -555,7 +575,7 @@ def graph_group():
 @graph_group.command()
 @with_store(create=False)
 @click.argument("name")
-@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--depth", type=sqlite_int(1), default=1, show_default=True)
 @as_of_option
 def neighbors(store, name, depth, as_of):
     """Companies within DEPTH deals of NAME.
@@ -593,7 +613,7 @@ def path(store, a, b, as_of):
 @with_store(create=False)
 @click.option("--by", type=click.Choice(["deals", "gpus", "mw"]), default="deals",
               show_default=True)
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--limit", type=sqlite_int(1), default=10, show_default=True)
 @as_of_option
 def top(store, by, limit, as_of):
     """Companies ranked by deals, accelerators or megawatts.
@@ -617,7 +637,7 @@ def top(store, by, limit, as_of):
 @cli.command()
 @db_option
 @sources_option
-@click.option("--max-pages", type=click.IntRange(min=1), help="At most N articles per source.")
+@click.option("--max-pages", type=sqlite_int(1), help="At most N articles per source.")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting for this run, e.g. DOWNLOAD_TIMEOUT=5.")
 @workers_option
@@ -634,8 +654,7 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
     Example: deals run --db ~/deals.db --log ~/deals-run.log
     """
     from crawler.sources import load_sources, select
-    from store.lock import RunLock
-    from store.pipeline_log import RunLog
+    from ops.cron_job import run_job
 
     path = db_path or default_db_path()
     chosen = select(load_sources(sources_file))
@@ -645,10 +664,9 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
         overrides.setdefault("LOG_LEVEL", "INFO")
     elif not on_terminal():
         overrides.setdefault("LOG_ENABLED", False)  # cron mails only the summary line
-    check_database(path)
-    with RunLock(path), RunLog(log_file) as log:
-        summary = run_pipeline(path, chosen, max_pages=max_pages, overrides=overrides,
-                               workers=workers, log=log)
+    summary = run_job(path, chosen, max_pages=max_pages, overrides=overrides, workers=workers,
+                      log_file=log_file, progress=progress_callback,
+                      echo=(lambda line: click.echo(line, err=True)) if on_terminal() else None)
     echo_json(summary.as_dict()) if as_json else click.echo(summary.line())
     ctx.exit(summary.exit_code)
 
@@ -695,56 +713,10 @@ def cron(db_path, every, log_file):
 
     Example: (crontab -l; deals cron --every 1h) | crontab -
     """
-    from store.schedule import crontab_line
+    from ops.crontab import crontab_line
 
     path = Path(db_path or default_db_path()).resolve()
     click.echo(crontab_line(every, path, log_file))
-
-
-def run_pipeline(path, sources, *, max_pages, overrides, workers, log):
-    """Crawl, extract, project: each stage idempotent, so a killed run is finished by the next."""
-    from crawler.run import crawl as run_crawl, summary_lines
-    from extract.runner import extract_store, pending_articles
-    from store.log import utc_now
-    from store.replay import catch_up
-    from store.runs import RunSummary, deal_count, run_finished, run_started
-
-    import uuid
-
-    run_id = uuid.uuid4().hex[:16]
-    with Store(path) as store:
-        store.append(run_started(run_id, utc_now(), {"max_pages": max_pages,
-                                                     "sources": [s.name for s in sources]}),
-                     meta={"run_id": run_id})
-    log.line(f"run {run_id} started: {len(sources)} sources, database {path}")
-    clock = time.perf_counter()
-    report = run_crawl(path, sources, max_pages=max_pages, overrides=overrides, run_id=run_id)
-    seconds = {"crawl": time.perf_counter() - clock}
-    for line in summary_lines(report):
-        log.line(line)
-        if on_terminal():
-            click.echo(line, err=True)
-    summary = RunSummary(run_id, crawl_run_id=report.run_id, exit_code=report.exit_code)
-    summary.new_articles = sum(s.new for s in report.sources.values())
-    summary.failing_sources = {name: s.error or "failed" for name, s in report.sources.items()
-                               if not s.reached}
-    with Store(path) as store:
-        before = deal_count(store)
-        todo = pending_articles(store)
-        bar, update = progress_callback("extracting", len(todo))
-        with bar:
-            counts = extract_store(store, workers=workers, progress=update, todo=todo,
-                                   run_id=run_id)
-        seconds["extract"] = time.perf_counter() - clock - seconds["crawl"]
-        log.line(f"extracted {counts['deals']} deals from {counts['articles']} articles")
-        catch_up(store)
-        seconds["project"] = time.perf_counter() - clock - seconds["crawl"] - seconds["extract"]
-        summary.seconds = {stage: round(s, 3) for stage, s in seconds.items()}
-        summary.articles_extracted = counts["articles"]
-        summary.new_deals = max(deal_count(store) - before, 0)
-        store.append(run_finished(summary, utc_now()), meta={"run_id": run_id})
-    log.line(summary.line())
-    return summary
 
 
 def main():

@@ -41,6 +41,10 @@ def crawl_started(run_id: str, started_at: str, sources: list[str], options: dic
         "run_id": run_id, "started_at": started_at, "sources": sources, "options": options})
 
 
-def crawl_finished(run_id: str, finished_at: str, per_source: dict) -> NewEvent:
-    return NewEvent("CrawlFinished", f"crawl:{run_id}", {
-        "run_id": run_id, "finished_at": finished_at, "sources": per_source})
+def crawl_finished(run_id: str, finished_at: str, per_source: dict,
+                   interrupted: int | None = None) -> NewEvent:
+    """`interrupted` is the signal that stopped the crawl early, if one did."""
+    data = {"run_id": run_id, "finished_at": finished_at, "sources": per_source}
+    if interrupted is not None:
+        data["interrupted"] = interrupted
+    return NewEvent("CrawlFinished", f"crawl:{run_id}", data)

@@ -17,7 +17,7 @@ from pathlib import Path
 from crawler.records import crawl_finished, crawl_started
 from crawler.sources import Source
 from store import DealsError, Store
-from store.errors import ConfigError
+from store.errors import ConfigError, Interrupted
 from store.log import utc_now
 
 
@@ -82,8 +82,16 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
         # Pages an interrupted run stored unparsed come first, so articles reach the log in
         # the order their pages were fetched, as in a run that was never interrupted.
         parsed = parse_pending(store, workers=parse_workers, meta=meta)
-        reports = run_spiders(settings, sources, states, max_pages=max_pages, refresh=refresh)
+        reports, signum = run_spiders(settings, sources, states, max_pages=max_pages,
+                                      refresh=refresh)
         catch_up(store)
+        if signum is not None:  # stop now: what was stored stays, the next crawl goes on
+            store.append(crawl_finished(run_id, utc_now(),
+                                        {n: r.as_event_data() for n, r in reports.items()},
+                                        interrupted=signum), meta=meta)
+            catch_up(store)
+            new = sum(r.new for r in reports.values())
+            raise Interrupted(signum, f"{new} new pages stored")
         # Only DEALS_PARSE=stage leaves work here, or pages an interrupted run stored unparsed.
         parsed += parse_pending(store, workers=parse_workers, meta=meta)
         store.append(crawl_finished(run_id, utc_now(),
@@ -188,7 +196,8 @@ def one_line_errors():
         logging.setLogRecordFactory(make)
 
 
-def run_spiders(settings, sources: list[Source], states: dict, *, max_pages, refresh) -> dict:
+def run_spiders(settings, sources: list[Source], states: dict, *, max_pages,
+                refresh) -> tuple[dict, int | None]:
     """Run one crawler per source, all in one reactor; one failing source never stops another."""
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -205,12 +214,28 @@ def run_spiders(settings, sources: list[Source], states: dict, *, max_pages, ref
             crawlers[source.name] = crawler
             process.crawl(crawler, source=source, state=states[source.name],
                           refresh=refresh, max_pages=max_pages, parses=parses)
+        received = _note_signals(process)
         with one_line_errors():
             process.start()
     for crawler in crawlers.values():
         if crawler.spider is not None and crawler.spider.store_error is not None:
             raise crawler.spider.store_error
-    return {name: source_report(name, crawler) for name, crawler in crawlers.items()}
+    reports = {name: source_report(name, crawler) for name, crawler in crawlers.items()}
+    return reports, (received[0] if received else None)
+
+
+def _note_signals(process) -> list[int]:
+    """Keep Scrapy's graceful stop on SIGINT and SIGTERM (no new requests, in-flight pages
+    stored), and note which signal came so the crawl can end as interrupted."""
+    received: list[int] = []
+    graceful = process._signal_shutdown
+
+    def noted(signum, frame):
+        received.append(signum)
+        graceful(signum, frame)
+
+    process._signal_shutdown = noted
+    return received
 
 
 def source_report(name: str, crawler) -> SourceReport:

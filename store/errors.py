@@ -43,6 +43,22 @@ class ConcurrencyError(DealsError):
     """A stream moved on since the writer read it (stale expected_version)."""
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM: raised where the work can stop, so open transactions roll back.
+
+    A BaseException, as KeyboardInterrupt is, so that no `except Exception` swallows it.
+    """
+
+    def __init__(self, signum: int, done: str = ""):
+        super().__init__(signum, done)
+        self.signum = signum
+        self.done = done  # what was finished before the signal, for the message
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
 def from_sqlite(exc: sqlite3.Error, path) -> DealsError:
     """Translate a sqlite3 error into the one-line error a user can act on."""
     msg = str(exc).lower()

@@ -9,11 +9,11 @@ import time
 import pytest
 
 from store.errors import DealsError
-from store.lock import RunLock, RunLocked
+from ops.lock import RunLock, RunLocked
 
 HOLD = """
 import sys, time
-from store.lock import RunLock
+from ops.lock import RunLock
 lock = RunLock(sys.argv[1]).acquire()
 print("held", flush=True)
 time.sleep(60)

@@ -18,10 +18,13 @@ class RunSummary:
     failing_sources: dict[str, str] = field(default_factory=dict)
     exit_code: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # crawl, extract, project
+    interrupted: int | None = None  # the signal that stopped the run, if one did
 
     def line(self) -> str:
         text = (f"deals run {self.run_id}: {self.new_articles} new articles, "
                 f"{self.new_deals} new deals")
+        if self.interrupted:
+            text += " (interrupted; the next run finishes the rest)"
         if self.failing_sources:
             failing = "; ".join(f"{name}: {why}" for name, why in self.failing_sources.items())
             text += f", {len(self.failing_sources)} failing sources ({failing})"

@@ -30,5 +30,9 @@ def crontab_line(every: str, db_path: Path, log_file: Path | None = None) -> str
         raise ConfigError(f"--every {every!r}: use one of {', '.join(SCHEDULES)}")
     log = Path(log_file).resolve() if log_file else db_path.with_name("deals-run.log")
     command = [str(deals_executable()), "run", "--db", str(db_path), "--log", str(log)]
+    for part in command:
+        if "\n" in part or "\r" in part:
+            raise ConfigError(f"{part!r}: a path with a line break cannot go in a crontab line")
     # Minute 7, not 0: many cron jobs and many sites' own jobs start on the hour.
-    return f"{schedule} {shlex.join(command)}"
+    # cron reads a bare % as a line break (the rest goes to stdin); \% is a literal %.
+    return f"{schedule} {shlex.join(command).replace('%', chr(92) + '%')}"
