@@ -12,15 +12,16 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from graph import names
-from graph.view import parse_day
+from graph.view import parse_date
 from store.errors import ConfigError
 
-KINDS = ("compute", "chips", "investment", "datacenter", "power", "acquisition", "other")
-STATUSES = ("announced", "planned", "reported", "confirmed", "rejected")
-FIELDS = ("id", "parties", "kind", "status", "headline", "gpu_count", "chip", "power_mw",
-          "value_usd", "facility", "location", "first_reported", "last_reported", "reports",
-          "conflicted", "curation", "sources")
+from vocab import CURATION_MARKS, DEAL_COLUMNS, KINDS
+from vocab import STATUSES as REPORTED_STATUSES
+
+STATUSES = REPORTED_STATUSES + CURATION_MARKS
+FIELDS = (*DEAL_COLUMNS, "sources")
 _SCALE = {"": 1, "k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
+_INT64 = 2 ** 63 - 1
 _NUMBER = re.compile(r"^\$?\s*([0-9][0-9,]*\.?[0-9]*)\s*([a-z]*)$")
 
 
@@ -54,8 +55,8 @@ class Filters:
     min_gpus: float | None = None
     min_mw: float | None = None
     min_usd: float | None = None
-    since: str | None = None
-    until: str | None = None
+    since: str | None = None          # YYYY-MM-DD, inclusive
+    until: str | None = None          # YYYY-MM-DD, inclusive
     limit: int = 100
 
     @classmethod
@@ -65,8 +66,14 @@ class Filters:
         return cls(text or None, list(parties), facility, chip,
                    _choice(kind, KINDS, "--kind"), _choice(status, STATUSES, "--status"),
                    parse_number(min_gpus, "--min-gpus"), parse_number(min_mw, "--min-mw"),
-                   parse_number(min_usd, "--min-usd"), parse_day(since, "--since"),
-                   parse_day(until, "--until"), limit)
+                   parse_number(min_usd, "--min-usd"), _day(since, "--since"),
+                   _day(until, "--until", end_of_day=True), limit)
+
+
+def _day(text: str | None, option: str, *, end_of_day: bool = False) -> str | None:
+    """The UTC day (YYYY-MM-DD) a date option names, to compare with `first_reported`."""
+    moment = parse_date(text, option, end_of_day=end_of_day)
+    return moment and moment[:10]
 
 
 def fts_query(text: str) -> str:
@@ -97,7 +104,7 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
     for column, op, value in (("kind", "=", f.kind), ("gpu_count", ">=", f.min_gpus),
                               ("power_mw", ">=", f.min_mw), ("value_usd", ">=", f.min_usd),
                               ("first_reported", ">=", f.since),
-                              ("first_reported", "<=", f.until and f.until[:10])):
+                              ("first_reported", "<=", f.until)):
         if value is not None:
             where.append(f"d.{column} {op} ?")
             params.append(value)
@@ -117,8 +124,8 @@ def find_deals(conn: sqlite3.Connection, f: Filters) -> tuple[list[dict], bool]:
     where, params = _where(conn, f)
     sql = (f"SELECT {', '.join('d.' + c for c in FIELDS[:-1])} FROM deals d"
            f" WHERE {' AND '.join(where)} ORDER BY d.first_reported DESC, d.id")
-    if f.limit:
-        sql += f" LIMIT {int(f.limit) + 1}"
+    if f.limit:  # one more row tells whether there are more; SQLite holds at most 2**63-1
+        sql += f" LIMIT {min(int(f.limit), _INT64 - 1) + 1}"
     rows = conn.execute(sql, params).fetchall()
     more = bool(f.limit) and len(rows) > f.limit
     deals = [as_dict(row) for row in rows[:f.limit or None]]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 
 from store.errors import ConfigError
 from store.log import Store
@@ -15,17 +16,37 @@ def projections():
     return [Articles(), Deals()]
 
 
-def parse_day(text: str | None, option: str) -> str | None:
-    """A YYYY-MM-DD date (or ISO timestamp, kept as is), else a one-line ConfigError."""
+DATE_FORMATS = ("YYYY-MM-DD, YYYYMMDD or an ISO timestamp with a time zone,"
+                " e.g. 2025-11-03T09:30:00+00:00")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}", re.ASCII)
+_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2}|\d{8})[T ]\d{2}", re.ASCII)
+
+
+def parse_date(text: str | None, option: str, *, end_of_day: bool = False) -> str | None:
+    """The moment a date option names, as a UTC ISO timestamp with microseconds (the form
+    `recorded_at` is written in, so the two compare as text); None stays None.
+
+    YYYY-MM-DD and YYYYMMDD name a UTC day: its first microsecond, or its last with
+    `end_of_day`. A timestamp must carry a time zone and names that instant. Anything else
+    is a one-line ConfigError naming the option and these formats.
+    """
     if text is None:
         return None
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text).isoformat()
-        datetime.fromisoformat(text)
-        return text
-    except ValueError:
-        raise ConfigError(f"{option}: {text!r} is not a date (use YYYY-MM-DD)") from None
+        if _DAY.fullmatch(text):
+            digits = text.replace("-", "")
+            day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+            moment = datetime.combine(day, time.max if end_of_day else time.min, timezone.utc)
+        elif _TIMESTAMP.match(text):
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                raise ValueError("no time zone")
+            moment = moment.astimezone(timezone.utc)
+        else:
+            raise ValueError("not a date")
+        return moment.isoformat(timespec="microseconds")
+    except (ValueError, OverflowError):
+        raise ConfigError(f"{option}: {text!r} is not a date (use {DATE_FORMATS})") from None
 
 
 def open_view(store: Store, as_of: str | None = None) -> sqlite3.Connection:
@@ -38,7 +59,7 @@ def open_view(store: Store, as_of: str | None = None) -> sqlite3.Connection:
 
     chosen = projections()
     if as_of is not None:
-        return project_as_of(store, parse_day(as_of, "--as-of"), chosen)
+        return project_as_of(store, parse_date(as_of, "--as-of", end_of_day=True), chosen)
     behind = [p for p in chosen if lag(store, p)]
     if behind:
         catch_up(store, behind)
