@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from extract.cleaning import clean
+from vocab import DEAL_FIELDS
 
 #: Characters of an article's body the extractor reads: the deal is in the first pages of a
 #: story, and a bound keeps one huge page from holding a run for long (time is linear in it).
@@ -13,7 +14,7 @@ MAX_CHARS = int(os.environ.get("DEALS_EXTRACT_MAX_CHARS", "100000"))
 SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves of a pair: no tokenizer can hash them
 
 SEPARATOR = "\n\n"
-FIELDS = ("headline", "parties", "kind", "gpu_count", "chip", "power_mw", "value_usd", "facility", "location", "status", "roles")
+FIELDS = DEAL_FIELDS
 
 
 @dataclass

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from vocab import FIGURES
+
 LEGAL = r"\b(inc|corp|corporation|co|ltd|limited|llc|plc|pbc|ag|sa|nv|n\.v|as|asa|se|holdings|group|platforms|technologies|opco)\b\.?"
 ALIASES = {
     "aws": "amazon", "amazon web services": "amazon", "amazon.com": "amazon",
@@ -19,7 +21,7 @@ ALIASES = {
     "oracle cloud infrastructure": "oracle", "oci": "oracle",
     "advanced micro devices": "amd", "annapurna labs": "amazon",
 }
-NUMERIC = ("gpu_count", "power_mw", "value_usd")
+NUMERIC = FIGURES
 TEXTUAL = ("chip", "facility", "location", "kind", "status")
 
 

@@ -18,11 +18,8 @@ from itertools import combinations
 
 from store.projections.catalog import lookup
 from store.projections.deal_merging import name_key
+from vocab import DEAL_COLUMNS, OPERATOR_ROLES
 
-OPERATOR_ROLES = ("builder", "operator")
-DEAL_COLUMNS = ("id", "parties", "kind", "status", "headline", "gpu_count", "chip", "power_mw",
-                "value_usd", "facility", "location", "first_reported", "last_reported",
-                "reports", "conflicted", "curation")
 VISIBLE = "curation IS NOT 'rejected'"
 
 

@@ -11,7 +11,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-FIGURES = ("gpu_count", "power_mw", "value_usd")
+from vocab import FIGURES
+
 REVISION = 0.20  # a figure moving by more than this is material
 
 

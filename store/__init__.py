@@ -1,7 +1,6 @@
 """The event log: the only source of truth. Everything else is a projection of it."""
 
-__version__ = "0.1.0"
-
+from store.version import __version__
 from store.errors import (  # noqa: E402
     ConcurrencyError,
     DatabaseLocked,

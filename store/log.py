@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from store import __version__  # set before store/__init__ imports this module
 from store.errors import (
     ConcurrencyError,
     DatabaseMissing,
@@ -22,6 +21,7 @@ from store.errors import (
 )
 from store.events import NewEvent, RecordedEvent
 from store.schema import MIGRATIONS, SCHEMA_VERSION
+from store.version import __version__
 
 _COLUMNS = "seq, id, type, stream, version, data, meta, recorded_at, schema"
 _CHUNK = 500  # ids per IN (...) lookup, under SQLite's variable limit

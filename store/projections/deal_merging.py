@@ -13,12 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-FIGURES = ("gpu_count", "power_mw", "value_usd")
+from vocab import FIGURES, STATUS_RANK
+
 WINDOW_DAYS = 365      # reports further apart than this from a deal describe another agreement
 CONFLICT_DAYS = 31     # different figures closer than this are a disagreement, not growth
 ROUNDING = 0.05        # relative difference still counted as the same figure
 FIGURE_RATIO = 5.0     # figures this far apart, reported months apart, are another agreement
-STATUS_RANK = {"announced": 3, "planned": 2, "reported": 1}
 
 _LEGAL = re.compile(r"[,\s]+(inc|corp|corporation|ltd|llc|plc|pbc|co|gmbh|ag|sa)\.?$")
 _SPACE = re.compile(r"\s+")

@@ -15,11 +15,11 @@ from datetime import date
 from store.projections import catalog
 from store.projections.base import Projection, handles
 from store.projections.deal_merging import (
-    FIGURES, Report, cluster, conflicts, deal_id, name_key, number, roles, summarise)
+    Report, cluster, conflicts, deal_id, name_key, number, roles, summarise)
+from vocab import FIGURES, OPERATOR_ROLES
 
 SEP = "\x1f"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-OPERATOR_ROLES = ("builder", "operator")
 
 TABLES = {
     "deal_docs": """CREATE TABLE IF NOT EXISTS deal_docs (
