@@ -84,6 +84,8 @@ def result(p: Prepared, doc, deals: list[dict]) -> dict:
     for deal in deals:
         sentences = deal.pop("_sentences", [])
         d = {k: deal.get(k) for k in FIELDS}
+        if "features" in deal:
+            d["features"] = deal["features"]
         if d["value_usd"] is not None:
             d["value_usd"] = int(d["value_usd"]) if float(d["value_usd"]).is_integer() else d["value_usd"]
         if d["power_mw"] is not None and float(d["power_mw"]).is_integer():

@@ -1,0 +1,117 @@
+"""Score extraction on the real-news development set, per fold and pooled.
+
+Usage: python benchmarks/eval_folds.py [GOLD] [--json] [--errors FOLD,...]
+
+GOLD is dev-real.jsonl with its texts joined in (see docs/EXTRACTION.md; default
+.dev-real/gold.jsonl). Folds come from benchmarks/data/dev_real_folds.json. The extractor's
+fitted decisions are refitted for each fold on the other four (out-of-fold), so every score
+printed is on text the weights never saw; `--shipped` scores the shipped weights instead
+(in-sample for the folds they were fitted on). `--errors` lists the misses, false deals and
+wrong fields of the folds named, for development on those folds only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+FOLDS = ROOT / "benchmarks" / "data" / "dev_real_folds.json"
+CATEGORIES = {"party": ("misses", "false deals"), "figures": ("gpu_count", "power_mw", "value_usd"),
+              "chip": ("chip",), "kind": ("kind",), "status": ("status",),
+              "place": ("facility", "location")}
+
+
+def load(path: Path) -> dict[str, dict]:
+    return {r["doc_id"]: r for r in map(json.loads, path.open(encoding="utf-8")) if r}
+
+
+def error_table(result: dict) -> dict[str, int]:
+    wrong = Counter(field for _, field, _, _ in result["wrong_fields"])
+    counts = {"misses": len(result["misses"]), "false deals": len(result["false_deals"])}
+    return {cat: sum(counts.get(f, 0) + wrong.get(f, 0) for f in fields)
+            for cat, fields in CATEGORIES.items()}
+
+
+def summary(result: dict) -> dict:
+    return {"docs": result["docs"], "precision": result["precision"], "recall": result["recall"],
+            "f1": result["f1"], **{f: acc for f, (acc, _) in result["fields"].items()},
+            "errors": error_table(result)}
+
+
+def predict_out_of_fold(docs: list[dict], folds: dict[str, int], shipped: bool) -> dict:
+    """doc_id -> result; each fold's decisions fitted on the other folds and the composed set."""
+    from fit_decisions import DEFAULT_GOLD, candidates, fit, labelled, read_gold
+
+    from extract.decisions import shipped as shipped_decisions
+
+    composed = read_gold(DEFAULT_GOLD[1:]) if DEFAULT_GOLD[1].exists() else []
+    found = candidates(docs + composed)
+    gold = {d["doc_id"]: d for d in docs + composed}
+    out = {}
+    for k in sorted(set(folds.values())):
+        if shipped:
+            decisions = shipped_decisions()
+        else:
+            train = {d: g for d, g in gold.items() if folds.get(d, -1) != k}
+            decisions = fit(labelled(train, found))
+        for doc_id in (d for d in folds if folds[d] == k):
+            result = dict(found[doc_id])
+            result["deals"] = decisions.apply([dict(x) for x in result["deals"]])
+            out[doc_id] = result
+    return out
+
+
+def main(argv=None) -> int:
+    from extract.scoring import score
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("gold", nargs="?", type=Path, default=ROOT / ".dev-real" / "gold.jsonl")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--shipped", action="store_true", help="Score the shipped weights.")
+    ap.add_argument("--errors", help="Folds whose errors to list, e.g. 0,1.")
+    args = ap.parse_args(argv)
+    if not args.gold.exists():
+        print(f"error: {args.gold} is absent: rebuild the texts (docs/EXTRACTION.md)",
+              file=sys.stderr)
+        return 2
+    gold = load(args.gold)
+    folds = {d: f for d, f in json.loads(FOLDS.read_text()).items() if d in gold}
+    pred = predict_out_of_fold(list(gold.values()), folds, shipped=args.shipped)
+    per_fold = {}
+    for k in sorted(set(folds.values())):
+        ids = [d for d in gold if folds[d] == k]
+        per_fold[k] = score({d: gold[d] for d in ids}, {d: pred[d] for d in ids})
+    pooled = score(gold, pred)
+    report = {"pooled": summary(pooled), "folds": {k: summary(r) for k, r in per_fold.items()}}
+    if args.json:
+        print(json.dumps(report))
+    else:
+        keys = ["f1", "precision", "recall", "gpu_count", "power_mw", "value_usd", "chip",
+                "facility", "location", "kind", "status"]
+        print(f"{'':>7} " + " ".join(f"{k[:9]:>9}" for k in keys))
+        for name, row in [*((f"fold {k}", s) for k, s in report["folds"].items()),
+                          ("pooled", report["pooled"])]:
+            cells = ("-" if row[k] is None else f"{row[k]:.3f}" for k in keys)
+            print(f"{name:>7} " + " ".join(f"{c:>9}" for c in cells))
+        print("errors (pooled): " + ", ".join(f"{k} {v}" for k, v in
+                                              report["pooled"]["errors"].items()))
+    if args.errors:
+        for k in map(int, args.errors.split(",")):
+            r = per_fold[k]
+            for d, p in r["misses"]:
+                print(f"miss   {d} {' + '.join(p)}")
+            for d, p in r["false_deals"]:
+                print(f"false  {d} {' + '.join(p)}")
+            for d, f, g, p in r["wrong_fields"]:
+                print(f"field  {d} {f}: gold={g!r} predicted={p!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

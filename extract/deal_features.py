@@ -1,0 +1,158 @@
+"""Named cues about one candidate deal, read off the annotated Doc, for the fitted decisions.
+
+Rules propose candidates (two or more organisations tied by a sentence); these features
+describe each one (who the parties are, where and how the article states it) so that weights
+fitted on labelled articles decide whether it is a deal and of which kind. Every feature is a
+number, most of them 0 or 1; their names are the contract with extract/data/decisions.json.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from extract import lexicon
+from extract.spans import ents_of, sents_of
+from vocab import KINDS
+
+DATA = Path(__file__).parent / "data"
+WORD = re.compile(r"[a-z0-9][a-z0-9&.'-]*")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The cue words of extract/data/cues.toml and the gazetteer's names, loaded once."""
+
+    generic: frozenset[str]
+    function: frozenset[str]
+    person: frozenset[str]
+    outlet_words: frozenset[str]
+    outlets: frozenset[str]
+    sentence: dict[str, tuple[str, ...]]
+    kind_cues: dict[str, tuple[str, ...]]
+    known: frozenset[str]
+    sectors: dict[str, str]
+    products: frozenset[str]
+
+
+@lru_cache(maxsize=None)
+def cues() -> Cues:
+    with (DATA / "cues.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    party = data["party"]
+    products = DATA / "products.jsonl"
+    names = set()
+    if products.exists():
+        for row in lexicon.read_jsonl(products):
+            names |= {row["product"].lower(), *(a.lower() for a in row.get("aliases", []))}
+    kind = lexicon.lexicon()["kind"]
+    return Cues(
+        generic=frozenset(party["generic_words"]), function=frozenset(party["function_words"]),
+        person=frozenset(party["person_words"]), outlet_words=frozenset(party["outlet_words"]),
+        outlets=frozenset(o.lower() for o in party["outlets"]),
+        sentence={k: tuple(v) for k, v in data["sentence"].items()},
+        kind_cues={k: tuple(kind[k]) for k in KINDS if k in kind},
+        known=frozenset(lexicon.companies()), sectors=lexicon.sector_of(),
+        products=frozenset(names))
+
+
+def _has(text: str, phrases: tuple[str, ...]) -> bool:
+    words = f" {' '.join(WORD.findall(text.lower()))} "
+    return any(f" {p} " in words for p in phrases)
+
+
+def _count(text: str, phrases: tuple[str, ...]) -> int:
+    words = f" {' '.join(WORD.findall(text.lower()))} "
+    return sum(words.count(f" {p} ") for p in phrases)
+
+
+def party_features(parties: list[str], doc: Doc, c: Cues) -> dict[str, float]:
+    unknown = [p for p in parties if p not in c.known]
+    words = [WORD.findall(p.lower()) for p in unknown]
+    persons = {e.text.lower() for e in ents_of(doc) if e.label_ == "PERSON"}
+    sectors = [c.sectors.get(p, "unknown") for p in parties]
+    return {
+        "parties": min(len(parties), 5),
+        "unknown_parties": len(unknown),
+        "all_known": float(not unknown),
+        "unknown_generic": float(any(set(w) & c.generic for w in words)),
+        "unknown_all_generic": float(any(w and set(w) <= c.generic | c.function for w in words)),
+        "unknown_one_word": float(any(len(w) == 1 for w in words)),
+        "unknown_lowercase": float(any(
+            any(t[:1].islower() and t.lower() not in c.function for t in p.split())
+            for p in unknown)),
+        "outlet": float(any(p.lower() in c.outlets or (WORD.findall(p.lower()) or [""])[-1]
+                            in c.outlet_words for p in unknown)),
+        "product": float(any(p.lower() in c.products for p in parties)),
+        "person": float(any(p.lower() in persons or set(WORD.findall(p.lower())) & c.person
+                            for p in parties)),
+        "same_sector": float(len(set(sectors)) == 1 and sectors[0] != "unknown"),
+        **{f"sector_{s}": float(s in sectors)
+           for s in ("ai", "cloud", "neocloud", "chips", "hardware", "datacenter", "energy",
+                     "finance")},
+    }
+
+
+def place_features(doc: Doc, parties: list[str], first: Span, title_end: int) -> dict[str, float]:
+    sents = sents_of(doc)
+    index = next((i for i, s in enumerate(sents) if s.start <= first.start < s.end), 0)
+    wanted = set(parties)
+    together = mentions = 0
+    for s in sents:
+        named = {e.kb_id_ for e in ents_of(s) if e.label_ == "ORG"}
+        mentions += len(named & wanted)
+        together += wanted <= named
+    orgs_here = len({e.kb_id_ for e in ents_of(first) if e.label_ == "ORG"})
+    return {
+        "in_title": float(first.start_char < title_end),
+        "lede": float(index <= 2),
+        "position": index / max(len(sents), 1),
+        "sentences_together": math.log1p(together),
+        "mentions": math.log1p(mentions),
+        "crowded_sentence": float(orgs_here > len(parties) + 2),
+        "sentence_tokens": math.log1p(len(first)),
+    }
+
+
+def text_features(sentences: list[Span], c: Cues) -> dict[str, float]:
+    first = sentences[0].text if sentences else ""
+    scope = " ".join(s.text for s in sentences)
+    deal = lexicon.lexicon()["deal"]
+    out = {
+        "deal_noun": float(_has(first, tuple(deal["nouns"]))),
+        "deal_verb": float(bool(set(WORD.findall(first.lower())) & lexicon.verb_forms())),
+        "question": float(first.rstrip().endswith("?")),
+    }
+    for name, phrases in c.sentence.items():
+        out[f"cue_{name}"] = float(_has(first, phrases))
+    for kind, phrases in c.kind_cues.items():
+        out[f"kind_cue_{kind}"] = math.log1p(_count(scope, phrases))
+    return out
+
+
+def figure_features(deal: dict) -> dict[str, float]:
+    return {f"has_{f}": float(deal.get(f) is not None)
+            for f in ("gpu_count", "power_mw", "value_usd", "chip", "facility", "location")}
+
+
+def deal_features(doc: Doc, deal: dict, sentences: list[Span], title_end: int) -> dict[str, float]:
+    """Every feature of one candidate deal, by name."""
+    c = cues()
+    parties = deal["parties"]
+    features = {"bias_term": 1.0}
+    features |= party_features(parties, doc, c)
+    if sentences:
+        features |= place_features(doc, parties, sentences[0], title_end)
+    features |= text_features(sentences, c)
+    features |= figure_features(deal)
+    features |= {f"rule_kind_{k}": float(deal.get("kind") == k) for k in KINDS}
+    features |= {f"rule_status_{s}": float(deal.get("status") == s)
+                 for s in ("announced", "planned", "reported")}
+    features["rule_headline"] = float(bool(deal.get("headline")))
+    return features

@@ -1,0 +1,94 @@
+"""The fitted decisions: is a candidate a deal, and of which kind.
+
+Weights come from extract/data/decisions.json, fitted by benchmarks/fit_decisions.py on
+labelled articles (logistic regression over the named features of extract/deal_features.py).
+Here they are only applied: a dot product and a sigmoid or a softmax, no learning library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+WEIGHTS = Path(__file__).parent / "data" / "decisions.json"
+
+
+@dataclass(frozen=True)
+class Binary:
+    """P(yes) = sigmoid(w . x + b); yes when it reaches `threshold`."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(w * features.get(n, 0.0) for n, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def decide(self, features: dict[str, float]) -> bool:
+        return self.probability(features) >= self.threshold
+
+
+@dataclass(frozen=True)
+class Multiclass:
+    """The class with the highest w_c . x + b_c (softmax order)."""
+
+    weights: dict[str, dict[str, float]]
+    bias: dict[str, float]
+
+    def decide(self, features: dict[str, float]) -> str:
+        def score(c: str) -> float:
+            w = self.weights[c]
+            return self.bias[c] + sum(v * features.get(n, 0.0) for n, v in w.items())
+
+        return max(sorted(self.weights), key=score)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    keep: Binary | None = None
+    kind: Multiclass | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Decisions":
+        keep = data.get("keep")
+        kind = data.get("kind")
+        return cls(
+            keep=Binary(keep["weights"], keep["bias"], keep["threshold"]) if keep else None,
+            kind=Multiclass(kind["weights"], kind["bias"]) if kind else None)
+
+    def apply(self, deals: list[dict]) -> list[dict]:
+        """The candidates decided to be deals, each with its decided kind. Each deal carries
+        its `features`; they are left on (the caller drops them)."""
+        out = []
+        for deal in deals:
+            features = deal["features"]
+            if self.keep is not None and not self.keep.decide(features):
+                continue
+            if self.kind is not None:
+                deal["kind"] = self.kind.decide(features)
+            out.append(deal)
+        return out
+
+    def as_dict(self) -> dict:
+        out = {}
+        if self.keep:
+            out["keep"] = {"weights": self.keep.weights, "bias": self.keep.bias,
+                           "threshold": self.keep.threshold}
+        if self.kind:
+            out["kind"] = {"weights": self.kind.weights, "bias": self.kind.bias}
+        return out
+
+
+NONE = Decisions()
+
+
+@lru_cache(maxsize=None)
+def shipped() -> Decisions:
+    """The weights shipped with this version (none fitted yet: every candidate kept)."""
+    if not WEIGHTS.exists():
+        return NONE
+    return Decisions.from_dict(json.loads(WEIGHTS.read_text(encoding="utf-8")))
