@@ -61,6 +61,6 @@ def open_view(store: Store, as_of: str | None = None) -> sqlite3.Connection:
     if as_of is not None:
         return project_as_of(store, parse_date(as_of, "--as-of", end_of_day=True), chosen)
     behind = [p for p in chosen if lag(store, p)]
-    if behind:
-        catch_up(store, behind)
+    if behind:  # the deals' search index is for `deals serve`: sqlite-utils stays off this path
+        catch_up(store, behind, index=False)
     return store.conn

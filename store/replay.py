@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from store.faults import crash_point
 from store.log import Store
-from store.projections import ALL, Projection
+from store.projections import ALL, Projection, search
 
 Progress = Callable[[int], None]
 
@@ -33,17 +33,24 @@ def _set_position(store: Store, projection: Projection, seq: int) -> None:
 
 def reset(store: Store, projection: Projection) -> None:
     with store.transaction() as conn:
+        if projection.name == search.FOLLOWS:
+            search.drop(conn)
         projection.drop(conn)
         projection.create(conn)
         _set_position(store, projection, 0)
 
 
 def catch_up(store: Store, projections: Iterable[Projection] | None = None, *,
-             batch_size: int = 1000, progress: Progress | None = None) -> dict[str, int]:
-    """Apply the events each projection has not seen; returns how many each applied."""
+             batch_size: int = 1000, progress: Progress | None = None,
+             index: bool = True) -> dict[str, int]:
+    """Apply the events each projection has not seen; returns how many each applied.
+
+    Then, with `index`, the deals' full-text index takes in the deals that changed.
+    """
     applied = {}
     head = store.last_seq()
-    for projection in list(projections or ALL):
+    chosen = list(projections or ALL)
+    for projection in chosen:
         position, version = _position(store, projection)
         if version != projection.version:
             reset(store, projection)
@@ -54,6 +61,8 @@ def catch_up(store: Store, projections: Iterable[Projection] | None = None, *,
             batch = list(islice(events, batch_size))
             with store.transaction() as conn:
                 projection.create(conn)
+                if index and projection.name == search.FOLLOWS:
+                    search.track(conn)
                 for event in batch:
                     projection.apply(conn, event)
                     crash_point("project")
@@ -69,16 +78,19 @@ def catch_up(store: Store, projections: Iterable[Projection] | None = None, *,
             if len(batch) < batch_size:
                 break
         applied[projection.name] = count
+    if index and any(p.name == search.FOLLOWS for p in chosen):
+        with store.transaction() as conn:
+            search.refresh(conn)
     return applied
 
 
 def replay(store: Store, projections: Iterable[Projection] | None = None, *,
-           progress: Progress | None = None) -> dict[str, int]:
-    """Drop and rebuild projections from the log alone."""
+           progress: Progress | None = None, index: bool = True) -> dict[str, int]:
+    """Drop and rebuild projections from the log alone (and the deals' search index)."""
     chosen = list(projections or ALL)
     for projection in chosen:
         reset(store, projection)
-    return catch_up(store, chosen, progress=progress)
+    return catch_up(store, chosen, progress=progress, index=index)
 
 
 def lag(store: Store, projection: Projection) -> int:
