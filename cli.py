@@ -352,7 +352,18 @@ def demo(db_path):
         found, _ = find_deals(store.conn, Filters.parse(limit=0))
         click.echo(render.deals(found, "table"))
     click.echo(f"\nnext: deals query --db {path} --party \"Halcyon Compute\"\n"
-               f"      deals export --db {path} -o demo.graphml")
+               f"      deals export --db {path} -o demo.graphml\n"
+               f"      deals draw graph --db {path} -o demo-graph.svg\n"
+               f"browse the deals in a web browser (facets, search, deal and company pages):\n"
+               f"      {_deals_command()} serve --db {path} --open")
+
+
+def _deals_command() -> str:
+    """How to run `deals` from here: the venv's script when it is the one running."""
+    script = Path(sys.argv[0])
+    if script.name == "deals" and script.parent.name == "bin":
+        return os.path.relpath(script) if script.is_relative_to(Path.cwd()) else str(script)
+    return "deals"
 
 
 # --- extraction commands ----------------------------------------------------------------------
@@ -717,6 +728,81 @@ def cron(db_path, every, log_file):
 
     path = Path(db_path or default_db_path()).resolve()
     click.echo(crontab_line(every, path, log_file))
+
+
+# --- pictures and the web pages ---------------------------------------------------------------
+
+@cli.group("draw")
+def draw_group():
+    """Draw the partnership graph or the capacity timeline as SVG, PNG or HTML."""
+
+
+picture_output = click.option(
+    "-o", "--output", required=True, type=click.Path(),
+    help="File to write (.svg, .png or .html; replaced whole, a symlink written through).")
+picture_format = click.option("--format", "fmt", type=click.Choice(["svg", "png", "html"]),
+                              help="[default: from the extension of -o]")
+
+
+@draw_group.command("graph")
+@with_store(create=False)
+@picture_output
+@picture_format
+@click.option("--party", metavar="NAME", help="Only companies within --depth deals of NAME.")
+@click.option("--depth", type=sqlite_int(1), default=2, show_default=True)
+@click.option("--min-mw", metavar="N", help="Only deals of at least N megawatts.")
+@as_of_option
+def draw_graph(store, output, fmt, party, depth, min_mw, as_of):
+    """Companies sized by capacity, coloured by sector, joined by the deals they share.
+
+    Example: deals draw graph -o graph.svg --party OpenAI --depth 2
+    """
+    from graph.pictures.commands import draw_graph as drawing
+    from graph.query import parse_number
+    from graph.view import open_view
+
+    written, nodes, edges = drawing(open_view(store, as_of), output, fmt, party=party,
+                                    depth=depth, min_mw=parse_number(min_mw, "--min-mw"))
+    click.echo(f"wrote {output} ({written}): {nodes} companies, {edges} partnerships", err=True)
+
+
+@draw_group.command("timeline")
+@with_store(create=False)
+@picture_output
+@picture_format
+@click.option("--by", type=click.Choice(["kind", "party"]), default="kind", show_default=True)
+@click.option("--measure", type=click.Choice(["mw", "gpus", "usd"]), default="mw",
+              show_default=True)
+@as_of_option
+def draw_timeline(store, output, fmt, by, measure, as_of):
+    """Announced capacity per quarter, stacked by kind or one line per party.
+
+    Example: deals draw timeline -o timeline.png --by party --measure gpus
+    """
+    from graph.pictures.commands import draw_timeline as drawing
+    from graph.view import open_view
+
+    written, quarters = drawing(open_view(store, as_of), output, fmt, by=by, measure=measure)
+    click.echo(f"wrote {output} ({written}): {quarters} quarters", err=True)
+
+
+@cli.command()
+@with_store(create=False)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 shows the pages to the whole network).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the deals table in a browser.")
+def serve(store, port, host, open_browser):
+    """Browse the deals in Datasette: facets, search, canned queries, deal and company pages.
+
+    The database is opened read-only: `deals run` from cron keeps writing meanwhile.
+
+    Example: deals serve --db ~/deals.db --open
+    """
+    from graph.web.serve import serve as serving
+
+    serving(store, host=host, port=port, open_browser=open_browser,
+            echo=lambda line: click.echo(line, err=True))
 
 
 def main():

@@ -17,6 +17,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 from graph.graphml import Edges, Nodes, write_graphml
 from store.errors import ConfigError
@@ -246,15 +247,24 @@ def write(graph, path: str | os.PathLike | None, fmt: str | None = None) -> None
         WRITERS[choose_format(path, fmt)](graph, out)
         out.flush()
         return
-    real, existing = output_file(path)
+    output_file(path)
     fmt = choose_format(path, fmt)
+    replace_file(path, lambda tmp: WRITERS[fmt](graph, tmp))
+
+
+def replace_file(path: str | os.PathLike, write_to: Callable[[str], None]) -> None:
+    """Have `write_to` write a temporary file beside `path`, then rename it over the target:
+    the file appears whole or not at all. A symlink is written through (its target replaced,
+    the link kept), a replaced file keeps its permission mode; a folder, pipe or device at
+    `path` is a ConfigError."""
+    real, existing = output_file(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
     os.close(fd)
     try:
-        WRITERS[fmt](graph, tmp)
+        write_to(tmp)
         if existing is not None:
             mode = stat.S_IMODE(existing.st_mode)
         else:
