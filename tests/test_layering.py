@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PLOTTING = {"matplotlib", "plotly", "bokeh", "pyvis"}
+PLOTTING = {"matplotlib", "plotly", "bokeh", "pyvis", "datasette", "uvicorn", "playwright"}
 FORBIDDEN = {
     "vocab": {"cli", "store", "crawler", "extract", "graph", "ops", "spacy", "scrapy",
               "networkx"},

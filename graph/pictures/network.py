@@ -95,7 +95,6 @@ def draw(graph, title: str = "Partnerships"):
     """A matplotlib Figure of the network (no pyplot: no global state, safe in a server)."""
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    import matplotlib.patheffects as effects
     import networkx as nx
 
     n = len(graph)
@@ -121,10 +120,11 @@ def draw(graph, title: str = "Partnerships"):
     ranked = sorted(graph, key=lambda k: (-graph.nodes[k]["mw"], -graph.nodes[k]["deals"], k))
     fontsize = 10 if n <= 30 else 8.5 if n <= 80 else 7.5
     radius = dict(zip(graph, (math.sqrt(s) / 2 for s in sizes)))  # points
-    for key in ranked[:MAX_LABELS]:  # above its node, with a halo legible over edges
+    for key in ranked[:MAX_LABELS]:  # above its node, on a light box legible over edges
         ax.annotate(graph.nodes[key]["name"], pos[key], xytext=(0, radius[key] + 1.5),
                     textcoords="offset points", ha="center", va="bottom", fontsize=fontsize,
-                    path_effects=[effects.withStroke(linewidth=3, foreground="white")])
+                    bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
+                          "alpha": 0.8})
     present = [s for s in COLOURS if any(d["sector"] == s for _, d in graph.nodes(data=True))]
     handles = [Line2D([], [], marker="o", linestyle="", markersize=9, color=COLOURS[s], label=s)
                for s in present]
