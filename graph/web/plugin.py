@@ -4,10 +4,12 @@ link to them. Registered by `deals serve`; it only ever reads."""
 from __future__ import annotations
 
 import asyncio
+import re
 from urllib.parse import quote, unquote
 
 import markupsafe
 from datasette import hookimpl
+from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
 from graph.names import UnknownName
@@ -95,7 +97,17 @@ def extra_css_urls(datasette):
     return [datasette.urls.path(f"/{STATIC_MOUNT}/deals.css")]
 
 
+async def row_page(datasette, request):
+    """Datasette's row page of a deal or a company is the project's page for it."""
+    table, key = request.url_vars["table"], request.url_vars["key"]
+    path = (_deal_path if table == "deals" else pages.company_path)(
+        tilde_decode(unquote(key)))
+    return Response.redirect(datasette.urls.path(path))
+
+
 @hookimpl
-def register_routes():
+def register_routes(datasette):
+    db = re.escape(tilde_encode(datasette.get_database().name))
     return [(r"^/deal/(?P<deal_id>[^/]+)$", deal_page),
-            (r"^/company/(?P<company>[^/]+)$", company_page)]
+            (r"^/company/(?P<company>[^/]+)$", company_page),
+            (rf"^/{db}/(?P<table>deals|companies)/(?P<key>[^/.]+)$", row_page)]
