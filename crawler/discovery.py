@@ -1,14 +1,19 @@
 """Pure functions that turn a listing (feed, sitemap, robots.txt) into entries to fetch.
 
 They take bytes and never expand XML entities: feedparser strips unsafe DOCTYPE entities and
-gets bytes (a str may be taken for a path or URL); sitemaps go through Scrapy's `Sitemap` parser
-options (lxml with `resolve_entities=False`).
+gets bytes (a str may be taken for a path or URL); sitemaps lose their DOCTYPE and go through
+Scrapy's `Sitemap` parser options (lxml with `resolve_entities=False`).
+
+One bad entry costs that entry, never the listing: a date no calendar holds is dropped, a
+character reference no character has becomes U+FFFD, a link that is not a URL drops its entry;
+each such entry is counted in `Listing.bad_entries`.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -32,6 +37,7 @@ class Listing:
     listings: list[str] = field(default_factory=list)
     error: str | None = None  # recoverable: entries may still be there
     fatal: bool = False  # nothing usable: the source was not reached
+    bad_entries: int = 0  # entries with a field that could not be read (kept or dropped)
 
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None,
@@ -46,26 +52,73 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
             body = _gunzip(body, max_size)
         except (OSError, EOFError, ValueError) as exc:
             return Listing(error=f"bad gzip feed: {_one_line(exc)}", fatal=True)
-    parsed = feedparser.parse(body, response_headers={
-        "content-type": content_type or "application/xml"})
+    body, repaired = _valid_char_refs(body)
+    try:
+        parsed = feedparser.parse(body, response_headers={
+            "content-type": content_type or "application/xml"})
+    except Exception as exc:  # feedparser's loose parser has more such traps: not a crash
+        return Listing(error=f"not a feed: {type(exc).__name__}: {_one_line(exc)}", fatal=True)
     benign = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
     bozo = parsed.bozo and not isinstance(parsed.get("bozo_exception"), benign)
     # Relative links resolve against the site the feed names (feeds are often served
     # elsewhere, e.g. by a feed proxy), else against the feed's own URL.
     site = parsed.feed.get("link") or ""
     base = urljoin(url, site) if site.startswith(("http://", "https://", "/")) else url
-    entries = []
+    entries, bad = [], 0
     for item in parsed.entries:
         link = item.get("link") or _first_alternate(item)
         if not link:
             continue
-        published = _entry_date(item)
-        entries.append(Entry(urljoin(base, link.strip()), published, _text(item.get("title"))))
+        try:
+            entry, broken = _feed_entry(item, base, link, repaired)
+        except (ValueError, TypeError, UnicodeError):  # a link urljoin cannot take
+            bad += 1
+            continue
+        bad += broken
+        if entry is not None:
+            entries.append(entry)
     if not entries and (bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no feed elements"
-        return Listing(error=f"not a feed: {_one_line(reason)}", fatal=True)
+        return Listing(error=f"not a feed: {_one_line(reason)}", fatal=True, bad_entries=bad)
     error = f"malformed feed: {_one_line(parsed.bozo_exception)}" if bozo else None
-    return Listing(entries=entries, error=error)
+    return Listing(entries=entries, error=error, bad_entries=bad)
+
+
+def _feed_entry(item, base: str, link: str, repaired: bool) -> tuple[Entry | None, bool]:
+    """(the entry, or None when its link is unusable; whether a field could not be read)."""
+    url = urljoin(base, link.strip())
+    title = _text(item.get("title"))
+    published, bad_date = _entry_date(item)
+    if repaired and REPLACEMENT in url:
+        return None, True
+    broken = bad_date or (repaired and REPLACEMENT in (title or ""))
+    return Entry(url, published, title), broken
+
+
+REPLACEMENT = "\ufffd"
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,16})|([0-9]{1,20}));")
+
+
+def _valid_char_refs(body: bytes) -> tuple[bytes, bool]:
+    """Character references to no XML character (a lone surrogate, NUL, past U+10FFFF) made
+    U+FFFD, as HTML does; feedparser raises on them and loses the whole feed. Returns the
+    body and whether anything was replaced."""
+    replaced = False
+
+    def fix(match: re.Match) -> bytes:
+        nonlocal replaced
+        hexa, decimal = match.groups()
+        code = int(hexa, 16) if hexa else int(decimal)
+        if (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                or 0x10000 <= code <= 0x10FFFF):
+            return match.group(0)
+        replaced = True
+        return b"&#xFFFD;"
+
+    if b"&#" not in body:
+        return body, False
+    body = _CHAR_REF.sub(fix, body)
+    return body, replaced
 
 
 def parse_sitemap(body: bytes, url: str, max_size: int = 50 * 1024 * 1024) -> Listing:
@@ -80,8 +133,9 @@ def parse_sitemap(body: bytes, url: str, max_size: int = 50 * 1024 * 1024) -> Li
         except (OSError, EOFError, ValueError) as exc:
             return Listing(error=f"bad gzip sitemap: {_one_line(exc)}", fatal=True)
     events = etree.iterparse(
-        io.BytesIO(body.lstrip()), events=("start", "end"), recover=True, resolve_entities=False,
-        no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
+        io.BytesIO(_without_doctype(body.lstrip())), events=("start", "end"), recover=True,
+        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True,
+        huge_tree=False)
     listing, kind = Listing(), None
     try:
         for event, node in events:
@@ -93,14 +147,7 @@ def parse_sitemap(body: bytes, url: str, max_size: int = 50 * 1024 * 1024) -> Li
                 continue
             if event != "end" or name not in ("url", "sitemap"):
                 continue
-            loc = _child_text(node, "loc")
-            if loc and kind == "sitemapindex":
-                listing.listings.append(urljoin(url, loc))
-            elif loc:
-                published = (_child_text(node, "publication_date", deep=True)
-                             or _child_text(node, "lastmod"))
-                listing.entries.append(Entry(urljoin(url, loc), normalise_date(published),
-                                             _child_text(node, "title", deep=True)))
+            _sitemap_entry(listing, kind, node, url)
             node.clear()
     except etree.XMLSyntaxError as exc:
         if kind is None:
@@ -108,7 +155,48 @@ def parse_sitemap(body: bytes, url: str, max_size: int = 50 * 1024 * 1024) -> Li
         listing.error = f"malformed sitemap: {_one_line(exc)}"
     if kind is None:
         return Listing(error="not a sitemap: empty document", fatal=True)
+    # lxml recovers silently from a document cut short or past its limits: say so, as for feeds
+    broken = [e for e in events.error_log
+              if e.level_name == "FATAL" and e.type_name != "ERR_UNDECLARED_ENTITY"]
+    if broken and listing.error is None:
+        listing.error = f"malformed sitemap: {_one_line(broken[0].message)}"
     return listing
+
+
+def _sitemap_entry(listing: Listing, kind: str, node, url: str) -> None:
+    """Add one <url> or <sitemap> to the listing; a bad one is counted, not raised."""
+    loc = _child_text(node, "loc")  # the text before an entity reference, as Scrapy reads it
+    if loc is None:
+        return
+    bad = any(len(child) for child in _children(node, "loc"))  # an entity, never expanded
+    try:
+        absolute = urljoin(url, loc)
+    except ValueError:
+        listing.bad_entries += 1
+        return
+    listing.bad_entries += bad
+    if kind == "sitemapindex":
+        listing.listings.append(absolute)
+        return
+    raw = _child_text(node, "publication_date", deep=True) or _child_text(node, "lastmod")
+    published = normalise_date(raw)
+    if raw and not published and not bad:
+        listing.bad_entries += 1
+    listing.entries.append(Entry(absolute, published, _child_text(node, "title", deep=True)))
+
+
+_DOCTYPE = re.compile(
+    rb"<!DOCTYPE(?:[^\[>'\"]|'[^']*'|\"[^\"]*\"|\[(?:[^\]'\"]|'[^']*'|\"[^\"]*\")*\])*>",
+    re.IGNORECASE)
+
+
+def _without_doctype(body: bytes) -> bytes:
+    """The body without a DOCTYPE before its root element: sitemaps have no use for one, and an
+    internal subset is where billion-laughs entities live (lxml stops at their first use)."""
+    found = _DOCTYPE.search(body, 0, 1024 * 1024)
+    if found is None or re.search(rb"<[A-Za-z_]", body[:found.start()]):
+        return body
+    return body[:found.start()] + body[found.end():]
 
 
 def parse_robots(body: bytes, url: str) -> Listing:
@@ -120,10 +208,14 @@ def parse_robots(body: bytes, url: str) -> Listing:
 
 def _gunzip(body: bytes, max_size: int) -> bytes:
     with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
-        data = fh.read(max_size + 1)
-    if len(data) > max_size:
+        data = fh.read(max_size + 1) if max_size else fh.read()  # 0: no limit
+    if max_size and len(data) > max_size:
         raise ValueError(f"decompressed sitemap exceeds {max_size} bytes")
     return data
+
+
+def _children(node, name: str):
+    return node.iterchildren("{*}" + name)
 
 
 def _child_text(node, name: str, deep: bool = False) -> str | None:
@@ -134,13 +226,17 @@ def _child_text(node, name: str, deep: bool = False) -> str | None:
     return None
 
 
-def _entry_date(item) -> str | None:
+def _entry_date(item) -> tuple[str | None, bool]:
+    """(the entry's date, whether it gave one that could not be read)."""
+    unreadable = False
     # dict.get: FeedParserDict.get("updated_parsed") falls back to published with a warning
     for key in ("published_parsed", "updated_parsed", "created_parsed", "published", "updated"):
-        date = normalise_date(dict.get(item, key))
+        value = dict.get(item, key)
+        date = normalise_date(value)
         if date:
-            return date
-    return None
+            return date, False
+        unreadable = unreadable or bool(value)
+    return None, unreadable
 
 
 def _first_alternate(item) -> str | None:

@@ -3,8 +3,9 @@
 One pool serves every source crawled in a run. The pipeline submits a page once its
 DocumentFetched event is committed and appends the ArticleParsed events that are ready in
 batches, so the event loop spends its time fetching and storing, not in trafilatura. Pages a
-broken pool (a worker killed) was holding are parsed in-process; a page the parser raised on,
-or one left unparsed by a crash, is picked up by the parse stage that runs after every crawl.
+broken pool (a worker killed) was holding are parsed in-process; a page the parser raised on
+gets a ParseFailed event in its place; one left unparsed by a crash is picked up by the parse
+stage that runs after every crawl.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from crawler.parse_stage import parse_job
+from crawler.parse_stage import failures, parse_or_fail
 
 Job = tuple  # (url, sha256, body, final_url, content_type, listed_published)
 
@@ -100,17 +101,15 @@ class PendingParses:
 
     def take(self, at_least: int = 1, wait: bool = False) -> tuple[list, list[tuple[str, str]]]:
         """The parses finished so far, in page order, once there are `at_least` of them (all
-        pages' when `wait`): ArticleParsed events, and the (url, error) of each page the
-        parser raised on, which stays for the parse stage."""
+        pages' when `wait`): one ArticleParsed or ParseFailed event a page, and the
+        (url, error) of each page the parser raised on."""
         if wait:
             self._send()
         while self.inflight and (wait or self.inflight[0][1].done()):
             jobs, future = self.inflight.popleft()
-            for job, result in zip(jobs, _result(jobs, future)):
-                if isinstance(result, str):
-                    self.failed.append((job[0], result))
-                else:
-                    self.events.append(result)
+            results = _result(jobs, future)
+            self.events.extend(results)
+            self.failed.extend(failures(results))
         if not wait and len(self.events) < at_least:
             return [], []
         events, failed, self.events, self.failed = self.events, self.failed, [], []
@@ -123,14 +122,8 @@ class PendingParses:
 
 
 def parse_jobs(jobs: list[Job]) -> list:
-    """Each job's ArticleParsed event, or the error it raised (a string: it must pickle)."""
-    results = []
-    for job in jobs:
-        try:
-            results.append(parse_job(job))
-        except Exception as exc:  # one bad page must not lose the others' parses
-            results.append(f"{type(exc).__name__}: {exc}")
-    return results
+    """Each job's ArticleParsed event, or its ParseFailed event if the parser raised."""
+    return [parse_or_fail(job) for job in jobs]  # one bad page never loses the others'
 
 
 def _result(jobs: list[Job], future: Future) -> list:

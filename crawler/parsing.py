@@ -141,30 +141,42 @@ def _walk_jsonld(node):
         yield from _walk_jsonld(node.get("@graph", []))
 
 
+# A publication date outside these years is a typo or a trap (9999-12-31 would also become the
+# newest date a source delivered and hide its real articles from incremental crawls): dropped.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def normalise_date(value) -> str | None:
-    """An ISO date (YYYY-MM-DD) from ISO strings, RFC 822 dates, struct_time or date objects."""
+    """An ISO date (YYYY-MM-DD) from ISO strings, RFC 822 dates, struct_time or date objects.
+
+    None for what no calendar holds (year 9999 at -14:00 is year 10000 in UTC, month 13) or
+    what falls outside FIRST_YEAR..LAST_YEAR: a bad date never raises.
+    """
+    try:
+        day = _to_date(value)
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return None
+    return day.isoformat() if day and FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def _to_date(value) -> date | None:
     if not value:
         return None
     if isinstance(value, (list, tuple)) and len(value) >= 3 and isinstance(value[0], int):
-        return date(*value[:3]).isoformat()
+        return date(*value[:3])
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).date().isoformat() if value.tzinfo else \
-            value.date().isoformat()
+        return value.astimezone(timezone.utc).date() if value.tzinfo else value.date()
     if isinstance(value, date):
-        return value.isoformat()
+        return value
     text = str(value).strip()
-    try:
-        return normalise_date(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        pass
-    try:
-        return normalise_date(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        return date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        return None
+    for parse in (lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
+                  parsedate_to_datetime):
+        try:
+            parsed = parse(text)
+        except (TypeError, ValueError, IndexError):
+            continue
+        return _to_date(parsed)
+    return date.fromisoformat(text[:10])
 
 
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")

@@ -10,7 +10,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import ArticleItem
 from crawler.parse_pool import ParsePool, PendingParses, parse_workers
-from crawler.parse_stage import job_of, parse_job
+from crawler.parse_stage import failures, job_of, parse_or_fail
 from crawler.records import document_fetched, sha256_of
 from store import Store
 from store.faults import crash_point
@@ -116,7 +116,7 @@ class EventLogPipeline:
             return item
         events = [document_fetched(item, sha)]
         if self.parse == "inline":
-            events.append(parse_job(job_of(item, sha)))
+            events.append(parse_or_fail(job_of(item, sha)))
         meta = {"run_id": self.run_id, "fetched_at": utc_now()}
         with self.store.transaction():
             self.store.put_blob(item.body)
@@ -124,6 +124,8 @@ class EventLogPipeline:
             positions = self.store.append(events, meta=meta)
             crash_point("fetch")
         new = positions[0] > head
+        if new:
+            self._count_failures(failures(events[1:]))
         stats.inc_value("deals/new" if new else "deals/unchanged")
         if self.pending is not None:
             if new:
@@ -131,10 +133,16 @@ class EventLogPipeline:
             self._append_parsed(*self.pending.take(at_least=self.batch))
         return item
 
-    def _append_parsed(self, events: list, failed: list[tuple[str, str]]) -> None:
+    def _count_failures(self, failed: list[tuple[str, str]]) -> None:
         for url, error in failed:
             self.crawler.stats.inc_value("deals/errors/parse_failed")
-            logger.error("could not parse %s (left for the parse stage): %s", url, error)
+            logger.error("could not parse %s: %s (recorded as ParseFailed; not tried again "
+                         "until the parser changes)", url, error)
+
+    def _append_parsed(self, events: list, failed: list[tuple[str, str]]) -> None:
+        """Append ArticleParsed and ParseFailed events from the pool; `failed` names the
+        latter's pages for the log."""
+        self._count_failures(failed)
         if events:
             with self.store.transaction():
                 self.store.append(events, meta={"run_id": self.run_id})

@@ -36,6 +36,14 @@ def article_parsed(url: str, sha256: str, article: Article) -> NewEvent:
     })
 
 
+def parse_failed(url: str, sha256: str, error: BaseException) -> NewEvent:
+    """The parser raised on this body: recorded, so no later run tries it again until
+    PARSER_VERSION changes (or the page does)."""
+    return NewEvent("ParseFailed", stream_of(url), {
+        "url": url, "sha256": sha256, "parser_version": PARSER_VERSION,
+        "error_type": type(error).__name__, "message": " ".join(str(error).split())[:300]})
+
+
 def crawl_started(run_id: str, started_at: str, sources: list[str], options: dict) -> NewEvent:
     return NewEvent("CrawlStarted", f"crawl:{run_id}", {
         "run_id": run_id, "started_at": started_at, "sources": sources, "options": options})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +32,11 @@ class SourceReport:
     unchanged: int = 0
     skipped_old: int = 0
     offsite_links: int = 0
+    listed_elsewhere: int = 0  # article links another source of the crawl requested
+    bad_entries: int = 0  # listing entries with a field that could not be read
     retries: int = 0
+    stopped_by: str | None = None  # the budget (a setting, or --max-pages) that stopped it
+    over_budget: int = 0  # listed entries the budget left for the next crawl (at least)
     errors: dict[str, int] = field(default_factory=dict)
     error: str | None = None
 
@@ -44,6 +49,7 @@ class CrawlReport:
     run_id: str
     sources: dict[str, SourceReport]
     parsed: int = 0
+    parse_failed: int = 0  # pages the parser raised on (each has a ParseFailed event)
 
     @property
     def exit_code(self) -> int:
@@ -64,10 +70,12 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
     :param run_id: the `deals run` this crawl is part of (default: a new id)
     """
     from crawler.parse_stage import parse_pending
-    from crawler.state import load_state
+    from crawler.shared import SharedCrawl
+    from crawler.state import load_states
     from store.replay import catch_up
 
     _refuse_second_run()
+    started = time.monotonic()  # DEALS_CRAWL_MAX_SECONDS counts the catch-up parse too
     run_id = run_id or uuid.uuid4().hex[:16]
     meta = {"run_id": run_id}
     settings = build_settings(db_path, run_id, overrides)
@@ -75,15 +83,17 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
         settings.set("DEALS_PARSE_WORKERS", parse_workers, priority="cmdline")
     with Store(db_path) as store:
         catch_up(store)
-        states = {s.name: load_state(store.conn, s.name) for s in sources}
+        states = load_states(store.conn, [s.name for s in sources])
+        shared = SharedCrawl.from_settings(settings, started)
         options = {"max_pages": max_pages, "refresh": refresh}
         store.append(crawl_started(run_id, utc_now(), [s.name for s in sources], options),
                      meta=meta)
         # Pages an interrupted run stored unparsed come first, so articles reach the log in
         # the order their pages were fetched, as in a run that was never interrupted.
-        parsed = parse_pending(store, workers=parse_workers, meta=meta)
+        failed: list[tuple[str, str]] = []
+        parsed = parse_pending(store, workers=parse_workers, meta=meta, failed=failed)
         reports, signum = run_spiders(settings, sources, states, max_pages=max_pages,
-                                      refresh=refresh)
+                                      refresh=refresh, shared=shared)
         catch_up(store)
         if signum is not None:  # stop now: what was stored stays, the next crawl goes on
             store.append(crawl_finished(run_id, utc_now(),
@@ -93,12 +103,13 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
             new = sum(r.new for r in reports.values())
             raise Interrupted(signum, f"{new} new pages stored")
         # Only DEALS_PARSE=stage leaves work here, or pages an interrupted run stored unparsed.
-        parsed += parse_pending(store, workers=parse_workers, meta=meta)
+        parsed += parse_pending(store, workers=parse_workers, meta=meta, failed=failed)
         store.append(crawl_finished(run_id, utc_now(),
                                     {n: r.as_event_data() for n, r in reports.items()}),
                      meta=meta)
         catch_up(store)
-    return CrawlReport(run_id, reports, parsed)
+    in_pipeline = sum(r.errors.get("parse_failed", 0) for r in reports.values())
+    return CrawlReport(run_id, reports, parsed, in_pipeline + len(failed))
 
 
 # With no delay at all, Scrapy's downloader starts every queued request of a domain before any
@@ -197,13 +208,19 @@ def one_line_errors():
 
 
 def run_spiders(settings, sources: list[Source], states: dict, *, max_pages,
-                refresh) -> tuple[dict, int | None]:
-    """Run one crawler per source, all in one reactor; one failing source never stops another."""
+                refresh, shared=None) -> tuple[dict, int | None]:
+    """Run one crawler per source, all in one reactor; one failing source never stops another.
+
+    The sources share `shared` (a `SharedCrawl`): a URL several of them list is requested once,
+    and the crawl's page and time budgets hold for all of them together.
+    """
     from scrapy.crawler import AsyncCrawlerProcess
 
     from crawler.parse_pool import ParsePool, PendingParses, parse_workers
+    from crawler.shared import SharedCrawl
     from crawler.spiders import SPIDERS
 
+    shared = shared or SharedCrawl.from_settings(settings)
     process = AsyncCrawlerProcess(settings)
     crawlers = {}
     workers = parse_workers(settings) if settings.get("DEALS_PARSE") == "workers" else 0
@@ -213,7 +230,7 @@ def run_spiders(settings, sources: list[Source], states: dict, *, max_pages,
             crawler = process.create_crawler(SPIDERS[source.type])
             crawlers[source.name] = crawler
             process.crawl(crawler, source=source, state=states[source.name],
-                          refresh=refresh, max_pages=max_pages, parses=parses)
+                          refresh=refresh, max_pages=max_pages, parses=parses, shared=shared)
         received = _note_signals(process)
         with one_line_errors():
             process.start()
@@ -246,14 +263,19 @@ def source_report(name: str, crawler) -> SourceReport:
               if k.startswith("deals/errors/")}
     reached = bool(spider and spider.reached)
     error = spider.error if spider else None
+    if not reached and not error and spider and spider.stopped_by:
+        error = f"stopped by {spider.stopped_by} before its listing was read"
     if not reached and not error:
         error = _close_reason(stats) or "source listing was not fetched"
     return SourceReport(
         name=name, reached=reached, requests=stats.get("downloader/request_count", 0),
         articles=stats.get("deals/articles", 0), new=stats.get("deals/new", 0),
         unchanged=stats.get("deals/unchanged", 0), skipped_old=stats.get("deals/skipped_old", 0),
-        offsite_links=stats.get("deals/offsite_links", 0), retries=stats.get("retry/count", 0),
-        errors=errors, error=error)
+        offsite_links=stats.get("deals/offsite_links", 0),
+        listed_elsewhere=stats.get("deals/listed_elsewhere", 0),
+        bad_entries=stats.get("deals/bad_entries", 0), retries=stats.get("retry/count", 0),
+        stopped_by=spider.stopped_by if spider else None,
+        over_budget=stats.get("deals/over_budget", 0), errors=errors, error=error)
 
 
 def _close_reason(stats: dict) -> str | None:
@@ -277,12 +299,19 @@ def summary_lines(report: CrawlReport) -> list[str]:
         errors = ", ".join(f"{k}={v}" for k, v in s.errors.items())
         line = (f"{name:<{width}}  {state} {s.articles:>4} articles ({s.new} new, "
                 f"{s.unchanged} unchanged), {s.requests} requests")
+        if s.bad_entries:
+            line += f", bad entries: {s.bad_entries}"
         if errors:
             line += f", errors: {errors}"
+        if s.stopped_by:
+            line += (f", stopped by {s.stopped_by} ({s.over_budget} listed entries left for "
+                     "the next run)")
         if not s.reached and s.error:
             line += f" -- {s.error}"
         lines.append(line)
     new = sum(s.new for s in report.sources.values())
-    lines.append(f"stored {new} new pages, all parsed ({report.parsed} in the parse stage); "
+    parsed = (f"{report.parse_failed} could not be parsed (see the ParseFailed events), the "
+              "rest parsed" if report.parse_failed else "all parsed")
+    lines.append(f"stored {new} new pages, {parsed} ({report.parsed} in the parse stage); "
                  f"run {report.run_id}")
     return lines

@@ -32,9 +32,20 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 
-# A page bigger than this is dropped, also after decompression (gzip bombs).
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# An article page bigger than this is dropped, also after decompression (gzip bombs): news
+# pages are well under 1 MB of HTML. Feeds, sitemaps and index pages may be bigger, up to the
+# sitemap protocol's own 50 MB (DEALS_LISTING_MAXSIZE).
+DOWNLOAD_MAXSIZE = 3 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 1024 * 1024
+DEALS_LISTING_MAXSIZE = 50 * 1024 * 1024
+
+# Bounds on one crawl; 0 turns one off. A source a budget stops is still reached; its report
+# says which budget stopped it, and the next crawl requests the entries it left first.
+DEALS_SITEMAP_DEPTH = 3  # levels of nested sitemaps read below a source's own URL
+DEALS_SOURCE_MAX_PAGES = 500  # article requests per source (`--max-pages` overrides it)
+DEALS_CRAWL_MAX_PAGES = 5000  # article requests per crawl, all sources together
+DEALS_SOURCE_MAX_SECONDS = 1200.0  # wall time per source
+DEALS_CRAWL_MAX_SECONDS = 2700.0  # wall time per crawl: an hourly cron job ends within the hour
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2

@@ -62,11 +62,12 @@ def check_sources(path: str | Path | None = None) -> tuple[list[Source], list[st
         return [], [f"{path}: no [[source]] tables"]
     sources, problems, names = [], [], set()
     for number, table in enumerate(tables, 1):
-        label = f"{path}: source {table.get('name') or f'#{number}'!s}"
+        name = table.get("name") if isinstance(table, dict) else None
+        label = f"{path}: source {name if isinstance(name, str) and name else f'#{number}'}"
         errors = _problems(table)
-        if table.get("name") in names:
+        if isinstance(name, str) and name in names:
             errors.append("duplicate name")
-        names.add(table.get("name"))
+        names.add(name if isinstance(name, str) else None)
         if errors:
             problems.extend(f"{label}: {error}" for error in errors)
         else:
@@ -88,9 +89,13 @@ def default_domain(url: str) -> str:
 
 
 def select(sources: list[Source], names: list[str] | tuple[str, ...] = ()) -> list[Source]:
-    """The named sources (enabled or not), else every enabled one."""
+    """The named sources (enabled or not), else every enabled one; none is a ConfigError."""
     if not names:
-        return [s for s in sources if s.enabled]
+        enabled = [s for s in sources if s.enabled]
+        if not enabled:
+            raise ConfigError(f"no enabled source: all {len(sources)} are disabled (set "
+                              "enabled = true on one, or name one with --source NAME)")
+        return enabled
     by_name = {s.name: s for s in sources}
     unknown = [n for n in names if n not in by_name]
     if unknown:
@@ -100,20 +105,27 @@ def select(sources: list[Source], names: list[str] | tuple[str, ...] = ()) -> li
 
 def _problems(table) -> list[str]:
     if not isinstance(table, dict):
-        return ["not a table"]
+        return [f"not a table but {_toml_type(table)} (write each source as a [[source]] table)"]
     errors = [f"unknown key {key!r}" for key in sorted(set(table) - KEYS)]
     for key in ("name", "url", "type"):
-        if not isinstance(table.get(key), str) or not table.get(key).strip():
+        value = table.get(key)
+        if value is not None and not isinstance(value, str):
+            errors.append(f"{key} must be a string, not {_toml_type(value)}")
+        elif not isinstance(value, str) or not value.strip():
             errors.append(f"missing {key}")
     if isinstance(table.get("type"), str) and table["type"] not in TYPES:
         errors.append(f"unknown type {table['type']!r} (use {', '.join(TYPES)})")
-    if isinstance(table.get("url"), str) and not _is_http_url(table["url"]):
-        errors.append(f"bad URL {table['url']!r} (need http:// or https:// and a host)")
+    if isinstance(table.get("url"), str):
+        problem = _url_problem(table["url"])
+        if problem:
+            errors.append(f"bad URL {table['url']!r} ({problem})")
     follow = table.get("follow")
-    if follow is not None:
+    if follow is not None and not isinstance(follow, str):
+        errors.append(f"follow must be a string (a regex), not {_toml_type(follow)}")
+    elif follow is not None:
         try:
             re.compile(follow)
-        except (re.error, TypeError) as exc:
+        except re.error as exc:
             errors.append(f"bad follow regex {follow!r}: {exc}")
     domains = table.get("allowed_domains")
     if domains is not None and (not isinstance(domains, list)
@@ -124,9 +136,22 @@ def _problems(table) -> list[str]:
     return errors
 
 
-def _is_http_url(url: str) -> bool:
+def _url_problem(url: str) -> str | None:
+    """Why `url` cannot be crawled, or None."""
     try:
         parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
-    except ValueError:
-        return False
+        parts.port  # raises on a port past 65535 or one that is not a number
+    except ValueError as exc:
+        return f"{str(exc).lower()}"
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        return "need http:// or https:// and a host"
+    return None
+
+
+def _toml_type(value) -> str:
+    """The TOML name of a parsed value's type, for messages."""
+    for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a float"),
+                       (str, "a string"), (list, "an array"), (dict, "a table")):
+        if isinstance(value, kind):
+            return name
+    return "a date or time"

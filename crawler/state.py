@@ -1,13 +1,14 @@
 """What a source already delivered, read from the `pages` projection before a crawl.
 
-It gives the validators for conditional requests and the date below which listed entries
-that were already stored are not fetched again.
+It gives the validators for conditional requests (for every page stored, by any source) and
+the date below which listed entries that were already stored are not fetched again.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -19,24 +20,38 @@ class SeenPage:
 
 @dataclass
 class SourceState:
+    # every page stored, whichever source stored it: a URL two sources list is one page
     pages: dict[str, SeenPage] = field(default_factory=dict)
-    watermark: str | None = None  # newest publication date (YYYY-MM-DD) already stored
+    watermark: str | None = None  # newest publication date (YYYY-MM-DD) this source stored
+
+
+def load_states(conn: sqlite3.Connection, sources: list[str],
+                today: date | None = None) -> dict[str, SourceState]:
+    """Each source's state, all sharing one `pages` dict; empty before the projection exists.
+
+    A date after tomorrow (`today` + 1) is no watermark: a page claiming to be from the future
+    would otherwise hide every dated entry of its source from incremental crawls.
+    """
+    pages: dict[str, SeenPage] = {}
+    states = {name: SourceState(pages) for name in sources}
+    try:
+        rows = conn.execute(
+            "SELECT url, source, sha256, etag, last_modified, published FROM pages").fetchall()
+    except sqlite3.OperationalError:
+        return states
+    latest = ((today or date.today()) + timedelta(days=1)).isoformat()
+    for url, source, sha, etag, last_modified, published in rows:
+        pages[url] = SeenPage(sha, etag, last_modified)
+        state = states.get(source)
+        day = published[:10] if published else None
+        if state and day and day <= latest and (state.watermark is None or day > state.watermark):
+            state.watermark = day
+    return states
 
 
 def load_state(conn: sqlite3.Connection, source: str) -> SourceState:
-    """Pages stored for `source`; empty when the projection does not exist yet."""
-    try:
-        rows = conn.execute(
-            "SELECT url, sha256, etag, last_modified, published FROM pages WHERE source = ?",
-            (source,)).fetchall()
-    except sqlite3.OperationalError:
-        return SourceState()
-    state = SourceState()
-    for url, sha, etag, last_modified, published in rows:
-        state.pages[url] = SeenPage(sha, etag, last_modified)
-        if published and (state.watermark is None or published > state.watermark):
-            state.watermark = published[:10]
-    return state
+    """One source's state (`load_states` for several)."""
+    return load_states(conn, [source])[source]
 
 
 def conditional_headers(page: SeenPage | None) -> dict[str, str]:

@@ -57,6 +57,10 @@ register(EventType(
     "ArticleParsed", 1, ("url", "title", "text", "parser_version"),
     doc="Main text and metadata parsed from a fetched page.",
 ))
+register(EventType(
+    "ParseFailed", 1, ("url", "sha256", "parser_version", "error_type", "message"),
+    doc="The parser raised on one fetched body; that parser version skips it from then on.",
+))
 register(EventType("CrawlStarted", 1, ("run_id",), doc="A crawl run began."))
 register(EventType(
     "CrawlFinished", 1, ("run_id", "sources"), doc="A crawl run ended, with per-source counts.",

@@ -12,6 +12,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -35,6 +36,7 @@ class Hit:
 class Site:
     def __init__(self):
         self.pages: dict[str, Page] = {}
+        self.generated: dict[str, Callable[[str], Page]] = {}  # path prefix -> page maker
         self.hits: list[Hit] = []
         self.counts: dict[str, int] = {}
         self.in_flight = self.most_in_flight = 0  # requests being answered at once
@@ -54,11 +56,24 @@ class Site:
         self.pages[path] = page
         return page
 
+    def generate(self, prefix: str, make: Callable[[str], Page]) -> None:
+        """Answer every path under `prefix` with `make(path)`: sites too big to list."""
+        self.generated[prefix] = make
+
+    def page(self, path: str) -> Page | None:
+        if path in self.pages:
+            return self.pages[path]
+        for prefix, make in self.generated.items():
+            if path.startswith(prefix):
+                return make(path)
+        return None
+
     def requested(self, path: str) -> list[Hit]:
         return [h for h in self.hits if h.path == path]
 
     def reset(self) -> None:
         self.pages.clear()
+        self.generated.clear()
         self.hits.clear()
         self.counts.clear()
         self.in_flight = self.most_in_flight = 0
@@ -87,7 +102,7 @@ def _handler(site: Site):
 
         def _answer(self):
             path = self.path.split("?")[0]
-            page = site.pages.get(path)
+            page = site.page(path)
             with site.lock:
                 site.counts[path] = site.counts.get(path, 0) + 1
                 count = site.counts[path]

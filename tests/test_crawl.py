@@ -384,7 +384,12 @@ def test_the_polite_defaults_are_the_effective_settings():
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
     assert settings.getfloat("DOWNLOAD_DELAY") > 0
     assert 0 < settings.getint("DOWNLOAD_WARNSIZE") < settings.getint("DOWNLOAD_MAXSIZE")
-    assert settings.getint("DOWNLOAD_MAXSIZE") <= 16 * 1024 * 1024
+    assert settings.getint("DOWNLOAD_MAXSIZE") <= 3 * 1024 * 1024  # articles
+    assert settings.getint("DEALS_LISTING_MAXSIZE") == 50 * 1024 * 1024  # the sitemap protocol's
+    assert 1 <= settings.getint("DEALS_SITEMAP_DEPTH") <= 5
+    assert 0 < settings.getint("DEALS_SOURCE_MAX_PAGES") < settings.getint("DEALS_CRAWL_MAX_PAGES")
+    assert 0 < settings.getfloat("DEALS_SOURCE_MAX_SECONDS") < settings.getfloat(
+        "DEALS_CRAWL_MAX_SECONDS") < 3600  # an hourly cron job's crawl ends within the hour
     assert 0 < settings.getint("DOWNLOAD_TIMEOUT") <= 60
     assert settings.getint("RETRY_TIMES") >= 1 and 500 in settings.getlist("RETRY_HTTP_CODES")
     assert 0 < settings.getint("REDIRECT_MAX_TIMES") <= 10

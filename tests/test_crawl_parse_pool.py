@@ -42,6 +42,9 @@ def test_a_page_the_parser_fails_on_is_reported_and_the_others_are_kept(pool):
     for job in (page(1), broken, page(2)):
         pending.submit(job)
     events, failed = pending.take(wait=True)
-    assert [e.data["url"] for e in events] == [page(1)[0], page(2)[0]]
+    assert [(e.type, e.data["url"]) for e in events] == [
+        ("ArticleParsed", page(1)[0]), ("ParseFailed", broken[0]), ("ArticleParsed", page(2)[0])]
+    assert events[1].data["error_type"] == "AttributeError"
+    assert events[1].data["sha256"] == "f" * 64 and events[1].data["parser_version"]
     ((url, error),) = failed
     assert url == broken[0] and error.startswith("AttributeError")

@@ -21,10 +21,11 @@ FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>
 </channel></rss>"""
 
 
-def make_spider(cls, state=None, **source):
+def make_spider(cls, state=None, max_pages=None, **source):
     table = {"name": "n", "url": "https://news.example.com/feed", "type": cls.name, **source}
     crawler = get_crawler(cls)
-    return cls.from_crawler(crawler, source=make_source(table), state=state or SourceState())
+    return cls.from_crawler(crawler, source=make_source(table), state=state or SourceState(),
+                            max_pages=max_pages)
 
 
 def listing(spider, body: bytes, url="https://news.example.com/feed", cls=XmlResponse):
@@ -54,13 +55,20 @@ def test_seen_pages_get_conditional_headers_and_old_ones_are_skipped():
     assert spider.crawler.stats.get_value("deals/skipped_old") == 1
 
 
-def test_refresh_and_max_pages():
+def test_refresh_and_max_pages_take_entries_not_stored_yet_first():
     state = SourceState(pages={"https://news.example.com/a/old": SeenPage("x")},
                         watermark="2024-06-30")
-    spider = make_spider(FeedSpider, state=state)
-    spider.refresh, spider.max_pages = True, 2
+    spider = make_spider(FeedSpider, state=state, max_pages=3)
+    spider.refresh = True
     assert [r.url for r in listing(spider, FEED)] == [
-        "https://news.example.com/a/old", "https://news.example.com/a/new"]
+        "https://news.example.com/a/new", "https://news.example.com/a/seen",
+        "https://news.example.com/a/old"]
+    capped = make_spider(FeedSpider, state=state, max_pages=2)
+    capped.refresh = True
+    assert [r.url for r in listing(capped, FEED)] == [
+        "https://news.example.com/a/new", "https://news.example.com/a/seen"]
+    assert capped.stopped_by == "--max-pages"
+    assert capped.crawler.stats.get_value("deals/over_budget") == 1
 
 
 def test_index_follows_only_matching_links():
@@ -78,7 +86,8 @@ def test_sitemap_index_lists_child_sitemaps_then_articles():
     index = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
         <sitemap><loc>https://news.example.com/s1.xml</loc></sitemap></sitemapindex>"""
     (child,) = listing(spider, index, "https://news.example.com/sitemap.xml")
-    assert child.url == "https://news.example.com/s1.xml" and child.callback == spider.parse_listing
+    assert child.url == "https://news.example.com/s1.xml" and child.callback == spider.read_listing
+    assert child.meta["download_maxsize"] == 50 * 1024 * 1024  # DEALS_LISTING_MAXSIZE
     urlset = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
         <url><loc>https://news.example.com/a/1</loc><lastmod>2024-05-01</lastmod></url></urlset>"""
     (article,) = listing(spider, urlset, "https://news.example.com/s1.xml")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from cli import cli
 from crawler.sources import check_sources, load_sources, select
 from store.errors import ConfigError
+
+DEALS = str(Path(sys.executable).parent / "deals")
 
 
 def write(tmp_path, text: str):
@@ -92,3 +98,63 @@ def test_sources_cli(tmp_path):
 def test_default_follow_patterns_take_articles_and_skip_listings(name, article, not_article):
     (source,) = select(load_sources(), [name])
     assert source.follows(article) and not source.follows(not_article)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("source = [1]", "source #1: not a table"),
+    ('source = [["a", "b"]]', "source #1: not a table"),
+    ('[[source]]\nname = 7\nurl = "https://x.example/"\ntype = "feed"',
+     "source #1: name must be a string, not an integer"),
+    ('[[source]]\nname = ["a"]\nurl = "https://x.example/"\ntype = "feed"',
+     "source #1: name must be a string, not an array"),
+    ('[[source]]\nname = "u"\nurl = 5\ntype = "feed"', "source u: url must be a string"),
+    ('[[source]]\nname = "t"\nurl = "https://x.example/"\ntype = ["feed"]',
+     "source t: type must be a string"),
+    ('[[source]]\nname = "f"\nurl = "https://x.example/"\ntype = "index"\nfollow = 3',
+     "source f: follow must be a string"),
+    ('[[source]]\nname = "p"\nurl = "https://x.example:99999/feed"\ntype = "feed"',
+     "source p: bad URL 'https://x.example:99999/feed' (port out of range"),
+    ("source = 3", "no [[source]] tables"),
+])
+def test_wrong_shapes_and_types_are_one_line_naming_the_source(tmp_path, text, message):
+    path = write(tmp_path, text + "\n")
+    _, problems = check_sources(path)
+    assert len(problems) == 1 and message in problems[0], problems
+    with pytest.raises(ConfigError, match="source"):
+        load_sources(path)
+
+
+GOOD = '[[source]]\nname = "{name}"\nurl = "https://x.example/{name}"\ntype = "feed"\n'
+
+
+@pytest.mark.parametrize("text", [
+    'source = [1, 2]\n',
+    '[[source]]\nname = ["a"]\nurl = "https://x.example/"\ntype = "feed"\n',
+    '[[source]]\nname = "p"\nurl = "https://x.example:99999/feed"\ntype = "feed"\n',
+])
+@pytest.mark.parametrize("command", ["crawl", "run", "sources list", "sources check"])
+def test_the_commands_give_one_line_and_exit_2_on_a_badly_shaped_file(tmp_path, text, command):
+    path = write(tmp_path, text)
+    args = [*command.split(), str(path)] if command == "sources check" else [
+        *command.split(), "--sources", str(path)]
+    if command in ("crawl", "run"):
+        args += ["--db", str(tmp_path / "d.db")]
+    done = subprocess.run([DEALS, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "unexpected" not in done.stderr
+    assert done.stderr.startswith("error: ") and not (tmp_path / "d.db").exists()
+
+
+@pytest.mark.parametrize("command", ["crawl", "run"])
+def test_no_enabled_source_is_an_error_not_a_silent_success(tmp_path, command):
+    disabled = "".join(GOOD.format(name=n) + "enabled = false\n" for n in ("a", "b"))
+    path = write(tmp_path, disabled)
+    done = subprocess.run([DEALS, command, "--sources", str(path), "--db", str(tmp_path / "d.db")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1 and not done.stdout
+    assert "no enabled source" in done.stderr and "--source" in done.stderr
+    assert not (tmp_path / "d.db").exists()
+    with pytest.raises(ConfigError, match="no enabled source"):
+        select(load_sources(path))
+    assert [s.name for s in select(load_sources(path), ["b"])] == ["b"]

@@ -1,21 +1,35 @@
-"""What every source spider shares: scope, dedupe, incremental rules, counting, errors.
+"""What every source spider shares: scope, dedupe, incremental rules, budgets, counting, errors.
 
 Subclasses implement `parse_listing(response)` and turn it into requests with `follow()`.
-Per-source counts go to the crawler's stats under `deals/`; `crawler.report` reads them.
+Per-source counts go to the crawler's stats under `deals/`; `crawler.run` reads them.
+
+Bounds (settings, 0 turns one off): `DEALS_SITEMAP_DEPTH` levels of nested sitemaps,
+`DEALS_SOURCE_MAX_PAGES` article requests (`--max-pages` overrides it) and
+`DEALS_SOURCE_MAX_SECONDS` per source; `DEALS_CRAWL_MAX_PAGES` and `DEALS_CRAWL_MAX_SECONDS` for
+all sources of a crawl together (`crawler.shared.SharedCrawl`). A budget stops a source cleanly:
+requests under way finish, their pages are stored and parsed, and `stopped_by` names it.
 """
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urldefrag, urlsplit
 
 import scrapy
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
 
+from crawler import settings as project_settings
 from crawler.discovery import Entry, Listing
 from crawler.errors import classify
 from crawler.items import ArticleItem
 from crawler.middlewares import in_domains
+from crawler.shared import SharedCrawl
 from crawler.sources import Source, load_sources
 from crawler.state import SourceState, conditional_headers
+
+logger = logging.getLogger(__name__)
+TIME_BUDGETS = ("DEALS_SOURCE_MAX_SECONDS", "DEALS_CRAWL_MAX_SECONDS")
 
 
 class SourceSpider(scrapy.Spider):
@@ -25,7 +39,7 @@ class SourceSpider(scrapy.Spider):
 
     def __init__(self, source: Source | str | None = None, sources: str | None = None,
                  state: SourceState | None = None, refresh=False, max_pages=None,
-                 parses=None, **kwargs):
+                 parses=None, shared: SharedCrawl | None = None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(source, Source):
             matches = [s for s in load_sources(sources) if s.name == source]
@@ -36,53 +50,136 @@ class SourceSpider(scrapy.Spider):
         self.allowed_domains = list(source.allowed_domains)
         self.state = state
         self.parses = parses  # the run's `crawler.parse_pool.PendingParses`, if any
+        self.shared = shared  # the run's `SharedCrawl`, if any
         self.refresh = refresh in (True, "1", "true", "yes")
         self.max_pages = int(max_pages) if max_pages else None
         self.queued: set[str] = set()
+        self.answered = 0  # article requests that came back, with a page or a failure
         self.listings_seen: set[str] = set()
         self.reached: bool | None = None
         self.error: str | None = None
+        self.stopped_by: str | None = None  # the budget that stopped this source, if one did
         self.store_error: Exception | None = None  # set by the pipeline when a write fails
+        self.timer = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
         if spider.state is None:  # `scrapy crawl` without `deals crawl`: read the database
             from crawler.state import read_state
 
-            spider.state = read_state(crawler.settings.get("DEALS_DB"), spider.source.name)
+            spider.state = read_state(settings.get("DEALS_DB"), spider.source.name)
+        if spider.shared is None:  # `scrapy crawl`: a crawl of this one source
+            spider.shared = SharedCrawl.from_settings(settings)
+
+        def setting(name: str, get=settings.getint):  # the project's default if unset
+            return get(name, getattr(project_settings, name)) or None  # 0: no bound
+
+        spider.page_budget = ((spider.max_pages, "--max-pages") if spider.max_pages else
+                              (setting("DEALS_SOURCE_MAX_PAGES"), "DEALS_SOURCE_MAX_PAGES"))
+        spider.max_seconds = setting("DEALS_SOURCE_MAX_SECONDS", settings.getfloat)
+        spider.sitemap_depth = setting("DEALS_SITEMAP_DEPTH")
+        spider.listing_maxsize = settings.getint(  # 0: no limit, as for DOWNLOAD_MAXSIZE
+            "DEALS_LISTING_MAXSIZE", project_settings.DEALS_LISTING_MAXSIZE)
         return spider
 
     async def start(self):
-        yield self.listing_request(self.source.url, root=True)
+        self.start_clock()
+        yield self.listing_request(self.source.url, depth=0)
+
+    def closed(self, reason):
+        if self.timer is not None:
+            self.timer.cancel()
+        if self.stopped_by in TIME_BUDGETS and len(self.queued) > self.answered:
+            self.count("over_budget", len(self.queued) - self.answered)
+
+    # -- budgets ---------------------------------------------------------------------------
+
+    def start_clock(self) -> None:
+        """Close this source when its time, or the crawl's, is up."""
+        limits = [(self.max_seconds, TIME_BUDGETS[0]), (self.shared.seconds_left(),
+                                                        TIME_BUDGETS[1])]
+        limits = [(seconds, name) for seconds, name in limits if seconds is not None]
+        if limits:
+            seconds, name = min(limits)
+            self.timer = call_later(seconds, self.out_of_time, name)
+
+    def out_of_time(self, budget: str) -> None:
+        self.timer = None
+        self.stopped_by = self.stopped_by or budget
+        logger.info("%s: %s spent, closing the source", self.source.name, budget)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="deals_budget"))
+
+    def page_budget_spent(self) -> str | None:
+        """The page budget this source has used up, if any."""
+        limit, name = self.page_budget
+        if limit is not None and len(self.queued) >= limit:
+            return name
+        if self.shared.pages_spent():
+            return "DEALS_CRAWL_MAX_PAGES"
+        return None
 
     # -- listings --------------------------------------------------------------------------
 
-    def listing_request(self, url: str, root: bool = False) -> scrapy.Request | None:
+    def listing_request(self, url: str, depth: int) -> scrapy.Request | None:
         if url in self.listings_seen:
             return None
         self.listings_seen.add(url)
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
-                              dont_filter=True, meta={"deals_root": root})
+        return scrapy.Request(
+            url, callback=self.read_listing, errback=self.listing_failed, dont_filter=True,
+            meta={"deals_root": depth == 0, "deals_depth": depth,
+                  # feeds and sitemaps may be bigger than any article (DOWNLOAD_MAXSIZE)
+                  "download_maxsize": self.listing_maxsize,
+                  "download_warnsize": self.listing_maxsize // 2})
+
+    def read_listing(self, response):
+        """`parse_listing`, where anything it raises is one counted error, not a lost source."""
+        try:
+            yield from self.parse_listing(response)
+        except Exception as exc:
+            self.count_error("unreadable_listing")
+            message = (f"{response.url}: could not read the listing: {type(exc).__name__}: "
+                       f"{' '.join(str(exc).split())[:200]}")
+            logger.error(message)
+            if response.meta.get("deals_root"):
+                self.reached = bool(self.reached)
+                self.error = self.error or message
 
     def parse_listing(self, response):
         raise NotImplementedError
 
     def follow(self, listing: Listing, response):
-        """Requests for a parsed listing: nested listings first, then new articles."""
+        """Requests for a parsed listing: nested listings first, then new articles, the entries
+        not stored yet before those to check again (so a budget never starves new ones)."""
         root = response.meta.get("deals_root", False)
         if listing.error:
             self.count_error(listing.error.split(":")[0].replace(" ", "_"))
             if root:
                 self.error = listing.error
+        if listing.bad_entries:
+            self.count("bad_entries", listing.bad_entries)
         if root:
             self.reached = not listing.fatal
+        depth = response.meta.get("deals_depth", 0) + 1
         for url in listing.listings:
-            request = self.listing_request(url)
+            if self.sitemap_depth is not None and depth > self.sitemap_depth:
+                self.count_error("sitemap_too_deep")
+                continue
+            spent = self.page_budget_spent()
+            if spent:
+                self.stopped_by = self.stopped_by or spent
+                continue
+            request = self.listing_request(url, depth)
             if request is not None:
                 yield request
-        for entry in listing.entries:
-            request = self.article_request(entry)
+        pages = self.state.pages if self.state else {}
+        for entry in sorted(listing.entries, key=lambda e: urldefrag(e.url)[0] in pages):
+            try:
+                request = self.article_request(entry)
+            except ValueError:  # Scrapy refuses the URL (a port past 65535, a bad IPv6 host)
+                self.count("bad_entries")
+                continue
             if request is not None:
                 yield request
 
@@ -109,15 +206,24 @@ class SourceSpider(scrapy.Spider):
                 and entry.published <= self.state.watermark):
             self.count("skipped_old")
             return None
-        if self.max_pages is not None and len(self.queued) >= self.max_pages:
+        if url in self.shared.claimed:  # another source of this crawl requested it
+            self.count("listed_elsewhere")
             return None
-        self.queued.add(url)
-        return scrapy.Request(
+        spent = self.page_budget_spent()
+        if spent:
+            self.stopped_by = self.stopped_by or spent
+            self.count("over_budget")
+            return None
+        request = scrapy.Request(
             url, callback=self.parse_article, errback=self.article_failed,
             headers=conditional_headers(seen), dont_filter=True,
             meta={"deals_entry": entry, "handle_httpstatus_list": [304]})
+        self.queued.add(url)
+        self.shared.claim(url)
+        return request
 
     def parse_article(self, response):
+        self.answered += 1
         if response.status == 304:
             self.count("articles")
             self.count("unchanged")
@@ -132,6 +238,7 @@ class SourceSpider(scrapy.Spider):
             listed_published=entry.published, listed_title=entry.title)
 
     def article_failed(self, failure):
+        self.answered += 1
         kind, _ = classify(failure)
         self.count_error(kind)
 

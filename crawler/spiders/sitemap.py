@@ -13,6 +13,5 @@ class SitemapSpider(SourceSpider):
         if urlsplit(response.url).path.endswith("/robots.txt"):
             listing = parse_robots(response.body, response.url)
         else:
-            maxsize = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
-            listing = parse_sitemap(response.body, response.url, max_size=maxsize)
+            listing = parse_sitemap(response.body, response.url, max_size=self.listing_maxsize)
         yield from self.follow(listing, response)
