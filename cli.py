@@ -793,7 +793,7 @@ def draw_timeline(store, output, fmt, by, measure, as_of):
               help="Address to listen on (0.0.0.0 shows the pages to the whole network).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the deals table in a browser.")
 def serve(store, port, host, open_browser):
-    """Browse the deals in Datasette: facets, search, canned queries, deal and company pages.
+    """Browse the deals in Datasette: facets, search, deal and company pages.
 
     The database is opened read-only: `deals run` from cron keeps writing meanwhile.
 

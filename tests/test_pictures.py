@@ -57,8 +57,8 @@ def test_graph_labels_every_company_as_text(filled, tmp_path):
 
 def test_graph_around_a_party_and_above_a_power_floor(filled, tmp_path):
     out = tmp_path / "g.svg"
-    result = deals("draw", "graph", "--db", str(filled), "-o", str(out), "--party", "halcyon compute",
-                   "--depth", "1")
+    result = deals("draw", "graph", "--db", str(filled), "-o", str(out),
+                   "--party", "halcyon compute", "--depth", "1")
     assert result.returncode == 0, result.stderr
     assert {"Halcyon Compute", "Vantor Labs", "Kestrel Power"} <= texts(out)
     assert "OpenAI" not in texts(out)

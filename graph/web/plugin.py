@@ -46,6 +46,8 @@ def render_cell(row, value, column, table, database, datasette):
     if (table, column) in (("deal_parties", "company_key"), ("companies", "key"),
                            ("companies", "name"), ("company_aliases", "canonical_key")):
         return markupsafe.Markup(_link(datasette, pages.company_path(str(value)), str(value)))
+    if column == "party_key" and isinstance(value, str):  # keys joined by a control character
+        return " + ".join(value.split("\x1f"))
     if column in MONEY and isinstance(value, (int, float)):
         return pages.figure(column, value)
     if column == "gpu_count" and isinstance(value, (int, float)):

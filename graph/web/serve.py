@@ -24,7 +24,8 @@ def datasette_for(path: str | Path):
     return Datasette(
         files=[str(path)], metadata=metadata(Path(path).stem), template_dir=str(TEMPLATES),
         static_mounts=[(plugin.STATIC_MOUNT, str(STATIC))],
-        settings={"truncate_cells_html": 300, "suggest_facets": False, "default_page_size": 50,
+        settings={"truncate_cells_html": 300, "suggest_facets": False, "default_facet_size": 6,
+                  "default_page_size": 50,
                   "allow_download": False, "allow_csv_stream": True})
 
 
