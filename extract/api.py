@@ -1,10 +1,22 @@
 """Library entry points: extract deals from documents, one result dict per document."""
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from extract import EXTRACTOR_VERSION
+from extract.deal_features import deal_features
+from extract.deals.assemble import Assembler
+from extract.deals.record import Deal
+from extract.decisions import NONE, shipped
+from extract.gate import Gate
+from extract.lexicon import Lexicon, load_lexicon
+from extract.output import prepare, result
+from extract.pipeline import build_nlp
 
 __all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_documents"]
 
@@ -12,27 +24,25 @@ __all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_documents"]
 class Extractor:
     """A loaded pipeline with its gate and assembler; reuse one for many documents."""
 
-    def __init__(self, nlp=None, batch_size: int = 64, decisions=None,
-                 with_features: bool = False):
+    def __init__(self, nlp: Language | None = None, batch_size: int = 64, decisions=None,
+                 with_features: bool = False, lexicon: Lexicon | None = None):
         """:param decisions: fitted decisions to apply (default: the shipped weights;
             `extract.decisions.NONE` keeps every candidate the rules propose)
         :param with_features: keep each deal's named features in the result (for fitting)
+        :param lexicon: the word lists (default: the package's own, as the pipeline reads them)
         """
-        from extract.assemble import Assembler
-        from extract.decisions import shipped
-        from extract.gate import Gate
-        from extract.pipeline import build_nlp
-
+        self.lexicon = lexicon or load_lexicon()
         self.nlp = nlp or build_nlp()
-        self.gate = Gate(self.nlp)
-        self.assembler = Assembler()
+        self.gate = Gate(self.nlp, self.lexicon)
+        self.assembler = Assembler(self.lexicon)
         self.batch_size = batch_size
         self.decisions = shipped() if decisions is None else decisions
         self.with_features = with_features
 
     def run(self, docs: Iterable[dict]) -> Iterator[dict]:
         """One result per document, in order. A document the extractor fails on gives
-        `{"doc_id", "error"}` instead of stopping the others (a poison page costs itself only)."""
+        `{"doc_id", "error"}` instead of stopping the others (a poison page costs itself
+        only)."""
         docs = iter(docs)
         while batch := list(islice(docs, self.batch_size)):
             try:
@@ -42,9 +52,7 @@ class Extractor:
             yield from results
 
     def _batch(self, batch: list[dict]) -> list[dict]:
-        from extract.output import prepare, result
-
-        prepared = [prepare(d) for d in batch]
+        prepared = [prepare(d, self.lexicon) for d in batch]
         todo = [p for p in prepared if self.gate.passes(p.text)]
         parsed = dict(zip((id(p) for p in todo), self.nlp.pipe(p.text for p in todo)))
         out = []
@@ -54,19 +62,23 @@ class Extractor:
             out.append(result(p, doc, self._decide(doc, deals, p.title_end)))
         return out
 
-    def _decide(self, doc, deals: list[dict], title_end: int) -> list[dict]:
-        from extract.deal_features import deal_features
-        from extract.decisions import NONE
-
+    def _decide(self, doc: Doc, deals: list[Deal], title_end: int) -> list[Deal]:
+        """The deals the fitted decisions keep, with the kind they decide."""
         if not deals or (self.decisions == NONE and not self.with_features):
             return deals
+        rows = []
         for deal in deals:
-            deal["features"] = deal_features(doc, deal, deal.get("_sentences", []), title_end)
-        kept = self.decisions.apply(deals)
-        if not self.with_features:
-            for deal in kept:
-                del deal["features"]
-        return kept
+            row = deal.fields()
+            row["features"] = deal_features(doc, row, deal.sentences, title_end)
+            rows.append(row)
+        kept = {id(row) for row in self.decisions.apply(rows)}
+        out = []
+        for deal, row in zip(deals, rows):
+            if id(row) in kept:
+                deal.kind = row["kind"]
+                deal.features = row["features"] if self.with_features else None
+                out.append(deal)
+        return out
 
     def _one(self, doc: dict) -> dict:
         try:
@@ -83,11 +95,12 @@ def _work(chunk: list[dict]) -> list[dict]:
     return list(_EXTRACTOR.run(chunk))
 
 
-_EXTRACTOR = None
+_EXTRACTOR = None  # one per worker process
 
 
-def extract_documents(docs: Iterable[dict], workers: int = 1, nlp=None, chunk_size: int = 64,
-                      decisions=None, with_features: bool = False) -> Iterator[dict]:
+def extract_documents(docs: Iterable[dict], workers: int = 1, nlp: Language | None = None,
+                      chunk_size: int = 64, decisions=None,
+                      with_features: bool = False) -> Iterator[dict]:
     """Extract deals from dicts with `doc_id`, `title`, `text`, `published`, in input order.
 
     :param workers: processes to use; each loads its own pipeline.
@@ -97,7 +110,6 @@ def extract_documents(docs: Iterable[dict], workers: int = 1, nlp=None, chunk_si
     if workers <= 1 or decisions is not None or with_features:
         yield from Extractor(nlp, decisions=decisions, with_features=with_features).run(docs)
         return
-    import multiprocessing
 
     def chunks():
         it = iter(docs)

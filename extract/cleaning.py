@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from extract import lexicon
+from extract.lexicon import Lexicon
 
 ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);?")
 SPACES = {"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": ""}
@@ -42,9 +42,12 @@ def is_boilerplate(line: str, prefixes: tuple[str, ...]) -> bool:
     return s.startswith("By ") and len(words) <= 5 and all(w[:1].isupper() for w in words)
 
 
-def clean(text: str) -> tuple[str, list[int]]:
-    """Cleaned text and the original offset of each of its characters."""
-    lex = lexicon.lexicon()["boilerplate"]
+def clean(text: str, lexicon: Lexicon) -> tuple[str, list[int]]:
+    """Cleaned text and the original offset of each of its characters.
+
+    :param lexicon: gives the boilerplate: line prefixes, stop and list headings, bullets.
+    """
+    lex = lexicon["boilerplate"]
     prefixes = tuple(lex["line_prefixes"])
     stops = tuple(h.lower() for h in lex["stop_headings"])
     decoded, offsets = unescape(text)
@@ -57,9 +60,11 @@ def clean(text: str) -> tuple[str, list[int]]:
     in_list = False
     for line in lines:
         head = line.strip().rstrip(".:").lower()
-        if head in stops or (head.startswith(lex["about_heading"].lower()) and len(head.split()) <= 5 and not head.endswith(".")):
+        if head in stops or (head.startswith(lex["about_heading"].lower())
+                             and len(head.split()) <= 5 and not head.endswith(".")):
             stopped = True
-        # a link list ("Related:" and the bullet lines under it) runs until a line that is not a bullet
+        # a link list ("Related:" and the bullet lines under it) runs until a line that is not
+        # a bullet
         if head.startswith(lists) and len(head.split()) <= 4:
             in_list = True
         elif in_list and not line.strip().startswith(bullets):

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from extract import lexicon
+from extract.lexicon import Lexicon
 
 
 class Gate:
-    def __init__(self, nlp: Language):
-        lex = lexicon.lexicon()
-        self.domain = set(lex["gate"]["domain"])
-        self.cues = lexicon.verb_forms() | set(lex["deal"]["nouns"])
+    """Runs the tokenizer, the gazetteer and the figure finder of a built pipeline."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon):
+        self.domain = set(lexicon["gate"]["domain"])
+        self.cues = lexicon.verb_forms | set(lexicon["deal"]["nouns"])
         self.tokenizer = nlp.tokenizer
         self.gazetteer = nlp.get_pipe("deals_gazetteer")
         self.figures = nlp.get_pipe("deals_figures")
@@ -26,7 +27,8 @@ class Gate:
             return False
         doc = self.gazetteer(doc)
         known_orgs = {e.kb_id_ for e in doc.ents if e.label_ == "ORG"}
-        if not (lowers & self.domain or len(known_orgs) >= 1 or any(e.label_ == "CHIP" for e in doc.ents)):
+        if not (lowers & self.domain or len(known_orgs) >= 1
+                or any(e.label_ == "CHIP" for e in doc.ents)):
             return False
         if lowers & self.cues:
             return True

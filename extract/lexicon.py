@@ -1,44 +1,129 @@
-"""Word lists and gazetteers, read from `extract/data/` at run time and cached per process."""
+"""The extractor's vocabulary: the word lists, gazetteers and rule tables of `extract/data/`,
+read into one frozen `Lexicon` that the pipeline components and the deal readers are given.
+
+`load_lexicon()` reads a data folder once per process; everything else takes the object it
+returns as an argument.
+"""
 from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
+
+from vocab import KINDS, ROLES
 
 DATA = Path(__file__).parent / "data"
-
-IRREGULAR = {
-    "strike": ["struck"], "buy": ["bought"], "sell": ["sold"], "lead": ["led"], "take": ["took", "taken"],
-    "win": ["won"], "give": ["gave", "given"], "build": ["built"], "spend": ["spent"], "lay": ["laid"],
-    "make": ["made"], "bet": ["bet"], "choose": ["chose", "chosen"], "undertake": ["undertook"],
-}
+PLACE_LEVELS = {"countries": "country", "regions": "region", "states": "state"}
 
 
-def inflect(lemma: str) -> set[str]:
+def freeze(value):
+    """Tables as read-only mappings and arrays as tuples, all the way down."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def inflect(lemma: str, irregular: Mapping[str, Iterable[str]], es_after: tuple[str, ...]) -> set[str]:
     """The regular and listed irregular forms of a verb, so cues match without a lemmatizer."""
-    forms = {lemma, *IRREGULAR.get(lemma, [])}
+    forms = {lemma, *irregular.get(lemma, [])}
     if lemma.endswith("e"):
         forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
     elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
         forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
     else:
-        ending = "es" if lemma.endswith(("s", "sh", "ch", "x")) else "s"
+        ending = "es" if lemma.endswith(es_after) else "s"
         forms |= {lemma + ending, lemma + "ed", lemma + "ing"}
-        if len(lemma) <= 4 and lemma[-1] in "pgtn" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        if len(lemma) <= 4 and lemma[-1] in "pgtn" and lemma[-2] in "aeiou" \
+                and lemma[-3] not in "aeiou":
             forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
 
 
-@dataclass
+@dataclass(frozen=True)
 class Company:
     name: str
-    aliases: list[str] = field(default_factory=list)
-    descriptors: list[str] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()
+    descriptors: tuple[str, ...] = ()
     sector: str = "other"
     case: bool = False
     ambiguous: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the extractor knows about words, read from one data folder.
+
+    :param words: `lexicon.toml`, by section (`lexicon["deal"]["verbs"]` is the same).
+    :param numbers: `numbers.toml`: number words, scales, power units, currencies, qualifiers.
+    :param rules: `rules.toml`: tie orders and the tables that relate kinds, roles and sectors.
+    :param companies: `companies.jsonl` by canonical name.
+    :param accelerators: `accelerators.jsonl` rows; `facilities`: `facilities.jsonl` rows.
+    :param places: `places.toml`: a place name's level ("country", "region" or "state").
+    :param verb_forms: every inflection of the deal verbs.
+    :param count_nouns: the words a count of accelerators ends in, chip names among them.
+    """
+
+    words: Mapping[str, Mapping]
+    numbers: Mapping[str, object]
+    rules: Mapping[str, Mapping]
+    companies: Mapping[str, Company]
+    accelerators: tuple[Mapping, ...]
+    facilities: tuple[Mapping, ...]
+    places: Mapping[str, str]
+    verb_forms: frozenset[str]
+    count_nouns: frozenset[str]
+    sector_of: Mapping[str, str]
+
+    def __getitem__(self, section: str) -> Mapping:
+        return self.words[section]
+
+    def inflect(self, lemma: str) -> set[str]:
+        table = self.words["inflection"]
+        return inflect(lemma, table["irregular"], table["es_after"])
+
+    def forms(self, lemmas: Iterable[str]) -> set[str]:
+        """Every form of every verb listed."""
+        return {f for v in lemmas for f in self.inflect(v)}
+
+    @classmethod
+    def load(cls, data: Path = DATA) -> Lexicon:
+        words = freeze(read_toml(data / "lexicon.toml"))
+        rules = freeze(read_toml(data / "rules.toml"))
+        check_rules(rules)
+        companies = read_companies(data / "companies.jsonl")
+        accelerators = freeze(read_jsonl(data / "accelerators.jsonl"))
+        table = words["inflection"]
+        verb_forms = frozenset(f for v in words["deal"]["verbs"]
+                               for f in inflect(v, table["irregular"], table["es_after"]))
+        return cls(
+            words=words, numbers=freeze(read_toml(data / "numbers.toml")), rules=rules,
+            companies=MappingProxyType(companies), accelerators=accelerators,
+            facilities=freeze(read_jsonl(data / "facilities.jsonl")),
+            places=MappingProxyType(read_places(data / "places.toml")),
+            verb_forms=verb_forms, count_nouns=count_nouns(words, accelerators),
+            sector_of=MappingProxyType({c.name: c.sector for c in companies.values()}),
+        )
+
+
+def load_lexicon(data: str | Path | None = None) -> Lexicon:
+    """The lexicon of a data folder (the package's own by default), read once per process."""
+    return _cached(Path(data).resolve() if data else DATA)
+
+
+@cache
+def _cached(data: Path) -> Lexicon:
+    return Lexicon.load(data)
+
+
+def read_toml(path: Path) -> dict:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -46,54 +131,71 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip() and not line.startswith("//")]
 
 
-@lru_cache(maxsize=None)
-def lexicon() -> dict:
-    with (DATA / "lexicon.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
-@lru_cache(maxsize=None)
-def companies() -> dict[str, Company]:
+def read_companies(path: Path) -> dict[str, Company]:
     """Companies by canonical name; repeated lines for one name merge their aliases."""
-    out: dict[str, Company] = {}
-    for row in read_jsonl(DATA / "companies.jsonl"):
-        known = out.get(row["name"])
+    rows: dict[str, dict] = {}
+    for row in read_jsonl(path):
+        known = rows.get(row["name"])
         if known:
-            known.aliases += [a for a in row.get("aliases", []) if a not in known.aliases]
-            known.descriptors += [d for d in row.get("descriptors", []) if d not in known.descriptors]
+            known["aliases"] += [a for a in row.get("aliases", []) if a not in known["aliases"]]
+            known["descriptors"] += [d for d in row.get("descriptors", [])
+                                     if d not in known["descriptors"]]
             continue
-        out[row["name"]] = Company(
-            name=row["name"], aliases=list(row.get("aliases", [])),
-            descriptors=list(row.get("descriptors", [])), sector=row.get("sector", "other"),
-            case=bool(row.get("case")), ambiguous=bool(row.get("ambiguous")),
-        )
-    return out
+        rows[row["name"]] = {
+            "name": row["name"], "aliases": list(row.get("aliases", [])),
+            "descriptors": list(row.get("descriptors", [])),
+            "sector": row.get("sector", "other"), "case": bool(row.get("case")),
+            "ambiguous": bool(row.get("ambiguous"))}
+    return {name: Company(**{**r, "aliases": tuple(r["aliases"]),
+                             "descriptors": tuple(r["descriptors"])})
+            for name, r in rows.items()}
 
 
-@lru_cache(maxsize=None)
-def accelerators() -> list[dict]:
-    return read_jsonl(DATA / "accelerators.jsonl")
-
-
-@lru_cache(maxsize=None)
-def facilities() -> list[dict]:
-    return read_jsonl(DATA / "facilities.jsonl")
-
-
-@lru_cache(maxsize=None)
-def verb_forms() -> frozenset[str]:
-    return frozenset(f for v in lexicon()["deal"]["verbs"] for f in inflect(v))
-
-
-@lru_cache(maxsize=None)
-def sector_of() -> dict[str, str]:
-    return {c.name: c.sector for c in companies().values()}
-
-
-@lru_cache(maxsize=None)
-def places() -> dict[str, str]:
+def read_places(path: Path) -> dict[str, str]:
     """Known place names -> "country", "region" or "state"."""
-    with (DATA / "places.toml").open("rb") as fh:
-        data = tomllib.load(fh)
-    singular = {"countries": "country", "regions": "region", "states": "state"}
-    return {name: singular.get(level, level.rstrip("s")) for level, names in data.items() for name in names}
+    data = read_toml(path)
+    return {name: PLACE_LEVELS.get(level, level.rstrip("s"))
+            for level, names in data.items() for name in names}
+
+
+def count_nouns(words: Mapping, accelerators: tuple[Mapping, ...]) -> frozenset[str]:
+    nouns = set(words["figures"]["count_nouns"])
+    for chip in accelerators:
+        for name in [chip["name"], *chip["aliases"]]:
+            if " " not in name:
+                nouns |= {name.lower(), name.lower() + "s"}
+    return frozenset(nouns)
+
+
+def check_rules(rules: Mapping) -> None:
+    """The rule tables name only vocab's kinds and roles, and order every kind once."""
+    kinds, roles = set(KINDS), set(ROLES)
+    table = rules["kind"]
+    named = {"kinds": set(table["priority"]) | set(table["sector_prior"].values())
+             | set(table["verb_bonus"]) | set(table["no_vendor_chip"])
+             | set(rules["roles"]["said_pairs"]) | set(rules["roles"]["fill_pairs"]),
+             "roles": {r for pairs in (rules["roles"]["said_pairs"], rules["roles"]["fill_pairs"])
+                       for pair in pairs.values() for r in pair}}
+    if sorted(table["priority"]) != sorted(KINDS):
+        raise ValueError("rules.toml: kind.priority must list every kind of vocab.KINDS once")
+    if named["kinds"] - kinds or named["roles"] - roles:
+        raise ValueError(f"rules.toml: unknown kinds {sorted(named['kinds'] - kinds)} "
+                         f"or roles {sorted(named['roles'] - roles)}")
+
+
+# The package lexicon's parts by their former accessors, for extract/deal_features.py, which
+# reads them without being given a Lexicon.
+def lexicon() -> Mapping[str, Mapping]:
+    return load_lexicon().words
+
+
+def companies() -> Mapping[str, Company]:
+    return load_lexicon().companies
+
+
+def sector_of() -> Mapping[str, str]:
+    return load_lexicon().sector_of
+
+
+def verb_forms() -> frozenset[str]:
+    return load_lexicon().verb_forms

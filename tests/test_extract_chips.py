@@ -2,7 +2,7 @@
 specific generation keeps its own name."""
 import pytest
 
-from extract import lexicon
+from extract.lexicon import load_lexicon
 from extract_support import shared_nlp
 
 pytestmark = pytest.mark.slow
@@ -34,7 +34,7 @@ def test_spelling_variants_reach_the_canonical_name(text, canonical):
 
 
 def test_every_chip_has_a_vendor_and_a_rank():
-    rows = lexicon.accelerators()
+    rows = load_lexicon().accelerators
     assert all(r["vendor"] and r["rank"] in (2, 3) for r in rows)
     names = {r["name"] for r in rows}
     assert {"Falcon Shores", "Jaguar Shores", "MTIA", "LPU", "Trainium3", "MI450", "GB300", "Ironwood"} <= names
@@ -120,10 +120,13 @@ def test_chips_of_a_sentence_about_another_company_stay_out(extractor):
 
 
 def test_the_rule_reads_a_later_sentence_with_a_party_as_subject():
-    from extract.fields import party_plans_chip
-    doc = shared_nlp()("Nebius has signed Mistral to a ten-year lease at its campus outside Helsinki. "
-                       "The first phase is due in late 2027. "
-                       "Mistral, which trains its models mainly on Nvidia hardware, plans to fill the halls with B300 and later Rubin systems.")
+    from extract.deals.assemble import Assembler
+
+    chips = Assembler(load_lexicon()).chips
+    doc = shared_nlp()("Nebius has signed Mistral to a ten-year lease at its campus outside "
+                       "Helsinki. The first phase is due in late 2027. "
+                       "Mistral, which trains its models mainly on Nvidia hardware, plans to fill "
+                       "the halls with B300 and later Rubin systems.")
     sents = list(doc.sents)
-    assert party_plans_chip(sents[:1], {"Mistral AI", "Nebius"}) == "B300"
-    assert party_plans_chip(sents[:1], {"CoreWeave", "Nebius"}) is None
+    assert chips.party_plans_chip(sents[:1], {"Mistral AI", "Nebius"}) == "B300"
+    assert chips.party_plans_chip(sents[:1], {"CoreWeave", "Nebius"}) is None

@@ -4,7 +4,8 @@ import spacy
 from spacy.tokens import Span
 
 import extract.components  # noqa: F401
-from extract.components.orgs import canonical
+from extract.components.names import canonical
+from extract.lexicon import load_lexicon
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def test_short_form_gets_the_long_name():
     ("CoreWeave's", "CoreWeave"), ("Lumenary, Inc.", "Lumenary"), ("Blue Owl Capital", "Blue Owl Capital"),
 ])
 def test_canonical(text, name):
-    assert canonical(text) == name
+    assert canonical(text, load_lexicon()["org"]["legal"]) == name
 
 
 def test_every_factory_is_an_entry_point():

@@ -3,7 +3,8 @@ import pytest
 import spacy
 
 import extract.components  # noqa: F401
-from extract.numbers import combine
+from extract.lexicon import load_lexicon
+from extract.numbers import Numbers
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +110,7 @@ def test_not_counts_or_power(nlp, text):
     (["twenty", "five"], 25), (["1-1.5"], 1.5), (["500", "m"], 5e8),
 ])
 def test_number_words(words, value):
-    assert combine(words) == pytest.approx(value)
+    assert Numbers(load_lexicon()).combine(words) == pytest.approx(value)
 
 
 def test_figures_serialise_with_span():

@@ -3,6 +3,7 @@ import pytest
 
 from extract.api import Extractor
 from extract.cleaning import clean
+from extract.lexicon import load_lexicon
 from extract_support import shared_nlp
 
 pytestmark = pytest.mark.slow
@@ -146,5 +147,5 @@ def test_chip_from_the_deal(extractor, text, chip):
 
 def test_link_lists_and_captions_are_blanked():
     text = "Body line.\n[Photo: A site in Reno, Nevada.]\nRelated:\n- Harbor Cloud signs deal\n- Another link\n\nMore body."
-    cleaned, _ = clean(text)
+    cleaned, _ = clean(text, load_lexicon())
     assert "Reno" not in cleaned and "Harbor" not in cleaned and "More body." in cleaned and "Body line." in cleaned

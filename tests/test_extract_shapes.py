@@ -8,6 +8,7 @@ import json
 import pytest
 
 from extract.api import Extractor
+from extract.lexicon import load_lexicon
 from extract.output import place, prepare, repeated_title
 from extract_support import dev_set_or_skip, shared_nlp
 
@@ -73,7 +74,7 @@ def test_a_repeated_title_is_read_once_and_offsets_still_point_into_the_body():
     assert repeated_title("Big news today", body) == (0, body.index("SEATTLE"))
     assert repeated_title("Another title", body) is None
     assert repeated_title("", body) is None
-    p = prepare({"doc_id": "x", "title": "Big news today", "text": body})
+    p = prepare({"doc_id": "x", "title": "Big news today", "text": body}, load_lexicon())
     assert p.text == "Big news today\n\nSEATTLE -- Something happened.\n"
     start = p.text.index("Something")
     at = place(p, start, start + len("Something"))

@@ -14,47 +14,52 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extract import lexicon
+from extract.lexicon import Lexicon, load_lexicon
 
 
 def case_variants(name: str, exact: bool) -> set[str]:
     """The forms a name is matched in: as listed, in capitals, and a one-word name in title case,
-    except an acronym ("MARA" is not "Mara", a first name); list a title-case form where one is used."""
+    except an acronym ("MARA" is not "Mara", a first name); list a title-case form where one is
+    used."""
     if exact:
         return {name}
     acronym = name.isupper() and sum(c.isalpha() for c in name) >= 2
     return {name, name.upper(), name.title() if " " not in name and not acronym else name}
 
 
-def gazetteer_entries() -> list[tuple[str, str, str, bool]]:
-    """(label, canonical name, surface form, match lower-case) for every name in the data files."""
+def gazetteer_entries(lexicon: Lexicon) -> list[tuple[str, str, str, bool]]:
+    """(label, canonical name, surface form, match lower-case) for every name in the data
+    files."""
     rows = []
     owners = defaultdict(set)
-    for company in lexicon.companies().values():
+    for company in lexicon.companies.values():
         for d in company.descriptors:
             owners[d.lower()].add(company.name)
-    for company in lexicon.companies().values():
+    for company in lexicon.companies.values():
         for alias in [company.name, *company.aliases]:
             rows += [("ORG", company.name, v, False) for v in case_variants(alias, company.case)]
-        rows += [("ORG", company.name, d, True) for d in company.descriptors if len(owners[d.lower()]) == 1]
-    for chip in lexicon.accelerators():
+        rows += [("ORG", company.name, d, True) for d in company.descriptors
+                 if len(owners[d.lower()]) == 1]
+    for chip in lexicon.accelerators:
         for alias in [chip["name"], *chip["aliases"]]:
-            rows += [("CHIP", chip["name"], v, False) for v in case_variants(alias, chip.get("case", False))]
-    for fac in lexicon.facilities():
+            rows += [("CHIP", chip["name"], v, False)
+                     for v in case_variants(alias, chip.get("case", False))]
+    for fac in lexicon.facilities:
         for alias in [fac["name"], *fac["aliases"]]:
-            rows += [("FAC", fac["name"], v, False) for v in case_variants(alias, fac.get("case", False))]
+            rows += [("FAC", fac["name"], v, False)
+                     for v in case_variants(alias, fac.get("case", False))]
     return rows
 
 
 class Gazetteer:
     """PhraseMatchers over the gazetteer files; the longest match wins where names overlap."""
 
-    def __init__(self, nlp: Language, name: str, overwrite_ents: bool = False):
+    def __init__(self, nlp: Language, name: str, lexicon: Lexicon, overwrite_ents: bool = False):
         self.overwrite = overwrite_ents
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         seen = set()
-        for label, canonical, surface, lower in gazetteer_entries():
+        for label, canonical, surface, lower in gazetteer_entries(lexicon):
             key = (label, canonical, surface, lower)
             if key in seen:
                 continue
@@ -78,6 +83,8 @@ class Gazetteer:
         return doc
 
 
-@Language.factory("deals_gazetteer", default_config={"overwrite_ents": False}, assigns=["doc.ents"])
-def make_gazetteer(nlp: Language, name: str, overwrite_ents: bool) -> Gazetteer:
-    return Gazetteer(nlp, name, overwrite_ents)
+@Language.factory("deals_gazetteer", default_config={"overwrite_ents": False, "data_dir": ""},
+                  assigns=["doc.ents"])
+def make_gazetteer(nlp: Language, name: str, overwrite_ents: bool, data_dir: str) -> Gazetteer:
+    """:param data_dir: folder of the gazetteer files; empty for the package's own."""
+    return Gazetteer(nlp, name, load_lexicon(data_dir), overwrite_ents)

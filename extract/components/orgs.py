@@ -1,11 +1,11 @@
-"""The `deals_orgs` component: repairs the small model's organisation entities for this domain,
-then labels the named sites the gazetteer does not know (`extract.components.sites`).
+"""The `deals_orgs` component: repairs the small model's organisation entities for this domain.
 
 Runs after the statistical NER. It splits entities glued across lines, slashes or headline
 verbs ("Kestrelline Cloud Selects Voltaris"), turns a name with a company suffix into an ORG
 ("Strata Silicon", "Sable Ridge, Inc."), a "Name, State" pair into a place, gives every
 mention of a name the label the document settles on, and sets `kb_id_` of each ORG to its
-canonical name (legal suffix dropped, the longest form used in the document).
+canonical name (legal suffix dropped, the longest form used in the document). The named sites
+the gazetteer does not know are `deals_sites`' work, next in the pipeline.
 """
 from __future__ import annotations
 
@@ -13,59 +13,47 @@ import re
 from collections import Counter
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from extract import lexicon
-from extract.components.figures import register_extensions
+from extract.components.names import canonical
+from extract.components.products import ProductSplitter
+from extract.extensions import register
+from extract.lexicon import Lexicon, load_lexicon
 
 PLACE = {"GPE", "LOC"}
 RELABEL = {"PERSON", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART", "EVENT", "LAW"}
-JUNK = {"llc", "inc", "inc.", "corp", "ltd", "plc", "mw", "gw", "gpu", "gpus", "ai", "ipo", "hpc", "cpu", "company", "agreement", "item", "ceo", "cfo", "manage",
-        "archive", "unsubscribe", "analysis", "finance", "media", "countries", "reader", "inference", "nordics",
-        "source", "photo", "related", "news", "home", "cookie", "reject", "accept", "view", "capacity", "deals"}
-DASHES = {"-", "--", "---", "–", "—"}
-CODE = re.compile(r"^[A-Z][A-Za-z]{0,3}-?\d{1,4}[A-Za-z]{0,3}$")  # model numbers: Q7, MI355X, GB200, VX-2
-EDGE_TAGS = {"TO", "IN", "CC", "DT", "MD", "RP", "WDT", "PRP", "PRP$"}
-LEAD_DROP = {"the", "source", "photo", "ai", "lab", "startup", "neocloud", "developer", "operator", "utility", "miner",
-             "rival", "partner", "former", "chipmaker", "tenant", "by", "with", "and", "of", "a", "an", "its", "'s"}
-
-
-def canonical(text: str) -> str:
-    """A company name without "the", possessive, legal suffix or trailing punctuation."""
-    legal = set(lexicon.lexicon()["org"]["legal"])
-    words = text.replace("\n", " ").replace("’", "'").split()
-    if words and words[0].lower() == "the":
-        words = words[1:]
-    if words and words[-1].endswith("'s"):
-        words[-1] = words[-1][:-2]
-    while words and words[-1].lower().strip(".,") in legal | {""}:
-        words = words[:-1]
-    return " ".join(words).strip(" ,.;:")
+KEPT = {"CHIP", "DATE", "MONEY", "CARDINAL", "PERCENT", "QUANTITY", "TIME", "ORDINAL"}
+EDGE_TAGS = {"TO", "IN", "CC", "DT", "MD", "RP", "WDT", "PRP", "PRP$"}  # particles, prepositions
 
 
 class OrgRepair:
-    def __init__(self, nlp: Language, name: str):
-        lex = lexicon.lexicon()
-        self.suffixes = set(lex["org"]["suffixes"])
-        self.legal = set(lex["org"]["legal"])
-        register_extensions()
+    def __init__(self, nlp: Language, name: str, lexicon: Lexicon):
+        org = lexicon["org"]
+        self.suffixes = set(org["suffixes"])
+        self.legal = set(org["legal"])
+        self.junk_words = set(org["junk"])
+        self.lead_drop = set(org["lead_drop"])
+        self.name_breaks = set(org["name_breaks"])
+        self.dashes = set(org["dashes"])
+        self.comma_suffixes = set(org["comma_suffixes"])
+        self.clause_ends = set(org["clause_ends"])
+        self.place_suffixes = set(org["place_suffixes"])
+        self.possessives = set(lexicon["grammar"]["possessives"])
+        register(lexicon)
         self.tokenizer = nlp.tokenizer
-        self.place_names = lexicon.places()
-        self.companies = {a.lower() for c in lexicon.companies().values() for a in [c.name, *c.aliases]}
-        from spacy.matcher import Matcher
-
+        self.place_names = lexicon.places
         self.suffix_matcher = Matcher(nlp.vocab)
         self.suffix_matcher.add("suffixed", [[{"IS_TITLE": True, "ENT_TYPE": "", "OP": "{1,2}"},
-                                              {"ORTH": {"IN": sorted(self.suffixes)}, "ENT_TYPE": ""}]], greedy="LONGEST")
-        self.verbs = lexicon.verb_forms() | {"acquire", "selects", "signs", "lands", "taps", "unveil", "unveils"}
+                                              {"ORTH": {"IN": sorted(self.suffixes)},
+                                               "ENT_TYPE": ""}]], greedy="LONGEST")
+        self.verbs = lexicon.verb_forms | set(org["split_verbs"])
         # inflected headline verbs only: a bare "Scale" or "Open" may well begin a company's name
-        self.headline_verbs = {f for v in lex["org"]["headline_verbs"] for f in lexicon.inflect(v) if f != v}
-        self.products = set(lex["org"]["product_nouns"])
+        self.headline_verbs = {f for v in org["headline_verbs"] for f in lexicon.inflect(v)
+                               if f != v}
+        self.products = ProductSplitter(lexicon)
         self.name_words = {w.lower().strip(".") for w in self.suffixes} | set(self.legal)
-        from extract.components.sites import SiteFinder
-
-        self.sites = SiteFinder(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
         datelines = self.datelines(doc)
@@ -74,7 +62,7 @@ class OrgRepair:
         ents = self.places(ents)
         ents = [self.known_place(e) for e in ents]
         ents = self.outside(ents, datelines)
-        ents = self.products_out(ents)
+        ents = self.products(ents)
         ents = self.headline_words(ents)
         ents = self.settle_labels(doc, filter_spans(ents), datelines) + datelines
         ents = [e for e in ents if not self.junk(e)]
@@ -82,20 +70,27 @@ class OrgRepair:
         ents += self.outside(self.other_mentions(doc, ents), datelines)
         doc.ents = filter_spans(ents)
         self.set_canonical(doc)
-        return self.sites(doc) if doc.has_annotation("DEP") else doc
+        return doc
+
+    def canonical(self, text: str) -> str:
+        return canonical(text, self.legal)
 
     def split(self, ent: Span) -> list[Span]:
-        """Cut an entity at line breaks, slashes, " and ", and title-case verbs; trim edge words."""
-        if ent.kb_id_ or ent.label_ in ("CHIP", "DATE", "MONEY", "CARDINAL", "PERCENT", "QUANTITY", "TIME", "ORDINAL"):
+        """Cut an entity at line breaks, slashes, " and ", and title-case verbs; trim edge
+        words."""
+        if ent.kb_id_ or ent.label_ in KEPT:
             return [ent]
         doc, pieces, start = ent.doc, [], ent.start
         for i in range(ent.start, ent.end + 1):
             t = doc[i] if i < ent.end else None
-            cut = t is None or t.is_space or "\n" in t.text or t.text in ("/", "|", ";", ":", "&gt", "&lt") or t.text in DASHES or (
-                t.lower_ == "and" and ent.label_ == "ORG") or (
-                t.lower_ == "for" and ent.label_ == "ORG" and i > ent.start and self.phrase_goes_on(ent, i)) or (
-                t.lower_ in self.verbs and t.is_title and i > ent.start) or (
-                t.text == "," and i + 1 < ent.end and doc[i + 1].text not in ("Inc.", "Inc", "LLC", "Ltd.", "Corp."))
+            cut = t is None or t.is_space or "\n" in t.text or t.text in self.name_breaks \
+                or t.text in self.dashes or (
+                    t.lower_ == "and" and ent.label_ == "ORG") or (
+                    t.lower_ == "for" and ent.label_ == "ORG" and i > ent.start
+                    and self.phrase_goes_on(ent, i)) or (
+                    t.lower_ in self.verbs and t.is_title and i > ent.start) or (
+                    t.text == "," and i + 1 < ent.end
+                    and doc[i + 1].text not in self.comma_suffixes)
             if cut:
                 if i > start:
                     pieces.append(self.trim(Span(doc, start, i, label=ent.label_)))
@@ -104,29 +99,33 @@ class OrgRepair:
 
     @staticmethod
     def phrase_goes_on(ent: Span, i: int) -> bool:
-        """"a deal with Brightwater Compute for AI cloud capacity": the words after "for" belong to a
-        phrase that goes on past the entity, so "for" ends the name."""
+        """"a deal with Brightwater Compute for AI cloud capacity": the words after "for" belong
+        to a phrase that goes on past the entity, so "for" ends the name."""
         doc = ent.doc
         if not doc.has_annotation("DEP"):
             return False
-        return any(not ent.start <= doc[j].head.i < ent.end for j in range(i + 1, ent.end)) and ent.end < len(doc) and (
-            doc[ent.end].is_alpha and doc[ent.end].is_lower)
+        return any(not ent.start <= doc[j].head.i < ent.end for j in range(i + 1, ent.end)) \
+            and ent.end < len(doc) and (doc[ent.end].is_alpha and doc[ent.end].is_lower)
 
     def trim(self, span: Span) -> Span | None:
         """Drop edge words that are no part of a name: articles, descriptors and verbs before it
         ("Expands Halcyon Compute"), particles, prepositions and lower-case words after it
         ("Halcyon Compute to")."""
         doc, s, e = span.doc, span.start, span.end
-        while s < e and (doc[s].lower_ in LEAD_DROP or doc[s].lower_ in self.verbs or doc[s].is_punct or not (
-                doc[s].text[:1].isupper() or doc[s].text[:1].isdigit() or doc[s].text[:1] in "xe") or (
-                s + 1 < e and doc[s].lower_ in self.headline_verbs and doc[s].is_title)):
+        while s < e and (doc[s].lower_ in self.lead_drop or doc[s].lower_ in self.verbs
+                         or doc[s].is_punct or not (
+                             doc[s].text[:1].isupper() or doc[s].text[:1].isdigit()
+                             or doc[s].text[:1] in "xe") or (
+                             s + 1 < e and doc[s].lower_ in self.headline_verbs
+                             and doc[s].is_title)):
             s += 1
-        while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "." or doc[e - 1].lower_ in ("'s", "’s") or doc[e - 1].is_space
+        while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "."
+                         or doc[e - 1].lower_ in self.possessives or doc[e - 1].is_space
                          or self.edge_word(doc[e - 1]) and e - 1 > s):
             e -= 1
         return Span(doc, s, e, label=span.label_, kb_id=span.kb_id_) if e > s else None
 
-    def edge_word(self, t) -> bool:
+    def edge_word(self, t: Token) -> bool:
         """A word that ends no company name: a lower-case word or a particle or preposition."""
         if t.lower_.strip(".") in self.legal:
             return False
@@ -137,22 +136,26 @@ class OrgRepair:
         paragraph before a dash is a place, never a party."""
         out = []
         starts = [0] + [t.i + 1 for t in doc if "\n" in t.text]
-        known = {i for e in doc.ents if e.kb_id_ and e.label_ == "ORG" for i in range(e.start, e.end)}
+        known = {i for e in doc.ents if e.kb_id_ and e.label_ == "ORG"
+                 for i in range(e.start, e.end)}
         for s in starts:
             while s < len(doc) and doc[s].is_space:
                 s += 1
             e = s
-            while e < len(doc) and e - s < 6 and (doc[e].is_upper and re.match(r"^[A-Z][A-Z.'’-]*$", doc[e].text) or (
-                    doc[e].text == "." and e > s and e + 1 < len(doc) and doc[e + 1].is_upper)):  # "ST. PAUL"
+            while e < len(doc) and e - s < 6 and (
+                    doc[e].is_upper and re.match(r"^[A-Z][A-Z.'’-]*$", doc[e].text) or (
+                        doc[e].text == "." and e > s and e + 1 < len(doc)
+                        and doc[e + 1].is_upper)):  # "ST. PAUL"
                 e += 1
-            if e == s or sum(c.isalpha() for c in doc[s:e].text) < 3 or any(i in known for i in range(s, e)):
+            if e == s or sum(c.isalpha() for c in doc[s:e].text) < 3 \
+                    or any(i in known for i in range(s, e)):
                 continue
             for k in range(e, min(len(doc), e + 14)):
                 t = doc[k]
-                if t.text in DASHES:
+                if t.text in self.dashes:
                     out.append(Span(doc, s, e, label="GPE"))
                     break
-                if "\n" in t.text or t.is_alpha and t.is_lower or t.text in (".", "!", "?", ":", ";"):
+                if "\n" in t.text or t.is_alpha and t.is_lower or t.text in self.clause_ends:
                     break
         return out
 
@@ -161,42 +164,18 @@ class OrgRepair:
         taken = {i for s in spans for i in range(s.start, s.end)}
         return [e for e in ents if not any(i in taken for i in range(e.start, e.end))]
 
-    def is_code(self, t) -> bool:
-        return bool(CODE.match(t.text)) and not t._.deals_num
-
-    def products_out(self, ents: list[Span]) -> list[Span]:
-        """A name ending in a model number or a product noun is a product: "Quillon Q7" is the
-        company Quillon, "Q7 Inference Accelerator" no company at all."""
-        names = {canonical(e.text).lower() for e in ents if e.label_ == "ORG"} | self.companies
-        out = []
-        for e in ents:
-            if e.label_ != "ORG" or e.kb_id_:
-                out.append(e)
-                continue
-            doc, end = e.doc, e.end
-            while end > e.start and (doc[end - 1].lower_ in self.products or self.is_code(doc[end - 1])):
-                end -= 1
-            if end == e.end:
-                out.append(e)
-                continue
-            if end > e.start and (self.is_code(doc[e.end - 1]) and not self.is_code(doc[end - 1])
-                                  or canonical(doc[e.start:end].text).lower() in names):
-                out.append(Span(doc, e.start, end, label="ORG"))
-            # the model number itself names the accelerator ("Q7")
-            out += [Span(doc, t.i, t.i + 1, label="CHIP", kb_id=t.text) for t in doc[end:e.end] if self.is_code(t)][:1]
-        return out
-
     def headline_words(self, ents: list[Span]) -> list[Span]:
         """In a title-case line the model glues neighbouring words onto a name ("Expands Halcyon
         Compute"): an edge word goes when the name without it is an organisation the document
         names elsewhere, the name with it is not, and the word is no company suffix."""
-        orgs = Counter(canonical(e.text).lower() for e in ents if e.label_ == "ORG")
+        orgs = Counter(self.canonical(e.text).lower() for e in ents if e.label_ == "ORG")
         out = []
         for e in ents:
-            if e.label_ == "ORG" and not e.kb_id_ and len(e) > 1 and orgs[canonical(e.text).lower()] == 1 and headline_case(e):
+            if e.label_ == "ORG" and not e.kb_id_ and len(e) > 1 \
+                    and orgs[self.canonical(e.text).lower()] == 1 and headline_case(e):
                 for s, end in ((e.start + 1, e.end), (e.start, e.end - 1)):
                     edge = e.doc[e.start] if s > e.start else e.doc[e.end - 1]
-                    rest = canonical(e.doc[s:end].text).lower()
+                    rest = self.canonical(e.doc[s:end].text).lower()
                     if rest and orgs[rest] and edge.lower_.strip(".") not in self.name_words:
                         e = Span(e.doc, s, end, label="ORG")
                         break
@@ -204,21 +183,28 @@ class OrgRepair:
         return out
 
     def grow(self, ent: Span) -> Span:
-        """Take in a following company suffix ("Tessaro" + "Cloud", "Okapi Compute" + ", Inc.") and relabel."""
+        """Take in a following company suffix ("Tessaro" + "Cloud", "Okapi Compute" + ", Inc.")
+        and relabel."""
         doc, end, label = ent.doc, ent.end, ent.label_
         if ent.kb_id_ or label not in RELABEL | {"ORG"}:
             return ent
-        while end < len(doc) and doc[end].text in self.suffixes and doc[end].is_title and not doc[end].ent_type_ in ("CHIP",):
+        while end < len(doc) and doc[end].text in self.suffixes and doc[end].is_title \
+                and not doc[end].ent_type_ in ("CHIP",):
             end, label = end + 1, "ORG"
-        if end < len(doc) and doc[end].lower_.strip(".") in self.legal and doc[end].text[:1].isupper():
+        if end < len(doc) and doc[end].lower_.strip(".") in self.legal \
+                and doc[end].text[:1].isupper():
             end, label = end + 1, "ORG"
-        elif end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_.strip(".") in self.legal and doc[end + 1].text[:1].isupper():
+        elif end + 1 < len(doc) and doc[end].text == "," \
+                and doc[end + 1].lower_.strip(".") in self.legal \
+                and doc[end + 1].text[:1].isupper():
             end, label = end + 2, "ORG"
         if ent[-1].lower_.strip(".") in self.legal and len(ent) > 1 and ent[-1].text[:1].isupper():
             label = "ORG"
-        if ent[-1].text in self.suffixes and label in RELABEL and not (label in PLACE and ent[-1].text in ("Energy", "Power", "Grid")):
+        if ent[-1].text in self.suffixes and label in RELABEL and not (
+                label in PLACE and ent[-1].text in self.place_suffixes):
             label = "ORG"
-        return Span(doc, ent.start, end, label=label) if (end, label) != (ent.end, ent.label_) else ent
+        return Span(doc, ent.start, end, label=label) if (end, label) != (ent.end, ent.label_) \
+            else ent
 
     def places(self, ents: list[Span]) -> list[Span]:
         """"Barstow, Texas": a name right before ", <place>" is itself a place."""
@@ -226,8 +212,8 @@ class OrgRepair:
         out = []
         for e in ents:
             nxt = starts.get(e.end + 1)
-            if e.label_ in ("ORG", "PERSON") and not e.kb_id_ and nxt is not None and nxt.label_ in PLACE and \
-                    e.doc[e.end].text == "," and len(e) <= 3:
+            if e.label_ in ("ORG", "PERSON") and not e.kb_id_ and nxt is not None \
+                    and nxt.label_ in PLACE and e.doc[e.end].text == "," and len(e) <= 3:
                 e = Span(e.doc, e.start, e.end, label="GPE")
             out.append(e)
         return out
@@ -247,14 +233,15 @@ class OrgRepair:
         votes: dict[str, Counter] = {}
         org_first_words, surnames = set(), set()
         for e in datelines:
-            votes.setdefault(canonical(e.text).lower(), Counter())["GPE"] += 5
+            votes.setdefault(self.canonical(e.text).lower(), Counter())["GPE"] += 5
         starts = {e.start: e for e in ents}
         for e in ents:
-            key = canonical(e.text).lower()
+            key = self.canonical(e.text).lower()
             decisive = e.label_ == "ORG" and e[-1].lower_.strip(".") in self.legal and len(e) > 1
             nxt = starts.get(e.end + 1)
             # "Austin, Texas": a name followed by its state or country is a place
-            decisive = decisive or e.label_ in PLACE and nxt is not None and nxt.label_ in PLACE and doc[e.end].text == ","
+            decisive = decisive or e.label_ in PLACE and nxt is not None \
+                and nxt.label_ in PLACE and doc[e.end].text == ","
             votes.setdefault(key, Counter())[e.label_] += 5 if decisive else 1
             if e.label_ == "ORG" and len(key.split()) > 1:
                 org_first_words.add(key.split()[0])
@@ -262,28 +249,32 @@ class OrgRepair:
                 surnames.add(e[-1].lower_)
         out = []
         for e in ents:
-            key = canonical(e.text).lower()
+            key = self.canonical(e.text).lower()
             v = votes[key]
             if e.label_ in RELABEL | {"ORG"} and not e.kb_id_:
-                if key in surnames or (len(e) == 2 and e.label_ == "ORG" and e[-1].lower_ in surnames):
+                if key in surnames or (
+                        len(e) == 2 and e.label_ == "ORG" and e[-1].lower_ in surnames):
                     label = "PERSON"
-                elif v["ORG"] and v["ORG"] >= sum(v[p] for p in PLACE) or key in org_first_words and e.label_ != "GPE":
+                elif v["ORG"] and v["ORG"] >= sum(v[p] for p in PLACE) \
+                        or key in org_first_words and e.label_ != "GPE":
                     label = "ORG"
                 else:
                     label = v.most_common(1)[0][0]
                 if label != e.label_:
-                    e = Span(doc, e.start, e.end, label=label, kb_id=e.text if label == "CHIP" else "")
+                    e = Span(doc, e.start, e.end, label=label,
+                             kb_id=e.text if label == "CHIP" else "")
             out.append(e)
         return out
 
     def suffixed_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
-        """Untagged "Quillon Intelligence", "Halden Grid": capitalised words ending in a company suffix."""
+        """Untagged "Quillon Intelligence", "Halden Grid": capitalised words ending in a company
+        suffix."""
         taken = {i for e in ents for i in range(e.start, e.end)}
         out = []
         for m_id, start, end in self.suffix_matcher(doc):
             span = doc[start:end]
-            if any(i in taken for i in range(start, end)) or span[0].is_stop or span[0].is_sent_start and len(span) == 2 \
-                    and span[0].lower_ in self.verbs:
+            if any(i in taken for i in range(start, end)) or span[0].is_stop \
+                    or span[0].is_sent_start and len(span) == 2 and span[0].lower_ in self.verbs:
                 continue
             span = self.trim(span)
             if span is None or len(span) < 2 and span[0].text in self.suffixes:
@@ -294,20 +285,19 @@ class OrgRepair:
         return filter_spans(out)
 
     def other_mentions(self, doc: Doc, ents: list[Span]) -> list[Span]:
-        """Every untagged mention of a name the document already calls an ORG, and of its first word
-        when that word is distinctive ("Quillon" for "Quillon Intelligence")."""
-        from spacy.matcher import PhraseMatcher
-
+        """Every untagged mention of a name the document already calls an ORG, and of its first
+        word when that word is distinctive ("Quillon" for "Quillon Intelligence")."""
         names = {}
         for e in ents:
             if e.label_ != "ORG" or e.kb_id_:
                 continue
-            name = canonical(e.text)
+            name = self.canonical(e.text)
             if not name:
                 continue
             names[name] = name
             first = name.split()[0]
-            if len(name.split()) > 1 and first[:1].isupper() and not doc.vocab[first.lower()].is_stop \
+            if len(name.split()) > 1 and first[:1].isupper() \
+                    and not doc.vocab[first.lower()].is_stop \
                     and first not in self.place_names and len(first) > 3:
                 names.setdefault(first, name)
         if not names:
@@ -321,28 +311,32 @@ class OrgRepair:
         out = []
         for m_id, start, end in matcher(doc):
             inside = {taken[i] for i in range(start, end) if i in taken}
-            if all(e.label_ != "ORG" and not e.kb_id_ and start <= e.start and e.end <= end and len(e) < end - start
-                   for e in inside):
+            if all(e.label_ != "ORG" and not e.kb_id_ and start <= e.start and e.end <= end
+                   and len(e) < end - start for e in inside):
                 out.append(Span(doc, start, end, label="ORG"))
         return filter_spans(out)
 
     def junk(self, ent: Span) -> bool:
-        """Not a company: unit or section words, a figure ("GW Stargate"), a product code ("VX-2")."""
+        """Not a company: unit or section words, a figure ("GW Stargate"), a product code
+        ("VX-2")."""
         if ent.label_ != "ORG" or ent.kb_id_:
             return False
-        if all(t.lower_ in JUNK or t.is_punct or t.like_num for t in ent) or len(ent.text) < 2:
+        if all(t.lower_ in self.junk_words or t.is_punct or t.like_num for t in ent) \
+                or len(ent.text) < 2:
             return True
         if any(t._.deals_num or t._.deals_power_unit or t._.deals_glued_power for t in ent):
             return True
-        return len(ent) == 1 and any(c.isdigit() for c in ent.text) and any(c.isalpha() for c in ent.text)
+        return len(ent) == 1 and any(c.isdigit() for c in ent.text) \
+            and any(c.isalpha() for c in ent.text)
 
     def set_canonical(self, doc: Doc) -> None:
         orgs = [e for e in doc.ents if e.label_ == "ORG"]
-        names = {canonical(e.text) for e in orgs if not e.kb_id_}
-        known = {canonical(e.text).lower(): e.kb_id_ for e in orgs if e.kb_id_}
+        names = {self.canonical(e.text) for e in orgs if not e.kb_id_}
+        known = {self.canonical(e.text).lower(): e.kb_id_ for e in orgs if e.kb_id_}
         longer = {}
         for n in names:
-            options = [m for m in names if m.lower() != n.lower() and m.lower().startswith(n.lower() + " ")]
+            options = [m for m in names
+                       if m.lower() != n.lower() and m.lower().startswith(n.lower() + " ")]
             same = [m for m in names if m.lower() == n.lower() and not m.isupper()]
             longer[n] = min(options, key=len) if options else (same[0] if same else n)
             grown = [kb for text, kb in known.items() if text.startswith(n.lower() + " ")]
@@ -351,7 +345,7 @@ class OrgRepair:
         ents = []
         for e in doc.ents:
             if e.label_ == "ORG" and not e.kb_id_:
-                name = canonical(e.text)
+                name = self.canonical(e.text)
                 e = Span(doc, e.start, e.end, label="ORG", kb_id=longer.get(name, name) or e.text)
             ents.append(e)
         doc.ents = ents
@@ -370,6 +364,7 @@ def headline_case(span: Span) -> bool:
     return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) >= 0.8 * len(words)
 
 
-@Language.factory("deals_orgs", default_config={}, assigns=["doc.ents"])
-def make_orgs(nlp: Language, name: str) -> OrgRepair:
-    return OrgRepair(nlp, name)
+@Language.factory("deals_orgs", default_config={"data_dir": ""}, assigns=["doc.ents"])
+def make_orgs(nlp: Language, name: str, data_dir: str) -> OrgRepair:
+    """:param data_dir: folder of the word lists; empty for the package's own."""
+    return OrgRepair(nlp, name, load_lexicon(data_dir))
