@@ -3,6 +3,7 @@ plugin. Datasette reads through `?mode=ro` connections, so cron keeps writing me
 
 from __future__ import annotations
 
+import threading
 import webbrowser
 from pathlib import Path
 from typing import Callable
@@ -44,6 +45,6 @@ def serve(store, *, host: str = "127.0.0.1", port: int = 8001, open_browser: boo
     asyncio.run(ds.invoke_startup())
     url = f"http://{host}:{port}/{path.stem}/deals"
     echo(f"serving {path} read-only at {url} (Ctrl-C stops)")
-    if open_browser:
-        webbrowser.open(url)
+    if open_browser:  # once the server is listening
+        threading.Timer(1.0, webbrowser.open, [url]).start()
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
