@@ -734,7 +734,10 @@ def cron(db_path, every, log_file):
 
 @cli.group("draw")
 def draw_group():
-    """Draw the partnership graph or the capacity timeline as SVG, PNG or HTML."""
+    """Draw the partnership graph or the timeline.
+
+    SVG, PNG or HTML (a page holding the SVG), the format from the extension of -o.
+    """
 
 
 picture_output = click.option(
@@ -744,7 +747,7 @@ picture_format = click.option("--format", "fmt", type=click.Choice(["svg", "png"
                               help="[default: from the extension of -o]")
 
 
-@draw_group.command("graph")
+@draw_group.command("graph", short_help="Companies joined by the deals they share.")
 @with_store(create=False)
 @picture_output
 @picture_format
@@ -766,7 +769,7 @@ def draw_graph(store, output, fmt, party, depth, min_mw, as_of):
     click.echo(f"wrote {output} ({written}): {nodes} companies, {edges} partnerships", err=True)
 
 
-@draw_group.command("timeline")
+@draw_group.command("timeline", short_help="Announced capacity per quarter.")
 @with_store(create=False)
 @picture_output
 @picture_format
@@ -793,9 +796,10 @@ def draw_timeline(store, output, fmt, by, measure, as_of):
               help="Address to listen on (0.0.0.0 shows the pages to the whole network).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the deals table in a browser.")
 def serve(store, port, host, open_browser):
-    """Browse the deals in Datasette: facets, search, deal and company pages.
+    """Browse the deals in Datasette, read-only.
 
-    The database is opened read-only: `deals run` from cron keeps writing meanwhile.
+    Facets, full-text search, canned queries, a page per deal and per company. The database
+    is opened read-only: `deals run` from cron keeps writing meanwhile.
 
     Example: deals serve --db ~/deals.db --open
     """
