@@ -534,21 +534,120 @@ def export(store, fmt, output, as_of, companies_only, with_articles):
         click.echo(f"wrote {output}: {nodes} nodes, {edges} edges", err=True)
 
 
+reason_option = click.option("--reason", help="Why (kept in the deal's history).")
+
+
 @cli.command()
 @with_store(create=False)
-@click.argument("alias")
-@click.argument("canonical")
-@click.option("--force", is_flag=True, help="Allow names not seen in any deal yet.")
-def merge(store, alias, canonical, force):
-    """Record that ALIAS and CANONICAL are one company.
+@click.argument("first")
+@click.argument("second")
+@click.option("--force", is_flag=True,
+              help="Allow names not seen in any deal yet, or two parties of one deal.")
+@reason_option
+def merge(store, first, second, force, reason):
+    """Record that two deals, or two names, are one.
 
-    The merge is an event: it survives replays and re-extraction.
+    Two deal ids: SECOND keeps its id and FIRST leads to it from then on (`deals show FIRST`
+    shows SECOND). Two company names: FIRST is an alias of SECOND. Merging two parties of
+    one deal needs --force. Undo either with `deals unmerge FIRST`. The merge is an event:
+    it survives new reports, re-extraction and replays.
+
+    Example: deals merge 85da807a8a f6f2d74fd7 --reason "one agreement, two outlets"
 
     Example: deals merge "Open AI" OpenAI
     """
-    from graph.curation import merge as merging
+    from ops import curation_appends as curation
 
-    click.echo(f"{alias} -> {merging(store, alias, canonical, force=force)}")
+    if curation.names_deals(store, first, second):
+        merged, into = curation.merge_deals(store, first, second, reason)
+        click.echo(f"merged deal {merged} into {into}")
+        return
+    shared = curation.merge_companies(store, first, second, force=force, reason=reason)
+    if shared:
+        click.echo(f"warning: {first} and {second} were both parties to "
+                   f"{', '.join(shared[:3])}{' ...' if len(shared) > 3 else ''}", err=True)
+    click.echo(f"{first} -> {second}")
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("target")
+@reason_option
+def unmerge(store, target, reason):
+    """Undo a merge of two deals or two names.
+
+    TARGET is the deal id that was merged into another (it gets its reports and its id
+    back), or a company name merged by `deals merge` (it is its own company again).
+
+    Example: deals unmerge 85da807a8a --reason "two orders after all"
+    """
+    from ops.curation_appends import unmerge as unmerging
+
+    what, name, source = unmerging(store, target, reason)
+    click.echo(f"unmerged {'deal ' if what == 'deal' else ''}{name} from {source}")
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("deal_id")
+@click.option("--article", "articles", multiple=True, required=True, metavar="URL",
+              help="A source of the deal whose report is the other agreement (repeatable).")
+@reason_option
+def split(store, deal_id, articles, reason):
+    """Split reports off a deal as another deal.
+
+    The reports of the given articles become a deal of their own with a new id; the deal
+    keeps its id and its other reports. Both ids stay valid.
+
+    Example: deals split 1ff0deb56f --article https://example.com/news/second-order
+    """
+    from ops.curation_appends import split as splitting
+
+    ident, new = splitting(store, deal_id, list(articles), reason)
+    click.echo(f"split {new} off {ident}")
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("deal_id")
+@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE",
+              help="kind, status, gpu_count, power_mw, value_usd, chip, facility or location"
+                   " (repeatable; numbers take 50k, 1.5M, 2bn).")
+@click.option("--role", "roles", multiple=True, metavar="NAME=ROLE",
+              help="The role of a party: buyer, provider, chip_supplier, ... (repeatable).")
+@click.option("--clear", "clear", multiple=True, metavar="FIELD",
+              help="Hand a field (or a party's role, by name) back to the reports.")
+@reason_option
+def edit(store, deal_id, values, roles, clear, reason):
+    """Set a deal's values and roles by hand.
+
+    A value a person sets wins over every report, now and later; `deals show` marks it and
+    lists the edit in its history.
+
+    Example: deals edit 1ff0deb56f --set gpu_count=220000 --set chip=H100 --role OpenAI=buyer
+    """
+    from graph.query import parse_number
+    from ops.curation_appends import edit as editing
+    from store.errors import ConfigError
+    from vocab import FIGURES
+
+    def pairs(items, option, form):
+        out = {}
+        for item in items:
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip():
+                raise ConfigError(f"{option} {item!r}: expected {form}")
+            out[name.strip()] = value.strip()
+        return out
+
+    fields = {name.lower(): value for name, value in pairs(values, "--set", "FIELD=VALUE").items()}
+    fields = {name: parse_number(value, f"--set {name}") if name in FIGURES else value
+              for name, value in fields.items()}
+    ident, change = editing(store, deal_id, fields, pairs(roles, "--role", "NAME=ROLE"),
+                            list(clear), reason)
+    done = [*sorted(change.get("set", {})), *(f"role of {n}" for n in change.get("roles", {})),
+            *(f"{c} cleared" for c in change.get("clear", []))]
+    click.echo(f"edited {ident}: {', '.join(done)}")
 
 
 @cli.command()
@@ -558,9 +657,11 @@ def merge(store, alias, canonical, force):
 def reject(store, deal_id, reason):
     """Mark a deal as false; it leaves queries and exports.
 
+    Undo with `deals unreject`.
+
     Example: deals reject 40339d3035 --reason "rumour, denied by both"
     """
-    from graph.curation import judge
+    from ops.curation_appends import judge
 
     click.echo(f"rejected {judge(store, deal_id, 'reject', reason)}")
 
@@ -568,14 +669,52 @@ def reject(store, deal_id, reason):
 @cli.command()
 @with_store(create=False)
 @click.argument("deal_id")
-def confirm(store, deal_id):
+@reason_option
+def unreject(store, deal_id, reason):
+    """Withdraw a rejection: the deal is back.
+
+    Example: deals unreject 40339d3035 --reason "confirmed by the buyer after all"
+    """
+    from ops.curation_appends import unreject as unrejecting
+
+    click.echo(f"unrejected {unrejecting(store, deal_id, reason)}")
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("deal_id")
+@reason_option
+def confirm(store, deal_id, reason):
     """Mark a deal as checked by a person.
 
     Example: deals confirm 40339d3035
     """
-    from graph.curation import judge
+    from ops.curation_appends import judge
 
-    click.echo(f"confirmed {judge(store, deal_id, 'confirm')}")
+    click.echo(f"confirmed {judge(store, deal_id, 'confirm', reason)}")
+
+
+@cli.command()
+@with_store(create=False)
+@click.argument("deal_id")
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def history(store, deal_id, as_of, as_json):
+    """Every change people made to a deal.
+
+    Confirmations, rejections, edits, merges, splits, with time and reason, and what later
+    reports did to its id (merged with another deal, split off).
+
+    Example: deals history 40339d3035
+    """
+    from graph.show import deal_details, render_history
+    from graph.view import open_view
+
+    deal = deal_details(open_view(store, as_of), deal_id)
+    if as_json:
+        echo_json({k: deal[k] for k in ("id", "named", "note", "former_ids", "actions")})
+    else:
+        click.echo(render_history(deal))
 
 
 @cli.group("graph")

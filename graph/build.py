@@ -5,8 +5,10 @@
 without paying for a graph object it would only iterate over.
 
 Node ids carry their type (`company:nvidia`, `deal:40339d3035`), so a company and a chip of
-the same name, or a deal id that looks like a number, never collide. Rejected deals are left
-out: a person has said they are false.
+the same name, or a deal id that looks like a number, never collide. A deal's node id is its
+stable id (see store/projections/identity.py): a later report, a re-extraction or a replay
+leaves it as it was; ids merged into a deal are its `former_ids` attribute. Rejected deals
+are left out: a person has said they are false.
 """
 
 from __future__ import annotations
@@ -24,9 +26,18 @@ VISIBLE = "curation IS NOT 'rejected'"
 
 
 def _deals(conn) -> list[dict]:
-    rows = conn.execute(f"SELECT {', '.join(DEAL_COLUMNS)} FROM deals WHERE {VISIBLE}"
+    from graph.query import former_ids
+
+    rows = conn.execute(f"SELECT {', '.join(DEAL_COLUMNS)}, edited FROM deals WHERE {VISIBLE}"
                         " ORDER BY id").fetchall()
-    return [dict(zip(DEAL_COLUMNS, row)) for row in rows]
+    merged = former_ids(conn)
+    deals = []
+    for row in rows:
+        deal = dict(zip(DEAL_COLUMNS, row))
+        deal["edited"] = json.loads(row[-1]) if row[-1] else None
+        deal["former_ids"] = merged.get(deal["id"]) or None
+        deals.append(deal)
+    return deals
 
 
 def _parties(conn) -> dict[str, list[tuple[str, str]]]:

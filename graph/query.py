@@ -19,7 +19,8 @@ from vocab import CURATION_MARKS, DEAL_COLUMNS, KINDS
 from vocab import STATUSES as REPORTED_STATUSES
 
 STATUSES = REPORTED_STATUSES + CURATION_MARKS
-FIELDS = (*DEAL_COLUMNS, "sources")
+COLUMNS = (*DEAL_COLUMNS, "edited")  # read from `deals`
+FIELDS = (*COLUMNS, "sources", "former_ids")
 _SCALE = {"": 1, "k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 _INT64 = 2 ** 63 - 1
 _NUMBER = re.compile(r"^\$?\s*([0-9][0-9,]*\.?[0-9]*)\s*([a-z]*)$")
@@ -122,7 +123,7 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
 def find_deals(conn: sqlite3.Connection, f: Filters) -> tuple[list[dict], bool]:
     """Deals matching all filters, newest first; and whether more than `limit` matched."""
     where, params = _where(conn, f)
-    sql = (f"SELECT {', '.join('d.' + c for c in FIELDS[:-1])} FROM deals d"
+    sql = (f"SELECT {', '.join('d.' + c for c in COLUMNS)} FROM deals d"
            f" WHERE {' AND '.join(where)} ORDER BY d.first_reported DESC, d.id")
     if f.limit:  # one more row tells whether there are more; SQLite holds at most 2**63-1
         sql += f" LIMIT {min(int(f.limit), _INT64 - 1) + 1}"
@@ -130,15 +131,37 @@ def find_deals(conn: sqlite3.Connection, f: Filters) -> tuple[list[dict], bool]:
     more = bool(f.limit) and len(rows) > f.limit
     deals = [as_dict(row) for row in rows[:f.limit or None]]
     attach_sources(conn, deals)
+    attach_former_ids(conn, deals)
     return deals, more
 
 
 def as_dict(row) -> dict:
-    deal = dict(zip(FIELDS, row))
+    deal = dict(zip(COLUMNS, row))
     deal["parties"] = json.loads(deal["parties"])
     deal["headline"] = bool(deal["headline"])
     deal["conflicted"] = bool(deal["conflicted"])
+    deal["edited"] = json.loads(deal["edited"]) if deal.get("edited") else []
     return deal
+
+
+def former_ids(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Deal id -> the ids that were merged into it (directly or not), which resolve to it."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'deal_ids'").fetchone():
+        return {}
+    into = dict(conn.execute("SELECT id, into_id FROM deal_ids WHERE state = 'merged'"))
+    found: dict[str, list[str]] = {}
+    for old in sorted(into):
+        target, hops = into[old], 0
+        while target in into and hops < 64:
+            target, hops = into[target], hops + 1
+        found.setdefault(target, []).append(old)
+    return found
+
+
+def attach_former_ids(conn: sqlite3.Connection, deals: list[dict]) -> None:
+    known = former_ids(conn) if deals else {}
+    for d in deals:
+        d["former_ids"] = known.get(d["id"], [])
 
 
 def attach_sources(conn: sqlite3.Connection, deals: list[dict]) -> None:

@@ -74,8 +74,22 @@ register(EventType(
     doc="The extractor failed on one article; that version skips it from then on.",
 ))
 register(EventType("AliasMerged", 1, ("alias", "canonical"), doc="Curation: two names are one company."))
+register(EventType("AliasUnmerged", 1, ("alias",),
+                   doc="Curation: a name merged by a person is its own company again."))
 register(EventType("DealRejected", 1, ("deal_id",), doc="Curation: a false deal."))
 register(EventType("DealConfirmed", 1, ("deal_id",), doc="Curation: a deal checked by a person."))
+register(EventType("DealUnrejected", 1, ("deal_id",),
+                   doc="Curation: a rejection withdrawn; the deal is back in queries."))
+register(EventType("DealEdited", 1, ("deal_id",),
+                   doc="Curation: values a person set (`set`, `roles`) or handed back to the"
+                       " reports (`clear`); a value set wins over every report."))
+register(EventType("DealMerged", 1, ("deal_id", "into"),
+                   doc="Curation: two deals are one agreement; `into` keeps its id and"
+                       " `deal_id` resolves to it."))
+register(EventType("DealUnmerged", 1, ("deal_id",),
+                   doc="Curation: a merged deal is its own agreement again, with its reports."))
+register(EventType("DealSplit", 1, ("deal_id", "articles", "new_id"),
+                   doc="Curation: the reports of `articles` are another agreement, `new_id`."))
 register(EventType("WatchCheckpointed", 1, ("seq",), doc="`deals watch` reported changes up to seq."))
 register(EventType("RunStarted", 1, ("run_id",), doc="`deals run` began."))
 register(EventType("RunFinished", 1, ("run_id",), doc="`deals run` ended, with its summary."))

@@ -7,7 +7,8 @@ from graph.web.queries import QUERIES
 from vocab import CURATION_MARKS, KINDS, STATUSES, UNITS
 
 HIDDEN = ("events", "blobs", "projection_positions", "deal_search", "deal_search_dirty",
-          "deal_search_fts", "articles_fts", "deal_reports_fts", "deal_articles")
+          "deal_search_fts", "articles_fts", "deal_reports_fts", "deal_articles", "deal_pins",
+          "deal_merges")
 
 _FIGURES = {
     "gpu_count": f"Number of {UNITS['gpu_count']} (GPUs, TPUs and the like) in the deal",
@@ -32,6 +33,7 @@ _DEAL_COLUMNS = {
     "conflicted": "1 when sources disagree about a figure (see deal_figures)",
     "curation": "A person's mark: " + " or ".join(CURATION_MARKS),
     "curation_reason": "Why a person rejected the deal",
+    "edited": "The fields a person set by hand (JSON list; they win over every report)",
 }
 
 
@@ -66,7 +68,26 @@ TABLES = {
             "value_usd", "facility", "location")},
         "roles": "Role of each party (JSON)",
         "evidence": "The sentences the deal was read from, with character offsets (JSON)",
-        "deal_id": "The deal this report was merged into"}, units={"power_mw": "MW"}),
+        "deal_id": "The deal this report was merged into",
+        "uid": "The report's lineage (extraction event.index), kept through re-extraction",
+        "home": "The first deal this report belonged to"}, units={"power_mw": "MW"}),
+    "deal_ids": _table("Every deal id ever shown and what it names now.", {
+        "id": "The id", "state": "live, merged (into another deal), legacy (an id of the"
+                                 " earlier content-hash scheme) or gone (no report left)",
+        "into_id": "The deal a merged or legacy id leads to",
+        "how": "reports, person, split or legacy: what gave it its state",
+        "founded_seq": "The extraction event of the report that founded it",
+        "founded_idx": "That report's position in the event", "split_from": "Split off this deal",
+        "changed_seq": "The event that last changed it"}, facets=["state", "how"]),
+    "deal_history": _table("What people did to deals, and what reports did to their ids.", {
+        "seq": "The event", "at": "When (UTC)", "deal_id": "The deal",
+        "other": "The other deal (merged into, split off)",
+        "action": "confirmed, rejected, unrejected, edited, merged, unmerged, split, gone or"
+                  " revived", "by": "person or reports", "reason": "Why, as the person said",
+        "detail": "What changed (JSON)"}, facets=["action", "by"]),
+    "deal_overrides": _table("Values a person set on a deal; they win over every report.", {
+        "deal_id": "The deal", "field": "The field (role:KEY for a party's role)",
+        "value": "The value (JSON)", "seq": "The edit event"}),
     "deal_docs": _table("Documents the extractor has read.", {
         "doc_id": "The document", "url": "The article", "first_seq": "First event",
         "seq": "Latest event", "extractor_version": "Extractor that read it last",

@@ -195,3 +195,19 @@ def merge(conn: sqlite3.Connection, alias: str, canonical: str) -> set[str]:
                          (row[1], target))
     conn.execute("UPDATE companies SET parent = NULL WHERE parent = key")
     return touched
+
+
+def unmerge(conn: sqlite3.Connection, alias: str) -> set[str]:
+    """Make `alias` its own company again, undoing a person's merge of it into another.
+
+    Returns the company keys whose deals must be re-keyed. Spellings articles gave the alias
+    (recorded while it was merged) stay with the company it was merged into.
+    """
+    key = name_key(alias)
+    row = conn.execute("SELECT alias, canonical_key FROM company_aliases WHERE alias_key = ?"
+                       " AND how = 'merged'", (key,)).fetchone()
+    if row is None:
+        return set()
+    conn.execute("DELETE FROM company_aliases WHERE alias_key = ?", (key,))
+    conn.execute("INSERT OR IGNORE INTO companies (key, name) VALUES (?, ?)", (key, row[0]))
+    return {key, row[1]}

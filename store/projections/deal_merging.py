@@ -3,25 +3,47 @@
 Pure functions over plain `Report` records, so the rules can be read and tested apart from
 SQL. Twenty outlets reporting one agreement make one deal; an investment in 2023 and a chip
 deal in 2025 between the same companies stay two.
+
+Whether two reports of the same companies are one agreement is a decision that combines cues
+(days apart, each figure, kind, chip, place, roles, wording that says a deal was changed or
+that it is a new one). The cues are the named features of `features`; their weights are
+fitted on labelled invented report pairs (`data/same_agreement_pairs.jsonl`, refitted by
+`benchmarks/fit_same_agreement.py`) and read from `data/same_agreement.json`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from vocab import FIGURES, STATUS_RANK
 
-WINDOW_DAYS = 365      # reports further apart than this from a deal describe another agreement
 CONFLICT_DAYS = 31     # different figures closer than this are a disagreement, not growth
 ROUNDING = 0.05        # relative difference still counted as the same figure
-FIGURE_RATIO = 5.0     # figures this far apart, reported months apart, are another agreement
+YEAR_SCALE = math.log1p(365)
+WEIGHTS_FILE = Path(__file__).with_name("data") / "same_agreement.json"
 
 _LEGAL = re.compile(r"[,\s]+(inc|corp|corporation|ltd|llc|plc|pbc|co|gmbh|ag|sa)\.?$")
 _SPACE = re.compile(r"\s+")
+_AGREEMENT = (r"(deal|agreement|contract|order|purchase|partnership|commitment|pact|"
+              r"arrangement|lease|tranche|phase)")
+_CHANGED = (r"amend(s|ed|ing)?|expand(s|ed|ing)?|increas(e|es|ed|ing)|rais(e|es|ed|ing)|"
+            r"upsiz(e|es|ed|ing)|extend(s|ed|ing)?|revis(e|es|ed|ing)|boost(s|ed|ing)?|"
+            r"enlarg(e|es|ed|ing)|top(s|ped)? up|doubl(e|es|ed|ing)|tripl(e|es|ed|ing)|grow(s|n)?")
+REVISION_WORDS = re.compile(  # a verb of change about an agreement or a new total
+    rf"\b({_CHANGED})\b[^.;]{{0,60}}?(\b{_AGREEMENT}s?\b|\b(capacity|cluster|deployment|"
+    rf"supply|campus)\b|\bto\s+[$\d])|\b(amendment|expansion|up from|now worth|now covers|"
+    rf"bring(s|ing)? the total)\b", re.IGNORECASE)
+NEW_DEAL_WORDS = re.compile(
+    rf"\b(second|third|another|additional|new|separate|fresh|follow-on|follow-up)[,\s]+"
+    rf"([\w$.,-]+\s+){{0,3}}{_AGREEMENT}s?\b|\b(on top of|in addition to|separately)\b",
+    re.IGNORECASE)
 
 
 def name_key(name: str) -> str:
@@ -47,6 +69,13 @@ class Report:
     figures: dict = field(default_factory=dict)
     roles: dict = field(default_factory=dict)   # company key -> role
     rid: int = 0                                # its row in deal_reports
+    text: str = ""                              # its evidence sentences
+    party_key: str = ""                         # the resolved companies it names
+    uid: str = ""                               # its lineage: kept through re-extraction
+    pin: str | None = None                      # the deal a person tied it to
+    previous: str | None = None                 # the deal it belonged to before this change
+    home: str | None = None                     # the first deal it belonged to
+    idx: int = 0                                # its place among its article's reports
 
 
 def number(value) -> float | None:
@@ -84,50 +113,143 @@ def _near(a: float, b: float, ratio: float) -> bool:
     return high == 0 or (low > 0 and high / low <= ratio)
 
 
-def compatible(members: list[Report], report: Report) -> bool:
-    """Can `report` be one more account of the deal made of `members`?"""
-    kinds = {m.kind for m in members if m.kind and m.kind != "other"}
-    if report.kind and report.kind != "other" and kinds and report.kind not in kinds:
-        return False
-    dates = [m.reported for m in members]
-    if min(_days(report.reported, d) for d in dates) > WINDOW_DAYS:
-        return False
-    for attr in ("chip", "facility"):
-        theirs = [getattr(m, attr) for m in members if getattr(m, attr)]
-        mine = getattr(report, attr)
-        if mine and theirs and not any(_names_agree(mine, t) for t in theirs):
-            return False
-    if any(_days(report.reported, d) <= CONFLICT_DAYS for d in dates):
-        return True  # same parties, same kind, same weeks: one agreement, perhaps disputed
-    places = [m.location for m in members if m.location]
-    if report.location and places and not any(_places_agree(report.location, p) for p in places):
-        return False  # months apart and somewhere else: another site, another agreement
+# -- the same-agreement decision -------------------------------------------------------------
+
+FEATURES = ("days", "kind", "gpu_count", "power_mw", "value_usd", "chip", "place", "roles",
+            "new_amount_later", "revision_words", "new_deal_words")
+FEATURE_MEANINGS = {
+    "days": "days between the reports, log scale: 0 the same day, 1 a year apart",
+    "kind": "+1 the same kind, -1 different kinds, 0 one is unknown or other",
+    "gpu_count": "+1 the same accelerator count (within 5 %), -1 different, 0 not both stated",
+    "power_mw": "the same for megawatts",
+    "value_usd": "the same for the value in US dollars",
+    "chip": "+1 the same accelerator, -1 different ones, 0 not both named",
+    "place": "+1 the same facility (else location), -1 different, 0 not both named",
+    "roles": "+1 every party named in both has the same role, -1 a role differs, 0 unknown",
+    "new_amount_later": "figures that differ, times the days feature: a new amount months later",
+    "revision_words": "the later report says an agreement was amended, expanded, raised ...",
+    "new_deal_words": "the later report says second, another, additional or new deal",
+}
+
+
+def _agree(same: bool | None) -> float:
+    return 0.0 if same is None else (1.0 if same else -1.0)
+
+
+def _place(a: Report, b: Report) -> bool | None:
+    if a.facility and b.facility:
+        return _names_agree(a.facility, b.facility)
+    if a.location and b.location:
+        return _places_agree(a.location, b.location)
+    return None
+
+
+def _roles(a: Report, b: Report) -> bool | None:
+    shared = [k for k in a.roles if k in b.roles and a.roles[k] and b.roles[k]]
+    if not shared:
+        return None
+    return all(a.roles[k] == b.roles[k] for k in shared)
+
+
+def features(a: Report, b: Report) -> dict[str, float]:
+    """The named cues of whether reports `a` and `b` (of the same companies) are one agreement."""
+    days = _days(a.reported, b.reported)
+    spread = min(math.log1p(days) / YEAR_SCALE, 1.5)
+    kinds = {a.kind, b.kind}
+    out = {"days": spread,
+           "kind": 0.0 if None in kinds or "other" in kinds else _agree(a.kind == b.kind)}
+    differ = 0
     for name in FIGURES:
-        mine = report.figures.get(name)
-        theirs = [m.figures[name] for m in members if m.figures.get(name) is not None]
-        if mine is not None and theirs and not any(_near(mine, t, FIGURE_RATIO) for t in theirs):
-            return False
-    return True
+        x, y = a.figures.get(name), b.figures.get(name)
+        out[name] = 0.0 if x is None or y is None else _agree(_near(x, y, 1 + ROUNDING))
+        differ += out[name] < 0
+    out["chip"] = _agree(_names_agree(a.chip, b.chip)) if a.chip and b.chip else 0.0
+    out["place"] = _agree(_place(a, b))
+    out["roles"] = _agree(_roles(a, b))
+    out["new_amount_later"] = differ * spread
+    if a.reported == b.reported:
+        texts = [a.text, b.text]
+    else:
+        texts = [max((a, b), key=lambda r: r.reported).text]
+    out["revision_words"] = float(any(REVISION_WORDS.search(t or "") for t in texts))
+    out["new_deal_words"] = float(any(NEW_DEAL_WORDS.search(t or "") for t in texts))
+    return out
 
 
-def cluster(reports: list[Report]) -> list[list[Report]]:
-    """Group reports (in log order) into deals: each joins the first deal it fits."""
+@dataclass(frozen=True)
+class Model:
+    weights: dict[str, float]
+    intercept: float
+    threshold: float = 0.5
+
+    def probability(self, a: Report, b: Report) -> float:
+        found = features(a, b)
+        score = self.intercept + sum(self.weights.get(n, 0.0) * v for n, v in found.items())
+        return 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
+
+
+def load_model(path: Path = WEIGHTS_FILE) -> Model:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Model({n: float(w) for n, w in data["weights"].items()}, float(data["intercept"]),
+                 float(data.get("threshold", 0.5)))
+
+
+_MODEL: list[Model] = []
+
+
+def fitted() -> Model:
+    """The shipped model, read once."""
+    if not _MODEL:
+        _MODEL.append(load_model())
+    return _MODEL[0]
+
+
+def same_agreement(a: Report, b: Report, model: Model | None = None) -> float:
+    """The probability that `a` and `b` report one agreement."""
+    return (model or fitted()).probability(a, b)
+
+
+def cluster(reports: list[Report], model: Model | None = None) -> list[list[Report]]:
+    """Group reports (in date order) into deals.
+
+    Reports a person tied to a deal (`pin`) start that deal's group whatever the model says;
+    every other report joins the group holding the report of the same companies it most
+    probably reports the same agreement as, when that probability reaches the threshold, else
+    starts a group of its own. Groups tied to different deals never join. The result depends
+    on the reports and the ties only, never on the order they arrived in.
+    """
+    model = model or fitted()
     groups: list[list[Report]] = []
+    pinned: dict[str, list[Report]] = {}
     for report in reports:
+        if report.pin is not None:
+            if report.pin not in pinned:
+                pinned[report.pin] = []
+                groups.append(pinned[report.pin])
+            pinned[report.pin].append(report)
+    for report in reports:
+        if report.pin is not None:
+            continue
+        best, chosen = model.threshold, None
         for group in groups:
-            if compatible(group, report):
-                group.append(report)
-                break
-        else:
+            for member in group:
+                if member.party_key != report.party_key:
+                    continue
+                p = model.probability(member, report)
+                if p >= best and (chosen is None or p > best):
+                    best, chosen = p, group
+        if chosen is None:
             groups.append([report])
+        else:
+            chosen.append(report)
     return groups
 
 
-def deal_id(first: Report) -> str:
-    """Stable id from the first report's article, names as written and kind.
+def content_id(first: Report) -> str:
+    """The id a report founds a deal under: its article, names as written and kind, hashed.
 
-    Names as written (not as resolved) keep the id through later alias merges; the article's
-    first-extraction position keeps it through re-extraction.
+    Names as written (not as resolved) make it independent of later alias merges. It is
+    computed once, when the deal is first seen, and kept from then on (see identity.py).
     """
     basis = "\x1f".join([first.doc_id, *sorted(first.raw_keys), first.kind or ""])
     return hashlib.sha256(basis.encode()).hexdigest()[:10]
