@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import EXTRACTOR_VERSION
-from extract.deal_features import deal_features
+from extract.deal_features import Cues, deal_features
 from extract.deals.assemble import Assembler
 from extract.deals.record import Deal
 from extract.decisions import NONE, shipped
@@ -35,6 +35,7 @@ class Extractor:
         self.nlp = nlp or build_nlp()
         self.gate = Gate(self.nlp, self.lexicon)
         self.assembler = Assembler(self.lexicon)
+        self.cues = Cues.from_lexicon(self.lexicon)
         self.batch_size = batch_size
         self.decisions = shipped() if decisions is None else decisions
         self.with_features = with_features
@@ -69,7 +70,7 @@ class Extractor:
         rows = []
         for deal in deals:
             row = deal.fields()
-            row["features"] = deal_features(doc, row, deal.sentences, title_end)
+            row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues)
             rows.append(row)
         kept = {id(row) for row in self.decisions.apply(rows)}
         out = []

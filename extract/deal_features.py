@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from extract import lexicon
+from extract.lexicon import Lexicon
 from extract.spans import ents_of, sents_of
-from vocab import KINDS
+from vocab import FIGURES, KINDS, STATUSES
 
-DATA = Path(__file__).parent / "data"
 WORD = re.compile(r"[a-z0-9][a-z0-9&.'-]*")
 
 
 @dataclass(frozen=True)
 class Cues:
-    """The cue words of extract/data/cues.toml and the gazetteer's names, loaded once."""
+    """The cue words of extract/data/cues.toml and the gazetteer's names, from a lexicon."""
 
     generic: frozenset[str]
     function: frozenset[str]
@@ -37,29 +34,31 @@ class Cues:
     sentence: dict[str, tuple[str, ...]]
     kind_cues: dict[str, tuple[str, ...]]
     known: frozenset[str]
-    sectors: dict[str, str]
+    sectors: Mapping[str, str]
     products: frozenset[str]
+    sector_names: tuple[str, ...]
+    deal_nouns: tuple[str, ...]
+    verb_forms: frozenset[str]
 
-
-@lru_cache(maxsize=None)
-def cues() -> Cues:
-    with (DATA / "cues.toml").open("rb") as fh:
-        data = tomllib.load(fh)
-    party = data["party"]
-    products = DATA / "products.jsonl"
-    names = set()
-    if products.exists():
-        for row in lexicon.read_jsonl(products):
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon) -> Cues:
+        data = lexicon.cues
+        party = data["party"]
+        names = set()
+        for row in lexicon.products:
             names |= {row["product"].lower(), *(a.lower() for a in row.get("aliases", []))}
-    kind = lexicon.lexicon()["kind"]
-    return Cues(
-        generic=frozenset(party["generic_words"]), function=frozenset(party["function_words"]),
-        person=frozenset(party["person_words"]), outlet_words=frozenset(party["outlet_words"]),
-        outlets=frozenset(o.lower() for o in party["outlets"]),
-        sentence={k: tuple(v) for k, v in data["sentence"].items()},
-        kind_cues={k: tuple(kind[k]) for k in KINDS if k in kind},
-        known=frozenset(lexicon.companies()), sectors=lexicon.sector_of(),
-        products=frozenset(names))
+        kind = lexicon["kind"]
+        return cls(
+            generic=frozenset(party["generic_words"]),
+            function=frozenset(party["function_words"]),
+            person=frozenset(party["person_words"]),
+            outlet_words=frozenset(party["outlet_words"]),
+            outlets=frozenset(o.lower() for o in party["outlets"]),
+            sentence={k: tuple(v) for k, v in data["sentence"].items()},
+            kind_cues={k: tuple(kind[k]) for k in KINDS if k in kind},
+            known=frozenset(lexicon.companies), sectors=lexicon.sector_of,
+            products=frozenset(names), sector_names=tuple(party["sectors"]),
+            deal_nouns=tuple(lexicon["deal"]["nouns"]), verb_forms=lexicon.verb_forms)
 
 
 def _has(text: str, phrases: tuple[str, ...]) -> bool:
@@ -93,9 +92,7 @@ def party_features(parties: list[str], doc: Doc, c: Cues) -> dict[str, float]:
         "person": float(any(p.lower() in persons or set(WORD.findall(p.lower())) & c.person
                             for p in parties)),
         "same_sector": float(len(set(sectors)) == 1 and sectors[0] != "unknown"),
-        **{f"sector_{s}": float(s in sectors)
-           for s in ("ai", "cloud", "neocloud", "chips", "hardware", "datacenter", "energy",
-                     "finance")},
+        **{f"sector_{s}": float(s in sectors) for s in c.sector_names},
     }
 
 
@@ -123,10 +120,9 @@ def place_features(doc: Doc, parties: list[str], first: Span, title_end: int) ->
 def text_features(sentences: list[Span], c: Cues) -> dict[str, float]:
     first = sentences[0].text if sentences else ""
     scope = " ".join(s.text for s in sentences)
-    deal = lexicon.lexicon()["deal"]
     out = {
-        "deal_noun": float(_has(first, tuple(deal["nouns"]))),
-        "deal_verb": float(bool(set(WORD.findall(first.lower())) & lexicon.verb_forms())),
+        "deal_noun": float(_has(first, c.deal_nouns)),
+        "deal_verb": float(bool(set(WORD.findall(first.lower())) & c.verb_forms)),
         "question": float(first.rstrip().endswith("?")),
     }
     for name, phrases in c.sentence.items():
@@ -138,12 +134,15 @@ def text_features(sentences: list[Span], c: Cues) -> dict[str, float]:
 
 def figure_features(deal: dict) -> dict[str, float]:
     return {f"has_{f}": float(deal.get(f) is not None)
-            for f in ("gpu_count", "power_mw", "value_usd", "chip", "facility", "location")}
+            for f in (*FIGURES, "chip", "facility", "location")}
 
 
-def deal_features(doc: Doc, deal: dict, sentences: list[Span], title_end: int) -> dict[str, float]:
-    """Every feature of one candidate deal, by name."""
-    c = cues()
+def deal_features(doc: Doc, deal: dict, sentences: list[Span], title_end: int,
+                  c: Cues) -> dict[str, float]:
+    """Every feature of one candidate deal, by name.
+
+    :param deal: the deal's fields (`Deal.fields()`); `c`: the cues, `Cues.from_lexicon()`.
+    """
     parties = deal["parties"]
     features = {"bias_term": 1.0}
     features |= party_features(parties, doc, c)
@@ -152,7 +151,6 @@ def deal_features(doc: Doc, deal: dict, sentences: list[Span], title_end: int) -
     features |= text_features(sentences, c)
     features |= figure_features(deal)
     features |= {f"rule_kind_{k}": float(deal.get("kind") == k) for k in KINDS}
-    features |= {f"rule_status_{s}": float(deal.get("status") == s)
-                 for s in ("announced", "planned", "reported")}
+    features |= {f"rule_status_{s}": float(deal.get("status") == s) for s in STATUSES}
     features["rule_headline"] = float(bool(deal.get("headline")))
     return features

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from extract.api import extract_documents
 from extract.scoring import score
 from store.errors import ConfigError
 
@@ -34,8 +35,6 @@ def load_gold(path: str | Path) -> dict[str, dict]:
 def evaluate(gold_path: str | Path, workers: int = 1, nlp=None) -> dict:
     """Extract every gold article and score the predictions; returns `extract.scoring.score`'s dict
     plus `predictions` (doc_id -> result)."""
-    from extract.api import extract_documents
-
     gold = load_gold(gold_path)
     pred = {r["doc_id"]: r for r in extract_documents(gold.values(), workers=workers, nlp=nlp)}
     result = score(gold, pred)

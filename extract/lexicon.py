@@ -65,6 +65,8 @@ class Lexicon:
     :param companies: `companies.jsonl` by canonical name.
     :param accelerators: `accelerators.jsonl` rows; `facilities`: `facilities.jsonl` rows.
     :param places: `places.toml`: a place name's level ("country", "region" or "state").
+    :param cues: `cues.toml`, the cue words of the fitted decisions' features.
+    :param products: `products.jsonl` rows, when the folder has one.
     :param verb_forms: every inflection of the deal verbs.
     :param count_nouns: the words a count of accelerators ends in, chip names among them.
     """
@@ -76,6 +78,8 @@ class Lexicon:
     accelerators: tuple[Mapping, ...]
     facilities: tuple[Mapping, ...]
     places: Mapping[str, str]
+    cues: Mapping[str, Mapping]
+    products: tuple[Mapping, ...]
     verb_forms: frozenset[str]
     count_nouns: frozenset[str]
     sector_of: Mapping[str, str]
@@ -106,6 +110,9 @@ class Lexicon:
             companies=MappingProxyType(companies), accelerators=accelerators,
             facilities=freeze(read_jsonl(data / "facilities.jsonl")),
             places=MappingProxyType(read_places(data / "places.toml")),
+            cues=freeze(read_toml(data / "cues.toml") if (data / "cues.toml").exists() else {}),
+            products=freeze(read_jsonl(data / "products.jsonl")
+                            if (data / "products.jsonl").exists() else []),
             verb_forms=verb_forms, count_nouns=count_nouns(words, accelerators),
             sector_of=MappingProxyType({c.name: c.sector for c in companies.values()}),
         )
@@ -173,29 +180,13 @@ def check_rules(rules: Mapping) -> None:
     table = rules["kind"]
     named = {"kinds": set(table["priority"]) | set(table["sector_prior"].values())
              | set(table["verb_bonus"]) | set(table["no_vendor_chip"])
-             | set(rules["roles"]["said_pairs"]) | set(rules["roles"]["fill_pairs"]),
-             "roles": {r for pairs in (rules["roles"]["said_pairs"], rules["roles"]["fill_pairs"])
-                       for pair in pairs.values() for r in pair}}
+             | set(rules["roles"]["said_pairs"]) | set(rules["roles"]["fill_pairs"])
+             | set(rules["roles"]["verb_roles"]) - {"default"},
+             "roles": {r for table in ("said_pairs", "fill_pairs", "verb_roles")
+                       for roles in rules["roles"][table].values() for r in roles}}
     if sorted(table["priority"]) != sorted(KINDS):
         raise ValueError("rules.toml: kind.priority must list every kind of vocab.KINDS once")
     if named["kinds"] - kinds or named["roles"] - roles:
         raise ValueError(f"rules.toml: unknown kinds {sorted(named['kinds'] - kinds)} "
                          f"or roles {sorted(named['roles'] - roles)}")
 
-
-# The package lexicon's parts by their former accessors, for extract/deal_features.py, which
-# reads them without being given a Lexicon.
-def lexicon() -> Mapping[str, Mapping]:
-    return load_lexicon().words
-
-
-def companies() -> Mapping[str, Company]:
-    return load_lexicon().companies
-
-
-def sector_of() -> Mapping[str, str]:
-    return load_lexicon().sector_of
-
-
-def verb_forms() -> frozenset[str]:
-    return load_lexicon().verb_forms

@@ -71,6 +71,7 @@ def extract_store(store: Store, reextract: bool = False, workers: int = 1, nlp=N
     :param todo: the articles from `pending_articles()`, when the caller already has them.
     :param run_id: the `deals run` the events belong to, kept in their meta.
     """
+    # here, not at the top: counting what is pending (the cron job's plan) loads no model
     from extract.api import extract_documents
 
     todo = pending_articles(store, reextract) if todo is None else todo

@@ -8,21 +8,17 @@ over matched pairs where either side has a value (numbers within 2 %, strings eq
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 
 from vocab import FIGURES
 
-LEGAL = r"\b(inc|corp|corporation|co|ltd|limited|llc|plc|pbc|ag|sa|nv|n\.v|as|asa|se|holdings|group|platforms|technologies|opco)\b\.?"
-ALIASES = {
-    "aws": "amazon", "amazon web services": "amazon", "amazon.com": "amazon",
-    "google cloud": "google", "alphabet": "google", "google deepmind": "google",
-    "microsoft azure": "microsoft", "azure": "microsoft",
-    "meta platforms": "meta", "facebook": "meta",
-    "nvidia": "nvidia", "x.ai": "xai", "xai": "xai",
-    "oracle cloud infrastructure": "oracle", "oci": "oracle",
-    "advanced micro devices": "amd", "annapurna labs": "amazon",
-}
+with (Path(__file__).parent / "data" / "scoring.toml").open("rb") as _fh:
+    _NAMES = tomllib.load(_fh)
+LEGAL = r"\b(" + "|".join(_NAMES["legal"]) + r")\b\.?"
+ALIASES = dict(_NAMES["aliases"])
 NUMERIC = FIGURES
-TEXTUAL = ("chip", "facility", "location", "kind", "status")
+TEXTUAL = tuple(_NAMES["text_fields"])
 
 
 def norm_name(name: str | None) -> str:

@@ -6,7 +6,7 @@ from spacy.tokens import Span, Token
 from extract.deals.sectors import Sectors
 from extract.deals.syntax import is_verb
 from extract.lexicon import Lexicon
-from extract.phrases import count
+from extract.deals.phrases import count
 from extract.spans import ents_of
 from vocab import KINDS
 

@@ -36,6 +36,7 @@ class RoleAssigner:
         self.capacity_sellers = rules["sectors"]["capacity_sellers"]
         self.said_pairs = {kind: {a: b, b: a} for kind, (a, b) in rules["roles"]["said_pairs"].items()}
         self.fill_pairs = rules["roles"]["fill_pairs"]
+        self.kept_roles = rules["roles"]["verb_roles"]
 
     def verb_roles(self, sentences: list[Span], parties) -> dict[str, str]:
         """Roles read from the verbs that govern each party in the deal's first sentences:
@@ -155,9 +156,9 @@ class RoleAssigner:
             if kind == "investment":
                 role = "investor" if role == "investor" or (
                     role is None and sector == "finance") else role
-                role = role if role in ("investor", "investee") else None
+                role = role if role in self.kept_roles["investment"] else None
             elif kind == "acquisition":
-                role = role if role in ("buyer", "target", "provider") else None
+                role = role if role in self.kept_roles["acquisition"] else None
                 role = "seller" if role == "provider" else role
             elif kind == "chips":
                 # the subject of "supply"/"deliver" supplies the chips, whatever it makes
@@ -166,11 +167,11 @@ class RoleAssigner:
             elif kind == "power":
                 role = "power_supplier" if sector == "energy" else "buyer"
             elif kind == "datacenter":
-                if role not in ("builder", "operator", "buyer", "investor"):
+                if role not in self.kept_roles["datacenter"]:
                     role = "investor" if sector == "finance" \
                         else "buyer" if sector == "ai" else "builder"
             else:
-                if role not in ("buyer", "provider"):
+                if role not in self.kept_roles["default"]:
                     role = "provider" if sector in self.providers \
                         else "buyer" if sector == "ai" else None
             roles[p] = role

@@ -5,7 +5,7 @@ from spacy.tokens import Doc, Span
 
 from extract.deals.syntax import SUBJECTS
 from extract.lexicon import Lexicon
-from extract.phrases import count, words
+from extract.deals.phrases import count, words
 from extract.spans import ents_of, sents_of
 
 
