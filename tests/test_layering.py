@@ -15,7 +15,8 @@ PLOTTING = {"matplotlib", "plotly", "bokeh", "pyvis", "datasette", "uvicorn", "p
 FORBIDDEN = {
     "vocab": {"cli", "store", "crawler", "extract", "graph", "ops", "spacy", "scrapy",
               "networkx"},
-    "store": {"cli", "crawler", "extract", "graph", "ops", "spacy", "scrapy", "networkx"},
+    "store": {"cli", "crawler", "extract", "graph", "ops", "spacy", "scrapy", "networkx",
+              "sklearn"},  # fitted weights are data; the projection applies them itself
     "crawler": {"cli", "extract", "graph", "ops", "spacy"},
     "extract": {"cli", "crawler", "graph", "ops", "scrapy"},
     "graph": {"cli", "crawler", "extract", "ops", "spacy", "scrapy"},

@@ -449,15 +449,20 @@ class Deals(Projection):
         """The party sets and deals to regroup together: those given, the deals holding their
         reports or pins, and the party sets of those deals' reports and pins."""
         keys, ids = set(keys), {i for i in ids if i}
+        pinned = conn.execute("SELECT 1 FROM deal_pins LIMIT 1").fetchone() is not None
         while True:
             more_ids = ids | {i for (i,) in _in(
                 conn, "SELECT DISTINCT deal_id FROM deal_reports WHERE party_key IN ({})"
-                      " AND deal_id IS NOT NULL", keys)} | {i for (i,) in _in(
-                conn, "SELECT DISTINCT p.deal_id FROM deal_reports r JOIN deal_pins p"
-                      " ON p.uid = r.uid WHERE r.party_key IN ({})", keys)}
-            more_keys = keys | self._keys(conn, more_ids) | {k for (k,) in _in(
-                conn, "SELECT DISTINCT r.party_key FROM deal_pins p JOIN deal_reports r"
-                      " ON r.uid = p.uid WHERE p.deal_id IN ({})", more_ids)}
+                      " AND deal_id IS NOT NULL", keys)}
+            if pinned:
+                more_ids |= {i for (i,) in _in(
+                    conn, "SELECT DISTINCT p.deal_id FROM deal_reports r JOIN deal_pins p"
+                          " ON p.uid = r.uid WHERE r.party_key IN ({})", keys)}
+            more_keys = keys | self._keys(conn, more_ids)
+            if pinned:
+                more_keys |= {k for (k,) in _in(
+                    conn, "SELECT DISTINCT r.party_key FROM deal_pins p JOIN deal_reports r"
+                          " ON r.uid = p.uid WHERE p.deal_id IN ({})", more_ids)}
             if more_keys == keys and more_ids == ids:
                 return keys, ids
             keys, ids = more_keys, more_ids
@@ -482,12 +487,11 @@ class Deals(Projection):
         found to be the same agreement and resolve to it); else an id merged or lost before,
         back with its reports; else a new id founded by its earliest report in the log."""
         seq, at = event.seq, _at(event)
-        states = dict(_in(conn, "SELECT id, state FROM deal_ids WHERE id IN ({})",
-                          {m.previous for g in groups for m in g} | {m.home for g in groups
-                                                                     for m in g} | old_ids))
-        founded = dict((i, (s, x)) for i, s, x in _in(
-            conn, "SELECT id, founded_seq, founded_idx FROM deal_ids WHERE id IN ({})",
-            set(states)))
+        known = _in(conn, "SELECT id, state, founded_seq, founded_idx FROM deal_ids"
+                          " WHERE id IN ({})", {m.previous for g in groups for m in g}
+                    | {m.home for g in groups for m in g} | old_ids)
+        states = {i: state for i, state, _, _ in known}
+        founded = {i: (s, x) for i, _, s, x in known}
         idents: list[str | None] = [g[0].pin if g[0].pin is not None else None for g in groups]
         taken = {i for i in idents if i}
         claims: dict[str, Counter] = defaultdict(Counter)
@@ -588,12 +592,13 @@ class Deals(Projection):
         names = [conn.execute("SELECT name FROM companies WHERE key = ?", (k,)).fetchone()
                  for k in party_keys]
         parties = sorted((n[0] if n else k for n, k in zip(names, party_keys)), key=str.casefold)
-        fixed = identity.overrides(conn, ident)
+        ids = identity.closure(conn, ident)
+        fixed = identity.overrides(conn, ident, ids)
         for name in EDITABLE:
             if name in fixed:
                 row[name] = fixed[name]
         disputed = [(f, m) for f, m in conflicts(members) if f not in fixed]
-        curation = identity.marks(conn, ident)
+        curation = identity.marks(conn, ident, ids)
         party_roles = roles(members, party_keys)
         for name, value in fixed.items():
             if name.startswith("role:"):

@@ -180,10 +180,10 @@ def hold(conn, ident: str, seq: int) -> None:
                  (seq, ident))
 
 
-def marks(conn, ident: str) -> tuple[str | None, str | None]:
+def marks(conn, ident: str, ids: list[str] | None = None) -> tuple[str | None, str | None]:
     """(confirmed|rejected, reason) of a deal: its own mark, else the newest of the ids merged
-    into it."""
-    ids = closure(conn, ident)
+    into it (`ids`, its closure, when the caller has it)."""
+    ids = ids or closure(conn, ident)
     found = {}
     for deal_id, action, reason, seq in _rows(conn, "SELECT deal_id, action, reason, seq FROM"
                                                     " deal_curation WHERE deal_id IN ({})", ids):
@@ -195,9 +195,9 @@ def marks(conn, ident: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def overrides(conn, ident: str) -> dict[str, object]:
+def overrides(conn, ident: str, ids: list[str] | None = None) -> dict[str, object]:
     """Field -> value a person set: the deal's own, else the newest of the ids merged into it."""
-    ids = closure(conn, ident)
+    ids = ids or closure(conn, ident)
     best: dict[str, tuple] = {}
     for deal_id, name, value, seq in _rows(conn, "SELECT deal_id, field, value, seq FROM"
                                                  " deal_overrides WHERE deal_id IN ({})", ids):
