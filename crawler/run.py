@@ -133,7 +133,9 @@ def scrapy_settings(overrides: dict | None):
     settings.setmodule("crawler.settings", priority="project")
     contact = (overrides or {}).get("DEALS_CONTACT_URL")
     if contact:
-        settings.set("USER_AGENT", f"compute-deals/0.1 (+{contact})", priority="cmdline")
+        from crawler.settings import user_agent
+
+        settings.set("USER_AGENT", user_agent(contact), priority="cmdline")
     for name, value in (overrides or {}).items():
         check_override(settings, name, value)
         settings.set(name, value, priority="cmdline")

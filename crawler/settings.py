@@ -5,6 +5,8 @@
 
 import os
 
+from store.version import __version__
+
 BOT_NAME = "compute-deals"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -14,7 +16,13 @@ DEALS_DB = os.environ.get("DEALS_DB", "deals.db")
 # Site owners need a way to reach whoever runs the crawler: set your own page or mailto: URL.
 DEALS_CONTACT_URL = os.environ.get(
     "DEALS_CONTACT_URL", "https://github.com/compute-deals/compute-deals#crawler")
-USER_AGENT = f"compute-deals/0.1 (+{DEALS_CONTACT_URL})"
+
+
+def user_agent(contact_url: str) -> str:
+    return f"compute-deals/{__version__} (+{contact_url})"
+
+
+USER_AGENT = user_agent(DEALS_CONTACT_URL)
 # How fetched pages are parsed: "workers" (a process pool parses while the crawl goes on),
 # "inline" (in the item pipeline) or "stage" (after the crawl). Workers measured fastest
 # (docs/BENCHMARKS.md, "Crawl"). The stage still runs after every crawl for any page left

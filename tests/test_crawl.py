@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from store.version import __version__
+
 from crawlsite import Site, article, gzip_bomb, rss
 
 pytestmark = pytest.mark.slow
@@ -373,7 +375,8 @@ def test_one_site_never_sees_more_requests_at_once_than_the_per_domain_limit(fre
     assert done.returncode == 0, done.stderr
     assert len(events(tmp_path / "deals.db", "DocumentFetched")) == 10
     assert site.most_in_flight <= 2  # even with DOWNLOAD_DELAY=0 (FAST)
-    assert {h.headers.get("User-Agent") for h in site.hits} == {f"compute-deals/0.1 (+{contact})"}
+    assert {h.headers.get("User-Agent") for h in site.hits} == {
+        f"compute-deals/{__version__} (+{contact})"}
 
 
 def test_the_polite_defaults_are_the_effective_settings():
@@ -397,7 +400,8 @@ def test_the_polite_defaults_are_the_effective_settings():
     assert not settings.getbool("COOKIES_ENABLED")
     assert "(+http" in settings.get("USER_AGENT")
     with_contact = scrapy_settings({"DEALS_CONTACT_URL": "https://ops.example.org/bot"})
-    assert with_contact.get("USER_AGENT") == "compute-deals/0.1 (+https://ops.example.org/bot)"
+    assert with_contact.get("USER_AGENT") == (
+        f"compute-deals/{__version__} (+https://ops.example.org/bot)")
 
 
 def test_a_robots_txt_that_times_out_is_one_log_line_not_a_traceback(fresh_site, tmp_path):
