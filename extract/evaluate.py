@@ -44,11 +44,14 @@ def evaluate(gold_path: str | Path, workers: int = 1, nlp=None) -> dict:
 
 def format_report(result: dict) -> str:
     """The human-readable report: headline figures, per-field accuracy, then what to learn from."""
-    lines = [f"docs={result['docs']} headline deals={result['headline_deals']} predicted={result['predicted_deals']}",
-             f"precision={result['precision']} recall={result['recall']} F1={result['f1']}", "field accuracy:"]
+    lines = [f"docs={result['docs']} headline deals={result['headline_deals']} "
+             f"predicted={result['predicted_deals']}",
+             f"precision={result['precision']} recall={result['recall']} F1={result['f1']}",
+             "field accuracy:"]
     for name, (acc, n) in result["fields"].items():
         lines.append(f"  {name:<10} {'-' if acc is None else f'{acc:.3f}'} (n={n})")
     lines += [f"miss   {d} {' + '.join(p)}" for d, p in result["misses"]]
     lines += [f"false  {d} {' + '.join(p)}" for d, p in result["false_deals"]]
-    lines += [f"field  {d} {f}: gold={g!r} predicted={p!r}" for d, f, g, p in result["wrong_fields"]]
+    lines += [f"field  {d} {f}: gold={g!r} predicted={p!r}"
+              for d, f, g, p in result["wrong_fields"]]
     return "\n".join(lines)

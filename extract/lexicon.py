@@ -29,7 +29,8 @@ def freeze(value):
     return value
 
 
-def inflect(lemma: str, irregular: Mapping[str, Iterable[str]], es_after: tuple[str, ...]) -> set[str]:
+def inflect(lemma: str, irregular: Mapping[str, Iterable[str]],
+            es_after: tuple[str, ...]) -> set[str]:
     """The regular and listed irregular forms of a verb, so cues match without a lemmatizer."""
     forms = {lemma, *irregular.get(lemma, [])}
     if lemma.endswith("e"):

@@ -51,7 +51,8 @@ def to_document(data: dict) -> dict:
             "published": data.get("published")}
 
 
-def to_event(stream: str, article: dict, result: dict, version: str = EXTRACTOR_VERSION) -> NewEvent:
+def to_event(stream: str, article: dict, result: dict,
+             version: str = EXTRACTOR_VERSION) -> NewEvent:
     if "error" in result:
         return NewEvent("ExtractionFailed", stream, {
             "doc_id": result["doc_id"], "url": article["url"], "extractor_version": version,

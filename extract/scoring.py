@@ -75,8 +75,10 @@ def field_equal(name: str, gold, pred) -> bool:
     return bool(g) and bool(p) and (g == p or g in p or p in g)
 
 
-def pair_deals(gdeals: list[dict], pdeals: list[dict]) -> tuple[list[tuple[dict, dict]], set[int], list[int]]:
-    """Match gold to predictions, headline gold first; returns pairs, used predictions, unmatched headline golds."""
+def pair_deals(gdeals: list[dict],
+               pdeals: list[dict]) -> tuple[list[tuple[dict, dict]], set[int], list[int]]:
+    """Match gold to predictions, headline gold first; returns pairs, used predictions,
+    unmatched headline golds."""
     used, pairs, missed = set(), [], []
     for gi in sorted(range(len(gdeals)), key=lambda i: not gdeals[i].get("headline")):
         gs, best = party_set(gdeals[gi]), None
@@ -95,7 +97,8 @@ def pair_deals(gdeals: list[dict], pdeals: list[dict]) -> tuple[list[tuple[dict,
 
 
 def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
-    """Deal precision, recall, F1 and per-field accuracy, with the misses, false deals and wrong fields."""
+    """Deal precision, recall, F1 and per-field accuracy, with the misses, false deals and wrong
+    fields."""
     headline_total = matched_headline = pred_total = pred_ok = 0
     fields = {f: [0, 0] for f in NUMERIC + TEXTUAL}
     misses, false_deals, wrong = [], [], []
@@ -109,7 +112,8 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
         misses += [(doc_id, sorted(party_set(gdeals[i]))) for i in missed]
         pred_total += len(pdeals)
         pred_ok += len(used)
-        false_deals += [(doc_id, sorted(party_set(pd))) for pi, pd in enumerate(pdeals) if pi not in used]
+        false_deals += [(doc_id, sorted(party_set(pd)))
+                        for pi, pd in enumerate(pdeals) if pi not in used]
         for gd, pd in pairs:
             for f in fields:
                 gv, pv = gd.get(f), pd.get(f)

@@ -1,4 +1,5 @@
-"""Read the documents `deals extract-text` takes on stdin: JSONL records or one plain-text article."""
+"""Read the documents `deals extract-text` takes on stdin: JSONL records or one plain-text
+article."""
 from __future__ import annotations
 
 import json
@@ -68,5 +69,6 @@ def _record(line: str, n: int) -> dict:
         raise InputError(f"line {n}: a document needs a string \"text\"")
     if rec.get("title") is not None and not isinstance(rec["title"], str):
         raise InputError(f"line {n}: \"title\" must be a string or null")
-    return {"doc_id": str(rec.get("doc_id") if rec.get("doc_id") is not None else n), "title": rec.get("title"),
+    return {"doc_id": str(rec.get("doc_id") if rec.get("doc_id") is not None else n),
+            "title": rec.get("title"),
             "text": rec["text"], "published": rec.get("published")}

@@ -37,7 +37,8 @@ def test_every_chip_has_a_vendor_and_a_rank():
     rows = load_lexicon().accelerators
     assert all(r["vendor"] and r["rank"] in (2, 3) for r in rows)
     names = {r["name"] for r in rows}
-    assert {"Falcon Shores", "Jaguar Shores", "MTIA", "LPU", "Trainium3", "MI450", "GB300", "Ironwood"} <= names
+    assert {"Falcon Shores", "Jaguar Shores", "MTIA", "LPU", "Trainium3", "MI450", "GB300",
+            "Ironwood"} <= names
     surfaces = [a for r in rows for a in [r["name"], *r["aliases"]]]
     assert len(surfaces) == len(set(surfaces)), "a surface form names two chips"
 
@@ -49,14 +50,16 @@ def extractor():
 
 
 def deals(extractor, title: str, *paragraphs: str) -> list[dict]:
-    (result,) = extractor.run([{"doc_id": "t", "title": title, "text": title + "\n\n" + "\n\n".join(paragraphs)}])
+    (result,) = extractor.run([{"doc_id": "t", "title": title,
+                                "text": title + "\n\n" + "\n\n".join(paragraphs)}])
     return result["deals"]
 
 
 def test_the_maker_named_where_the_count_is_given_again(extractor):
     found = deals(
         extractor, "Nebius to host 40,000 GPUs for Mistral in Finland",
-        "Mistral has picked Nebius to run a new training cluster at a campus outside Helsinki, the companies said.",
+        "Mistral has picked Nebius to run a new training cluster at a campus outside Helsinki, "
+        "the companies said.",
         "The first phase is sized at 90MW, with room for a further 60MW later.",
         "Local officials welcomed the investment and the jobs it brings.",
         "Mistral expects all 40,000 Nvidia GPUs to be in service by late 2027.")
@@ -68,7 +71,8 @@ def test_the_maker_named_where_the_count_is_given_again(extractor):
 def test_another_count_names_no_maker_for_the_deal(extractor):
     found = deals(
         extractor, "Nebius to host 40,000 GPUs for Mistral in Finland",
-        "Mistral has picked Nebius to run a new training cluster at a campus outside Helsinki, the companies said.",
+        "Mistral has picked Nebius to run a new training cluster at a campus outside Helsinki, "
+        "the companies said.",
         "The first phase is sized at 90MW, with room for a further 60MW later.",
         "Local officials welcomed the investment and the jobs it brings.",
         "Its older site in France runs 3,000 Nvidia GPUs.")
@@ -81,7 +85,8 @@ def test_a_financing_deal_takes_no_hardware_the_site_is_described_with(extractor
     found = deals(
         extractor, "Blue Owl backs Crusoe campus in Wyoming",
         "Blue Owl will invest $3 billion in Crusoe, the developer said on Monday.",
-        "Each hall is designed to run up to 20,000 GB300 chips on one network, according to Crusoe.")
+        "Each hall is designed to run up to 20,000 GB300 chips on one network, according to "
+        "Crusoe.")
     deal = next(d for d in found if {"Blue Owl", "Crusoe"} <= set(d["parties"]))
     assert deal["kind"] == "investment"
     assert deal["chip"] is None
@@ -98,23 +103,27 @@ def test_a_financing_deal_takes_the_chips_a_party_says_it_will_use(extractor):
 
 
 LEASE = ("Nebius to build 300MW campus in Finland for Mistral",
-         "Nebius has started construction on a 300MW campus outside Helsinki after signing Mistral to a ten-year lease, the companies said.",
+         "Nebius has started construction on a 300MW campus outside Helsinki after signing "
+         "Mistral to a ten-year lease, the companies said.",
          "The capacity will be delivered in three phases, the first in late 2027.",
-         "Power for the first phase will come from the regional grid under a contract signed in March.",
+         "Power for the first phase will come from the regional grid under a contract signed in "
+         "March.",
          "Later phases depend on a new transmission line that regulators have not yet approved.",
          "For scale, the region's entire current electricity demand is estimated at under 150 MW.")
 
 
 def test_a_party_saying_later_which_chips_it_will_install(extractor):
     found = deals(extractor, *LEASE,
-                  "Mistral, which trains its models mainly on Nvidia hardware, plans to fill the halls with B300 and later Rubin systems.")
+                  "Mistral, which trains its models mainly on Nvidia hardware, plans to fill the "
+                  "halls with B300 and later Rubin systems.")
     deal = next(d for d in found if set(d["parties"]) == {"Mistral AI", "Nebius"})
     assert deal["chip"] == "B300"
 
 
 def test_chips_of_a_sentence_about_another_company_stay_out(extractor):
     found = deals(extractor, *LEASE,
-                  "Mistral also rents capacity from CoreWeave, which runs GB200 systems for it in Texas.")
+                  "Mistral also rents capacity from CoreWeave, which runs GB200 systems for it in "
+                  "Texas.")
     deal = next(d for d in found if set(d["parties"]) == {"Mistral AI", "Nebius"})
     assert deal["chip"] is None
 

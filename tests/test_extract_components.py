@@ -56,7 +56,8 @@ def repaired(words, spaces, ents):
 
 
 def test_company_suffix_makes_person_an_org():
-    ents = repaired(["Strata", "Silicon", "denied", "the", "report", "."], [True] * 5 + [False], [(0, 2, "PERSON")])
+    ents = repaired(["Strata", "Silicon", "denied", "the", "report", "."], [True] * 5 + [False],
+                    [(0, 2, "PERSON")])
     assert ("Strata Silicon", "ORG", "Strata Silicon") in ents
 
 
@@ -67,13 +68,16 @@ def test_legal_suffix_is_taken_in_and_dropped_from_the_name():
 
 
 def test_headline_verb_splits_glued_names():
-    ents = repaired(["Kestrelline", "Cloud", "Selects", "Voltaris", "Semiconductor"], [True] * 4 + [False],
+    ents = repaired(["Kestrelline", "Cloud", "Selects", "Voltaris", "Semiconductor"],
+                    [True] * 4 + [False],
                     [(0, 5, "PERSON")])
-    assert {("Kestrelline Cloud", "ORG", "Kestrelline Cloud"), ("Voltaris Semiconductor", "ORG", "Voltaris Semiconductor")} <= ents
+    assert {("Kestrelline Cloud", "ORG", "Kestrelline Cloud"),
+            ("Voltaris Semiconductor", "ORG", "Voltaris Semiconductor")} <= ents
 
 
 def test_name_before_a_state_is_a_place():
-    ents = repaired(["campus", "in", "Barstow", ",", "Texas", "."], [True, True, False, True, False, False],
+    ents = repaired(["campus", "in", "Barstow", ",", "Texas", "."],
+                    [True, True, False, True, False, False],
                     [(2, 3, "PERSON"), (4, 5, "GPE")])
     assert ("Barstow", "GPE", "") in ents
 
@@ -86,7 +90,8 @@ def test_short_form_gets_the_long_name():
 
 @pytest.mark.parametrize("text,name", [
     ("Okapi Compute, Inc.", "Okapi Compute"), ("the Karst Hosting LLC", "Karst Hosting"),
-    ("CoreWeave's", "CoreWeave"), ("Lumenary, Inc.", "Lumenary"), ("Blue Owl Capital", "Blue Owl Capital"),
+    ("CoreWeave's", "CoreWeave"), ("Lumenary, Inc.", "Lumenary"),
+    ("Blue Owl Capital", "Blue Owl Capital"),
 ])
 def test_canonical(text, name):
     assert canonical(text, load_lexicon()["org"]["legal"]) == name

@@ -117,5 +117,6 @@ def test_figures_serialise_with_span():
     nlp = spacy.blank("en")
     nlp.add_pipe("deals_figures")
     (fig,) = nlp("It agreed to pay $38 billion.")._.deals_figures
-    assert fig.as_dict() == {"kind": "money", "start_char": 17, "end_char": 28, "text": "$38 billion",
+    assert fig.as_dict() == {"kind": "money", "start_char": 17, "end_char": 28,
+                             "text": "$38 billion",
                              "value": 38e9, "unit": "USD", "qualifier": None}

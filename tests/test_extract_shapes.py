@@ -16,12 +16,16 @@ pytestmark = pytest.mark.slow
 
 TITLE = "Marrowind Compute to Deliver 24,000-GPU Cluster for Pellucid AI in Boise"
 PARAGRAPHS = [
-    "BOISE, Idaho -- Marrowind Compute, an operator of dedicated AI clusters, today announced a four-year "
+    "BOISE, Idaho -- Marrowind Compute, an operator of dedicated AI clusters, today announced a "
+    "four-year "
     "agreement to supply Pellucid AI with 24,000 NVIDIA B200 GPUs at its Boise campus.",
-    "The contract is valued at $1.4 billion. The first 6,000 GPUs will arrive in the second quarter, and the "
+    "The contract is valued at $1.4 billion. The first 6,000 GPUs will arrive in the second "
+    "quarter, and the "
     "campus will draw 90 MW at full build-out.",
-    "\"Pellucid wants capacity it can count on,\" said Ines Maro, chief executive of Marrowind Compute.",
-    "Pellucid AI, which builds models for drug discovery, said the cluster would train its next models.",
+    "\"Pellucid wants capacity it can count on,\" said Ines Maro, chief executive of Marrowind "
+    "Compute.",
+    "Pellucid AI, which builds models for drug discovery, said the cluster would train its next "
+    "models.",
 ]
 
 
@@ -45,7 +49,8 @@ def extractor():
 
 
 def essentials(result: dict) -> list[tuple]:
-    return sorted((tuple(d["parties"]), d["gpu_count"], d["chip"], d["value_usd"], d["power_mw"], d["kind"])
+    return sorted((tuple(d["parties"]), d["gpu_count"], d["chip"], d["value_usd"], d["power_mw"],
+                   d["kind"])
                   for d in result["deals"])
 
 
@@ -53,7 +58,8 @@ def essentials(result: dict) -> list[tuple]:
 def test_every_shape_gives_the_deal(extractor, shape):
     doc = {"doc_id": shape, "title": TITLE, "text": shaped(TITLE, PARAGRAPHS, shape)}
     (result,) = extractor.run([doc])
-    assert essentials(result) == [(("Marrowind Compute", "Pellucid AI"), 24000, "B200", 1_400_000_000, 90, "compute")]
+    assert essentials(result) == [(("Marrowind Compute", "Pellucid AI"), 24000, "B200",
+                                   1_400_000_000, 90, "compute")]
     (deal,) = result["deals"]
     assert deal["roles"] == {"Marrowind Compute": "provider", "Pellucid AI": "buyer"}
 

@@ -47,7 +47,8 @@ class Candidate:
     parties: list[str]
     sentences: list[Span] = field(default_factory=list)
     born: int = 0
-    lead: list[Span] = field(default_factory=list)  # title and lead sentences naming only its parties
+    # title and lead sentences naming only its parties
+    lead: list[Span] = field(default_factory=list)
     kind_hint: str | None = None  # "investment" when born of "X invests in Y", kept apart
 
     def key(self) -> frozenset:

@@ -138,8 +138,8 @@ class KindClassifier:
         for t in sent:
             if t.lower_ in self.capacity_verbs and is_verb(t):
                 objs = [c for c in t.children if c.dep_ == "dobj"]
-                objs += [g for o in objs for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
-                         for g in c.children]
+                objs += [g for o in objs for c in o.children
+                         if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
                 if any(o.lower_ in self.capacity_objects for o in objs):
                     return "compute"
         return None

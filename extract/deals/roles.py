@@ -34,7 +34,8 @@ class RoleAssigner:
         self.providers = frozenset(rules["sectors"]["providers"])
         self.hardware = rules["sectors"]["hardware"]
         self.capacity_sellers = rules["sectors"]["capacity_sellers"]
-        self.said_pairs = {kind: {a: b, b: a} for kind, (a, b) in rules["roles"]["said_pairs"].items()}
+        self.said_pairs = {kind: {a: b, b: a}
+                           for kind, (a, b) in rules["roles"]["said_pairs"].items()}
         self.fill_pairs = rules["roles"]["fill_pairs"]
         self.kept_roles = rules["roles"]["verb_roles"]
 
