@@ -115,25 +115,37 @@ def _near(a: float, b: float, ratio: float) -> bool:
 
 # -- the same-agreement decision -------------------------------------------------------------
 
-FEATURES = ("days", "kind", "gpu_count", "power_mw", "value_usd", "chip", "place", "roles",
-            "new_amount_later", "revision_words", "new_deal_words")
+FEATURES = ("days", "kind_same", "kind_differs", "gpu_count", "power_mw", "value_usd",
+            "chip_same", "chip_differs", "place_same", "place_differs", "roles_same",
+            "roles_differ", "new_amount_later", "revision_words", "new_deal_words")
 FEATURE_MEANINGS = {
     "days": "days between the reports, log scale: 0 the same day, 1 a year apart",
-    "kind": "+1 the same kind, -1 different kinds, 0 one is unknown or other",
+    "kind_same": "both state the same kind (neither unknown nor other)",
+    "kind_differs": "both state a kind, and they differ",
     "gpu_count": "+1 the same accelerator count (within 5 %), -1 different, 0 not both stated",
     "power_mw": "the same for megawatts",
     "value_usd": "the same for the value in US dollars",
-    "chip": "+1 the same accelerator, -1 different ones, 0 not both named",
-    "place": "+1 the same facility (else location), -1 different, 0 not both named",
-    "roles": "+1 every party named in both has the same role, -1 a role differs, 0 unknown",
+    "chip_same": "both name the accelerator, the same one",
+    "chip_differs": "both name an accelerator, different ones",
+    "place_same": "both name the facility (else the location), the same one",
+    "place_differs": "both name a facility (else a location), different ones",
+    "roles_same": "every party named in both has the same role in both",
+    "roles_differ": "a party has another role in the other report (who buys from whom)",
     "new_amount_later": "figures that differ, times the days feature: a new amount months later",
-    "revision_words": "the later report says an agreement was amended, expanded, raised ...",
+    "revision_words": "the later report says an agreement was amended, expanded, raised ..."
+                      " (and does not call it a second or new one)",
     "new_deal_words": "the later report says second, another, additional or new deal",
 }
+# Agreement and disagreement of a named thing are separate cues: the same site is weak
+# evidence of one agreement (follow-ons happen there), another site is strong evidence of two.
 
 
 def _agree(same: bool | None) -> float:
     return 0.0 if same is None else (1.0 if same else -1.0)
+
+
+def _both(out: dict, name: str, same: bool | None) -> None:
+    out[f"{name}_same"], out[f"{name}_differs"] = float(same is True), float(same is False)
 
 
 def _place(a: Report, b: Report) -> bool | None:
@@ -156,23 +168,26 @@ def features(a: Report, b: Report) -> dict[str, float]:
     days = _days(a.reported, b.reported)
     spread = min(math.log1p(days) / YEAR_SCALE, 1.5)
     kinds = {a.kind, b.kind}
-    out = {"days": spread,
-           "kind": 0.0 if None in kinds or "other" in kinds else _agree(a.kind == b.kind)}
+    out = {"days": spread}
+    _both(out, "kind", None if None in kinds or "other" in kinds else a.kind == b.kind)
     differ = 0
     for name in FIGURES:
         x, y = a.figures.get(name), b.figures.get(name)
         out[name] = 0.0 if x is None or y is None else _agree(_near(x, y, 1 + ROUNDING))
         differ += out[name] < 0
-    out["chip"] = _agree(_names_agree(a.chip, b.chip)) if a.chip and b.chip else 0.0
-    out["place"] = _agree(_place(a, b))
-    out["roles"] = _agree(_roles(a, b))
+    _both(out, "chip", _names_agree(a.chip, b.chip) if a.chip and b.chip else None)
+    _both(out, "place", _place(a, b))
+    same_roles = _roles(a, b)
+    out["roles_same"], out["roles_differ"] = float(same_roles is True), float(same_roles is False)
     out["new_amount_later"] = differ * spread
     if a.reported == b.reported:
         texts = [a.text, b.text]
     else:
         texts = [max((a, b), key=lambda r: r.reported).text]
-    out["revision_words"] = float(any(REVISION_WORDS.search(t or "") for t in texts))
-    out["new_deal_words"] = float(any(NEW_DEAL_WORDS.search(t or "") for t in texts))
+    new_deal = any(NEW_DEAL_WORDS.search(t or "") for t in texts)
+    out["revision_words"] = float(not new_deal and any(REVISION_WORDS.search(t or "")
+                                                        for t in texts))
+    out["new_deal_words"] = float(new_deal)
     return out
 
 
