@@ -225,12 +225,13 @@ def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
 
     Example: deals crawl --source nvidia-newsroom --max-pages 20
     """
-    from crawler.run import crawl as run_crawl, summary_lines
+    from crawler.run import check_sources_ready, crawl as run_crawl, summary_lines
     from crawler.sources import load_sources, select
     from ops.lock import RunLock
 
     overrides = parse_settings(settings)
     chosen = select(load_sources(sources_file), names)
+    check_sources_ready(chosen, overrides)
     path = db_path or default_db_path()
     check_database(path)
     with RunLock(path):
@@ -298,11 +299,16 @@ def sources_list(sources_file, as_json):
 
     for s in load_sources(sources_file):
         if as_json:
+            extra = {"query": s.query, "timespan": s.timespan, "start": s.start, "end": s.end,
+                     "ciks": list(s.ciks), "forms": list(s.forms)}
             echo_json({"name": s.name, "type": s.type, "url": s.url, "follow": s.follow,
-                       "allowed_domains": list(s.allowed_domains), "enabled": s.enabled})
+                       "allowed_domains": list(s.allowed_domains), "enabled": s.enabled,
+                       "prefilter": s.prefilter, **{k: v for k, v in extra.items() if v}})
         else:
+            from crawler.sources import describe
+
             flag = "" if s.enabled else "  (disabled)"
-            click.echo(f"{s.name:<28} {s.type:<8} {s.url}{flag}")
+            click.echo(f"{s.name:<28} {s.type:<8} {describe(s)}{flag}")
 
 
 @sources.command("check")
@@ -803,12 +809,14 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
 
     Example: deals run --db ~/deals.db --log ~/deals-run.log
     """
+    from crawler.run import check_sources_ready
     from crawler.sources import load_sources, select
     from ops.cron_job import run_job
 
     path = db_path or default_db_path()
     chosen = select(load_sources(sources_file))
     overrides = parse_settings(settings)
+    check_sources_ready(chosen, overrides)
     if log_file:
         overrides.setdefault("LOG_FILE", str(log_file))
         overrides.setdefault("LOG_LEVEL", "INFO")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -252,3 +253,120 @@ def _text(value) -> str | None:
 
 def _one_line(value) -> str:
     return " ".join(str(value).split())[:200]
+
+
+# -- discovery listings: GDELT's DOC API and SEC EDGAR ---------------------------------------
+
+GDELT_MAX_RECORDS = 250  # the DOC API lists at most this many articles per request
+
+
+def parse_gdelt(body: bytes) -> tuple[Listing, int]:
+    """A DOC 2.0 API article list (mode=artlist, format=json): (its entries, how many articles
+    it listed). The API answers a bad query or too many requests with a line of plain text and
+    status 200; that is a fatal listing error, as a page that is not a feed is."""
+    text = body.decode("utf-8", errors="replace").strip()
+    if not text:
+        return Listing(), 0  # no article in the window
+    try:
+        document = json.loads(text, strict=False)  # the API leaves control characters in titles
+    except ValueError:
+        return Listing(error=f"not a GDELT article list: {_one_line(text)[:120]}",
+                       fatal=True), 0
+    articles = document.get("articles", []) if isinstance(document, dict) else None
+    if not isinstance(articles, list):
+        return Listing(error="not a GDELT article list: no articles array", fatal=True), 0
+    listing = Listing()
+    for item in articles:
+        link = item.get("url") if isinstance(item, dict) else None
+        if not isinstance(link, str) or not link.startswith(("http://", "https://")):
+            listing.bad_entries += 1
+            continue
+        seen = _gdelt_time(item.get("seendate"))
+        if item.get("seendate") and seen is None:
+            listing.bad_entries += 1
+        listing.entries.append(Entry(link.strip(), seen.date().isoformat() if seen else None,
+                                     _text(item.get("title"))))
+    return listing, len(articles)
+
+
+def _gdelt_time(value):
+    from datetime import datetime, timezone
+
+    try:
+        return datetime.strptime(str(value), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_edgar_feed(body: bytes, url: str, forms: tuple[str, ...]) -> Listing:
+    """A company's filings as EDGAR's browse-edgar Atom output lists them: one entry per filing
+    of the given forms (amendments included), its URL the filing's index page, its date the
+    filing date. Parsed like sitemaps: lxml, no DTD, no entity expansion, no network."""
+    try:
+        root = etree.fromstring(_without_doctype(body.lstrip()), etree.XMLParser(
+            recover=True, resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError as exc:
+        return Listing(error=f"not an EDGAR feed: {_one_line(exc)}", fatal=True)
+    if root is None or etree.QName(root).localname != "feed":
+        return Listing(error="not an EDGAR feed: no Atom feed element", fatal=True)
+    company = _child_text(root, "conformed-name", deep=True)
+    wanted = {f.upper() for f in forms}
+    listing = Listing()
+    for entry in root.iterchildren("{*}entry"):
+        form = (_child_text(entry, "filing-type", deep=True)
+                or next((c.get("term") for c in entry.iterchildren("{*}category")), None) or "")
+        if form.upper().removesuffix("/A") not in wanted:
+            continue
+        link = _child_text(entry, "filing-href", deep=True) or next(
+            (a.get("href") for a in entry.iterchildren("{*}link") if a.get("href")), None)
+        if not link:
+            listing.bad_entries += 1
+            continue
+        try:
+            absolute = urljoin(url, link.strip())
+        except ValueError:
+            listing.bad_entries += 1
+            continue
+        raw = _child_text(entry, "filing-date", deep=True) or _child_text(entry, "updated")
+        filed = normalise_date(raw)
+        listing.bad_entries += bool(raw and not filed)
+        items = _child_text(entry, "items-desc", deep=True)
+        title = " ".join(p for p in (company, form, items and f"({items})") if p)
+        listing.entries.append(Entry(absolute, filed, title or None))
+    return listing
+
+
+def parse_filing_index(body: bytes, url: str, forms: tuple[str, ...]) -> Listing:
+    """The documents worth reading on an EDGAR filing index page: the filing itself (8-K) and
+    its press-release exhibits (EX-99.*), HTML or text. Entry titles are their descriptions."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(body)
+    except (etree.ParserError, ValueError) as exc:
+        return Listing(error=f"not a filing index: {_one_line(exc)}", fatal=True)
+    wanted = {f.upper() for f in forms}
+    listing = Listing()
+    for row in tree.xpath("//table[contains(@class, 'tableFile')][1]//tr[td]"):
+        cells = row.xpath("./td")
+        if len(cells) < 4:
+            continue
+        kind = cells[3].text_content().strip().upper()
+        if kind.removesuffix("/A") not in wanted and not kind.startswith("EX-99"):
+            continue
+        href = next(iter(cells[2].xpath(".//a/@href")), None)
+        if not href:
+            continue
+        href = href.split("/ix?doc=", 1)[-1] if "/ix?doc=" in href else href
+        try:
+            absolute = urljoin(url, href.strip())
+        except ValueError:
+            listing.bad_entries += 1
+            continue
+        if not absolute.lower().split("?")[0].endswith((".htm", ".html", ".txt")):
+            continue
+        description = _text(cells[1].text_content()) or kind
+        listing.entries.append(Entry(absolute, None, f"{kind}: {description}"))
+    if not listing.entries and not tree.xpath("//table[contains(@class, 'tableFile')]"):
+        return Listing(error="not a filing index: no document table", fatal=True)
+    return listing

@@ -1,4 +1,5 @@
-"""Keep every request, redirects included, inside the source's allowed domains."""
+"""Keep every request, redirects included, inside the source's allowed domains (or, for a
+discovery source's article, its publisher's), and hosts with a fixed rate at that rate."""
 
 from __future__ import annotations
 
@@ -28,7 +29,12 @@ class StayOnSource:
 
     def process_request(self, request, spider=None):
         spider = self.crawler.spider
-        domains = getattr(spider, "allowed_domains", None)
-        if domains and not in_domains(urlparse_cached(request).hostname, domains):
-            raise IgnoreRequest(f"offsite: {urlparse_cached(request).hostname}")
+        host = urlparse_cached(request).hostname
+        # An article of a discovery source carries its own scope (its publisher's domain), kept
+        # by its redirects: the source's listing host and its publishers are different sites.
+        domains = request.meta.get("deals_scope") or getattr(spider, "allowed_domains", None)
+        if domains and not in_domains(host, domains):
+            raise IgnoreRequest(f"offsite: {host}")
+        if host in getattr(spider, "fixed_rate_hosts", ()):  # robots.txt requests too
+            request.meta["autothrottle_dont_adjust_delay"] = True
         return None

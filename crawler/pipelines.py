@@ -12,6 +12,7 @@ from crawler.items import ArticleItem
 from crawler.parse_pool import ParsePool, PendingParses, parse_workers
 from crawler.parse_stage import failures, job_of, parse_or_fail
 from crawler.records import document_fetched, sha256_of
+from crawler.relevance import on_topic
 from store import Store
 from store.faults import crash_point
 from store.log import utc_now
@@ -27,6 +28,7 @@ class ValidateArticle:
     @classmethod
     def from_crawler(cls, crawler):
         pipeline = cls()
+        pipeline.crawler = crawler
         pipeline.stats = crawler.stats
         return pipeline
 
@@ -36,6 +38,11 @@ class ValidateArticle:
         media_type = (item.content_type or "text/html").split(";")[0].strip().lower()
         if media_type not in HTML_TYPES:
             self._drop("not_html", f"not HTML ({media_type}): {item.url}")
+        source = getattr(self.crawler.spider, "source", None)
+        if source is not None and source.prefilter and not on_topic(item.body):
+            # a discovery source's page about something else: not worth a blob (counted)
+            self.stats.inc_value("deals/off_topic")
+            raise DropItem(f"off topic: {item.url}")
         return item
 
     def _drop(self, kind: str, reason: str):

@@ -14,6 +14,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from crawler.records import crawl_finished, crawl_started
 from crawler.sources import Source
@@ -31,6 +32,10 @@ class SourceReport:
     new: int = 0
     unchanged: int = 0
     skipped_old: int = 0
+    off_topic: int = 0  # pages the keyword prefilter dropped (sources with prefilter = true)
+    out_of_range: int = 0  # entries dated outside a backfill's [since, until]
+    already_stored: int = 0  # entries a backfill did not ask for again
+    domain_capped: int = 0  # entries past DEALS_DOMAIN_MAX_PAGES for their publisher
     offsite_links: int = 0
     listed_elsewhere: int = 0  # article links another source of the crawl requested
     bad_entries: int = 0  # listing entries with a field that could not be read
@@ -59,7 +64,9 @@ class CrawlReport:
 
 def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None = None,
           refresh: bool = False, overrides: dict | None = None,
-          parse_workers: int | None = None, run_id: str | None = None) -> CrawlReport:
+          parse_workers: int | None = None, run_id: str | None = None,
+          since: str | None = None, until: str | None = None,
+          progress: Callable[[str, int], None] | None = None) -> CrawlReport:
     """Crawl `sources` into the database at `db_path`; every fetched page is parsed on return.
 
     :param max_pages: at most this many article pages per source
@@ -68,6 +75,10 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
     :param parse_workers: parse processes, during the crawl and in the parse stage after it
         (default: `DEALS_PARSE_WORKERS`)
     :param run_id: the `deals run` this crawl is part of (default: a new id)
+    :param since: a backfill: only entries dated from this day (YYYY-MM-DD) on, and no page
+        already stored is requested again (`until`: nor after that day)
+    :param progress: called with ("listing_queued" | "listing_read" | "page_queued" |
+        "page_answered", n) as the crawl goes on
     """
     from crawler.parse_stage import parse_pending
     from crawler.shared import SharedCrawl
@@ -79,13 +90,17 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
     run_id = run_id or uuid.uuid4().hex[:16]
     meta = {"run_id": run_id}
     settings = build_settings(db_path, run_id, overrides)
+    check_ready(sources, settings)
     if parse_workers is not None:
         settings.set("DEALS_PARSE_WORKERS", parse_workers, priority="cmdline")
     with Store(db_path) as store:
         catch_up(store)
         states = load_states(store.conn, [s.name for s in sources])
         shared = SharedCrawl.from_settings(settings, started)
+        shared.progress = progress
         options = {"max_pages": max_pages, "refresh": refresh}
+        if since:
+            options.update(since=since, until=until)
         store.append(crawl_started(run_id, utc_now(), [s.name for s in sources], options),
                      meta=meta)
         # Pages an interrupted run stored unparsed come first, so articles reach the log in
@@ -93,7 +108,8 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
         failed: list[tuple[str, str]] = []
         parsed = parse_pending(store, workers=parse_workers, meta=meta, failed=failed)
         reports, signum = run_spiders(settings, sources, states, max_pages=max_pages,
-                                      refresh=refresh, shared=shared)
+                                      refresh=refresh, shared=shared, since=since,
+                                      until=until)
         catch_up(store)
         if signum is not None:  # stop now: what was stored stays, the next crawl goes on
             store.append(crawl_finished(run_id, utc_now(),
@@ -110,6 +126,23 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
         catch_up(store)
     in_pipeline = sum(r.errors.get("parse_failed", 0) for r in reports.values())
     return CrawlReport(run_id, reports, parsed, in_pipeline + len(failed))
+
+
+def check_ready(sources: list[Source], settings) -> None:
+    """What a source needs before anything is fetched: EDGAR, a contact email (ConfigError)."""
+    from crawler.spiders.edgar import edgar_contact
+
+    for source in sources:
+        if source.type == "edgar":
+            try:
+                edgar_contact(settings)
+            except ConfigError as exc:
+                raise ConfigError(f"source {source.name}: {exc}") from None
+
+
+def check_sources_ready(sources: list[Source], overrides: dict | None) -> None:
+    """`check_ready` with the settings a crawl with these `--set` overrides would use."""
+    check_ready(sources, scrapy_settings(overrides))
 
 
 # With no delay at all, Scrapy's downloader starts every queued request of a domain before any
@@ -210,7 +243,7 @@ def one_line_errors():
 
 
 def run_spiders(settings, sources: list[Source], states: dict, *, max_pages,
-                refresh, shared=None) -> tuple[dict, int | None]:
+                refresh, shared=None, since=None, until=None) -> tuple[dict, int | None]:
     """Run one crawler per source, all in one reactor; one failing source never stops another.
 
     The sources share `shared` (a `SharedCrawl`): a URL several of them list is requested once,
@@ -232,7 +265,8 @@ def run_spiders(settings, sources: list[Source], states: dict, *, max_pages,
             crawler = process.create_crawler(SPIDERS[source.type])
             crawlers[source.name] = crawler
             process.crawl(crawler, source=source, state=states[source.name],
-                          refresh=refresh, max_pages=max_pages, parses=parses, shared=shared)
+                          refresh=refresh, max_pages=max_pages, parses=parses, shared=shared,
+                          since=since, until=until)
         received = _note_signals(process)
         with one_line_errors():
             process.start()
@@ -273,6 +307,9 @@ def source_report(name: str, crawler) -> SourceReport:
         name=name, reached=reached, requests=stats.get("downloader/request_count", 0),
         articles=stats.get("deals/articles", 0), new=stats.get("deals/new", 0),
         unchanged=stats.get("deals/unchanged", 0), skipped_old=stats.get("deals/skipped_old", 0),
+        off_topic=stats.get("deals/off_topic", 0), out_of_range=stats.get("deals/out_of_range", 0),
+        already_stored=stats.get("deals/already_stored", 0),
+        domain_capped=stats.get("deals/domain_capped", 0),
         offsite_links=stats.get("deals/offsite_links", 0),
         listed_elsewhere=stats.get("deals/listed_elsewhere", 0),
         bad_entries=stats.get("deals/bad_entries", 0), retries=stats.get("retry/count", 0),
@@ -301,6 +338,11 @@ def summary_lines(report: CrawlReport) -> list[str]:
         errors = ", ".join(f"{k}={v}" for k, v in s.errors.items())
         line = (f"{name:<{width}}  {state} {s.articles:>4} articles ({s.new} new, "
                 f"{s.unchanged} unchanged), {s.requests} requests")
+        for count, what in ((s.off_topic, "off topic"), (s.already_stored, "already stored"),
+                            (s.out_of_range, "outside the dates"),
+                            (s.domain_capped, "over the per-publisher cap")):
+            if count:
+                line += f", {count} {what}"
         if s.bad_entries:
             line += f", bad entries: {s.bad_entries}"
         if errors:

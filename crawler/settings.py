@@ -23,6 +23,15 @@ def user_agent(contact_url: str) -> str:
 
 
 USER_AGENT = user_agent(DEALS_CONTACT_URL)
+# SEC EDGAR wants a name and an email address in the User-Agent ("Ana Lopez ana@example.org");
+# an edgar source refuses to crawl without one (a mailto: DEALS_CONTACT_URL also serves).
+DEALS_CONTACT_EMAIL = os.environ.get("DEALS_CONTACT_EMAIL", "")
+# Requests a second to EDGAR's host (its fair-access limit is 10; a higher value counts as 10).
+DEALS_EDGAR_MAX_RATE = 10.0
+# Seconds between two requests to the GDELT DOC API (it asks for no more than one every 5 s).
+DEALS_GDELT_INTERVAL = 5.0
+# Article pages a discovery source (gdelt) takes from one publisher in a crawl; 0: no cap.
+DEALS_DOMAIN_MAX_PAGES = 100
 # How fetched pages are parsed: "workers" (a process pool parses while the crawl goes on),
 # "inline" (in the item pipeline) or "stage" (after the crawl). Workers measured fastest
 # (docs/BENCHMARKS.md, "Crawl"). The stage still runs after every crawl for any page left

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 
 @dataclass
@@ -12,6 +13,8 @@ class SharedCrawl:
     max_pages: int | None = None  # DEALS_CRAWL_MAX_PAGES; None: no cap
     deadline: float | None = None  # on the `time.monotonic()` clock; None: no limit
     claimed: set[str] = field(default_factory=set)  # article URLs some source requested
+    # called with ("listing_queued" | "listing_read" | "page_queued" | "page_answered", n)
+    progress: Callable[[str, int], None] | None = None
 
     @classmethod
     def from_settings(cls, settings, started: float | None = None) -> "SharedCrawl":

@@ -30,16 +30,19 @@ from crawler.state import SourceState, conditional_headers
 
 logger = logging.getLogger(__name__)
 TIME_BUDGETS = ("DEALS_SOURCE_MAX_SECONDS", "DEALS_CRAWL_MAX_SECONDS")
+RATE_PRIORITY = 60  # above `--set` (cmdline, 40): a rate a site requires is not for a run to lower
 
 
 class SourceSpider(scrapy.Spider):
     """Crawls one source. Arguments may be objects (from `crawler.run`) or strings (`-a`)."""
 
-    name = ""  # abstract: `scrapy list` shows only the three concrete spiders
+    name = ""  # abstract: `scrapy list` shows only the concrete spiders
+    fixed_rate_hosts: frozenset[str] | set[str] = frozenset()
 
     def __init__(self, source: Source | str | None = None, sources: str | None = None,
                  state: SourceState | None = None, refresh=False, max_pages=None,
-                 parses=None, shared: SharedCrawl | None = None, **kwargs):
+                 parses=None, shared: SharedCrawl | None = None, since: str | None = None,
+                 until: str | None = None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(source, Source):
             matches = [s for s in load_sources(sources) if s.name == source]
@@ -53,6 +56,10 @@ class SourceSpider(scrapy.Spider):
         self.shared = shared  # the run's `SharedCrawl`, if any
         self.refresh = refresh in (True, "1", "true", "yes")
         self.max_pages = int(max_pages) if max_pages else None
+        # A backfill (`deals backfill --since`): only entries dated in [since, until] (undated
+        # ones too), and no page already stored is asked for again, so a rerun goes on.
+        self.since = since or None  # YYYY-MM-DD
+        self.until = until or None  # YYYY-MM-DD
         self.queued: set[str] = set()
         self.answered = 0  # article requests that came back, with a page or a failure
         self.listings_seen: set[str] = set()
@@ -82,7 +89,43 @@ class SourceSpider(scrapy.Spider):
         spider.sitemap_depth = setting("DEALS_SITEMAP_DEPTH")
         spider.listing_maxsize = settings.getint(  # 0: no limit, as for DOWNLOAD_MAXSIZE
             "DEALS_LISTING_MAXSIZE", project_settings.DEALS_LISTING_MAXSIZE)
+        spider.configure(settings)
         return spider
+
+    @property
+    def backfill(self) -> bool:
+        return self.since is not None
+
+    def configure(self, settings) -> None:
+        """Per-source settings, before Scrapy freezes them: hosts with a fixed request rate
+        (`rate_limits`) get a download slot of one request at a time, that delay apart, which
+        AutoThrottle leaves alone and `--set` cannot lower."""
+        limits = self.rate_limits(settings)
+        if not limits:
+            return
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        for host, seconds in limits.items():
+            slots[host] = {"concurrency": 1, "delay": seconds, "jitter": 0}
+        settings.set("DOWNLOAD_SLOTS", slots, priority=RATE_PRIORITY)
+        self.fixed_rate_hosts = set(limits)
+
+    def rate_limits(self, settings) -> dict[str, float]:
+        """{host: seconds between requests} this source must keep to; none by default."""
+        return {}
+
+    def in_scope(self, host: str | None) -> bool:
+        """Whether an article on `host` may be requested."""
+        return in_domains(host, self.allowed_domains)
+
+    def request_scope(self, url: str) -> tuple[str, ...] | None:
+        """Domains an article request and its redirects must stay in, when the source's
+        `allowed_domains` do not say (discovery sources list pages of many publishers)."""
+        return None
+
+    def note(self, what: str, n: int = 1) -> None:
+        """Tell the run's progress display (if any) that listings or pages moved on."""
+        if self.shared is not None and self.shared.progress is not None:
+            self.shared.progress(what, n)
 
     async def start(self):
         self.start_clock()
@@ -126,6 +169,7 @@ class SourceSpider(scrapy.Spider):
         if url in self.listings_seen:
             return None
         self.listings_seen.add(url)
+        self.note("listing_queued")
         return scrapy.Request(
             url, callback=self.read_listing, errback=self.listing_failed, dont_filter=True,
             meta={"deals_root": depth == 0, "deals_depth": depth,
@@ -135,6 +179,7 @@ class SourceSpider(scrapy.Spider):
 
     def read_listing(self, response):
         """`parse_listing`, where anything it raises is one counted error, not a lost source."""
+        self.note("listing_read")
         try:
             yield from self.parse_listing(response)
         except Exception as exc:
@@ -159,8 +204,8 @@ class SourceSpider(scrapy.Spider):
                 self.error = listing.error
         if listing.bad_entries:
             self.count("bad_entries", listing.bad_entries)
-        if root:
-            self.reached = not listing.fatal
+        if root:  # a source with several listings (edgar: one per company) is reached by one
+            self.reached = bool(self.reached) or not listing.fatal
         depth = response.meta.get("deals_depth", 0) + 1
         for url in listing.listings:
             if self.sitemap_depth is not None and depth > self.sitemap_depth:
@@ -184,10 +229,11 @@ class SourceSpider(scrapy.Spider):
                 yield request
 
     def listing_failed(self, failure):
+        self.note("listing_read")
         kind, message = classify(failure)
         self.count_error(kind)
         if failure.request.meta.get("deals_root"):
-            self.reached = False
+            self.reached = bool(self.reached)
             self.error = f"{failure.request.url}: {message}"
 
     # -- articles --------------------------------------------------------------------------
@@ -196,12 +242,18 @@ class SourceSpider(scrapy.Spider):
         url = urldefrag(entry.url)[0]
         if url in self.queued or urlsplit(url).scheme not in ("http", "https"):
             return None
-        if not in_domains(urlsplit(url).hostname, self.allowed_domains):
+        if not self.in_scope(urlsplit(url).hostname):
             self.count("offsite_links")
             return None
         if not self.source.follows(url):
             return None
+        if not self.in_range(entry.published):
+            self.count("out_of_range")
+            return None
         seen = self.state.pages.get(url) if self.state else None
+        if seen and self.backfill:
+            self.count("already_stored")
+            return None
         if (seen and not self.refresh and entry.published and self.state.watermark
                 and entry.published <= self.state.watermark):
             self.count("skipped_old")
@@ -214,16 +266,28 @@ class SourceSpider(scrapy.Spider):
             self.stopped_by = self.stopped_by or spent
             self.count("over_budget")
             return None
+        meta = {"deals_entry": entry, "handle_httpstatus_list": [304]}
+        scope = self.request_scope(url)
+        if scope:
+            meta["deals_scope"] = scope
         request = scrapy.Request(
             url, callback=self.parse_article, errback=self.article_failed,
-            headers=conditional_headers(seen), dont_filter=True,
-            meta={"deals_entry": entry, "handle_httpstatus_list": [304]})
+            headers=conditional_headers(seen), dont_filter=True, meta=meta)
         self.queued.add(url)
         self.shared.claim(url)
+        self.note("page_queued")
         return request
+
+    def in_range(self, published: str | None) -> bool:
+        """An entry's date is inside the backfill's [since, until] (an undated one is)."""
+        if not published:
+            return True
+        return ((self.since is None or published >= self.since)
+                and (self.until is None or published <= self.until))
 
     def parse_article(self, response):
         self.answered += 1
+        self.note("page_answered")
         if response.status == 304:
             self.count("articles")
             self.count("unchanged")
@@ -239,6 +303,7 @@ class SourceSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         self.answered += 1
+        self.note("page_answered")
         kind, _ = classify(failure)
         self.count_error(kind)
 

@@ -1,0 +1,39 @@
+"""A cheap keyword prefilter: can this page be about AI compute deals at all?
+
+It runs on raw bytes before anything is parsed, for pages from discovery sources (GDELT lists
+pages from every publisher on earth) and for web archives, where most records are off topic. It
+only has to be cheap and to keep every page the extractor's own relevance gate could pass: a
+page passes when it names compute (GPUs, accelerators, data centres, megawatts, chip names) and
+a deal (agreement, contract, investment, order, ...). The extractor's gate decides later.
+"""
+
+from __future__ import annotations
+
+import re
+
+COMPUTE = (
+    r"gpus?", r"accelerators?", r"data ?cent(?:er|re)s?", r"datacent(?:er|re)s?",
+    r"megawatts?", r"gigawatts?", r"\d+(?:\.\d+)? ?[mg]w", r"supercomputers?",
+    r"ai compute", r"compute capacity", r"ai infrastructure", r"h100s?", r"h200s?", r"b200s?",
+    r"gb200s?", r"gb300s?", r"blackwell", r"hopper", r"tpus?", r"trainium\d?", r"mi3\d\dx?",
+    r"gaudi ?\d?", r"nvidia", r"ai chips?",
+)
+DEAL = (
+    r"deals?", r"agreements?", r"contracts?", r"partnerships?", r"partners? with",
+    r"invest(?:s|ed|ing|ment|ments)?", r"acquir(?:e|es|ed|ing)", r"acquisitions?",
+    r"orders?", r"ordered", r"suppl(?:y|ies|ied)", r"leases?", r"leased", r"purchas(?:e|es|ed)",
+    r"signed", r"signs", r"billion", r"to deploy", r"will deploy", r"offtake", r"ppa",
+)
+_COMPUTE = re.compile(rb"\b(?:" + "|".join(COMPUTE).encode() + rb")\b")
+_DEAL = re.compile(rb"\b(?:" + "|".join(DEAL).encode() + rb")\b")
+_SCRIPT = re.compile(rb"<(script|style)\b.*?</\1\s*>", re.DOTALL)
+
+
+def on_topic(body: bytes, limit: int = 400_000) -> bool:
+    """True when the first `limit` bytes (scripts and styles left out, any case) name both
+    compute and a deal. Bytes, not text: no decoding, so a page costs one pass or two."""
+    head = body[:limit].lower()
+    if _COMPUTE.search(head) is None or _DEAL.search(head) is None:
+        return False
+    text = _SCRIPT.sub(b" ", head)  # only pages that passed pay for this
+    return _COMPUTE.search(text) is not None and _DEAL.search(text) is not None
