@@ -558,7 +558,7 @@ def merge(store, first, second, force, reason):
     one deal needs --force. Undo either with `deals unmerge FIRST`. The merge is an event:
     it survives new reports, re-extraction and replays.
 
-    Example: deals merge 85da807a8a f6f2d74fd7 --reason "one agreement, two outlets"
+    Example: deals merge 85da807a8a f6f2d74fd7 --reason "one agreement"
 
     Example: deals merge "Open AI" OpenAI
     """
@@ -605,7 +605,7 @@ def split(store, deal_id, articles, reason):
     The reports of the given articles become a deal of their own with a new id; the deal
     keeps its id and its other reports. Both ids stay valid.
 
-    Example: deals split 1ff0deb56f --article https://example.com/news/second-order
+    Example: deals split 1ff0deb56f --article https://example.com/second.html
     """
     from ops.curation_appends import split as splitting
 
@@ -630,7 +630,7 @@ def edit(store, deal_id, values, roles, clear, reason):
     A value a person sets wins over every report, now and later; `deals show` marks it and
     lists the edit in its history.
 
-    Example: deals edit 1ff0deb56f --set gpu_count=220000 --set chip=H100 --role OpenAI=buyer
+    Example: deals edit 1ff0deb56f --set gpu_count=220k --role OpenAI=buyer
     """
     from graph.query import parse_number
     from ops.curation_appends import edit as editing
@@ -679,7 +679,7 @@ def reject(store, deal_id, reason):
 def unreject(store, deal_id, reason):
     """Withdraw a rejection: the deal is back.
 
-    Example: deals unreject 40339d3035 --reason "confirmed by the buyer after all"
+    Example: deals unreject 40339d3035 --reason "the buyer confirmed it"
     """
     from ops.curation_appends import unreject as unrejecting
 
@@ -954,6 +954,49 @@ def serve(store, port, host, open_browser):
 
     serving(store, host=host, port=port, open_browser=open_browser,
             echo=lambda line: click.echo(line, err=True))
+
+
+# --- history: web archives and backfills --------------------------------------------------------
+
+@cli.command("import-warc")
+@with_store(create=True)
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default="warc", show_default=True,
+              help="The source name the stored pages carry.")
+@click.option("--batch", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Records read between two checkpoints (or 5 seconds).")
+def import_warc(store, files, source, batch):
+    """Store the on-topic pages of WARC files, as a crawl would.
+
+    Reads Common Crawl News or any crawler's archive (gzip per record or not), keeps HTML
+    responses with status 200 that name compute and a deal, and appends the events a crawl
+    appends for the same pages, dated by their capture. A killed import goes on where it
+    stopped; a file imported before appends nothing.
+
+    Example: deals import-warc CC-NEWS-20240501*.warc.gz && deals extract
+    """
+    import uuid
+
+    from crawler.archive import import_warc as importing
+    from store.errors import Interrupted
+    from store.replay import catch_up
+
+    run_id = uuid.uuid4().hex[:16]
+    bar, update = progress_callback("importing", sum(f.stat().st_size for f in files))
+    lines = []
+    try:
+        with bar:
+            for path in files:
+                lines.append(importing(store, path, source=source, progress=update,
+                                       run_id=run_id, batch_records=batch).line())
+    except Interrupted as stop:
+        stop.done = f"{len(lines)} of {len(files)} files imported, the rest up to a checkpoint"
+        raise
+    finally:
+        for line in lines:
+            click.echo(line)
+    catch_up(store)
 
 
 def main():

@@ -191,6 +191,8 @@ def _shared_deals(conn, a: str, b: str) -> list[str]:
         keys = [company_key(conn, a), company_key(conn, b)]
     except UnknownName:
         return []
+    if keys[0] == keys[1]:  # one company already (an article spelled it out): nothing collapses
+        return []
     return [i for (i,) in conn.execute(
         "SELECT deal_id FROM deal_parties WHERE company_key = ? INTERSECT"
         " SELECT deal_id FROM deal_parties WHERE company_key = ? ORDER BY 1", keys)]

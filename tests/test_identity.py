@@ -530,3 +530,11 @@ def tables(conn):
 
     return {t: sorted(json.dumps(r) for r in conn.execute(f"SELECT * FROM {t}"))
             for t in Deals.tables}
+
+
+def test_merging_a_name_articles_already_resolve_to_the_company_is_no_collapse(db_path):
+    entities = [{"text": "Nebius Group", "label": "ORG", "canonical": "Nebius"}]
+    append(db_path, extracted("a", deal("Nebius Group", "Microsoft", value_usd=17.4e9),
+                              published="2025-09-08", entities=entities))
+    assert run(db_path, "merge", "Nebius Group", "Nebius") == "Nebius Group -> Nebius\n"
+    assert query(db_path)[0]["parties"] == ["Microsoft", "Nebius"]
