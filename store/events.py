@@ -61,6 +61,11 @@ register(EventType(
     "ParseFailed", 1, ("url", "sha256", "parser_version", "error_type", "message"),
     doc="The parser raised on one fetched body; that parser version skips it from then on.",
 ))
+register(EventType(
+    "ArchiveImported", 1, ("fingerprint", "file", "offset", "done"),
+    doc="`deals import-warc` reached a record boundary of one archive file (byte offset),"
+        " everything before it stored; done when the file was read to its end.",
+))
 register(EventType("CrawlStarted", 1, ("run_id",), doc="A crawl run began."))
 register(EventType(
     "CrawlFinished", 1, ("run_id", "sources"), doc="A crawl run ended, with per-source counts.",
