@@ -999,6 +999,77 @@ def import_warc(store, files, source, batch):
     catch_up(store)
 
 
+def growing_progress(label: str):
+    """A click progress bar whose total grows as a crawl finds more to fetch (listings and
+    pages queued, then answered), on a terminal; nothing otherwise. (context, callback)."""
+    if not on_terminal():
+        import contextlib
+        return contextlib.nullcontext(), None
+    bar = click.progressbar(length=0, label=label, file=sys.stderr, show_pos=True)
+
+    def note(what: str, n: int) -> None:
+        if what.endswith("_queued"):
+            bar.length += n
+            bar.render_progress()
+        else:
+            bar.update(n)
+    return bar, note
+
+
+@cli.command()
+@db_option
+@sources_option
+@click.option("--since", required=True, metavar="DATE",
+              help="The first day to look back to (YYYY-MM-DD or YYYYMMDD).")
+@click.option("--until", metavar="DATE", help="The last day [default: today].")
+@click.option("--source", "names", multiple=True,
+              help="Only this source (repeatable; a disabled one too).")
+@click.option("--max-pages", type=sqlite_int(1), help="At most N articles per source.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting for this run, e.g. DEALS_GDELT_INTERVAL=10.")
+@click.pass_context
+def backfill(ctx, db_path, sources_file, since, until, names, max_pages, settings):
+    """Crawl what was published since DATE, from the sources that can look back.
+
+    Sitemaps by their dates, GDELT by time windows, EDGAR by filing date; feeds and index
+    pages hold only their latest items and are left out. Pages already stored are not asked
+    for again, so a backfill a budget or a kill stopped goes on when run again.
+
+    Example: deals backfill --since 2023-01-01 --source gdelt-gpu-deals
+    """
+    from crawler.run import check_sources_ready, crawl as run_crawl, summary_lines
+    from crawler.sources import LOOK_BACK, load_sources, select
+    from graph.view import parse_date
+    from ops.lock import RunLock
+    from store.errors import ConfigError
+
+    first = parse_date(since, "--since")[:10]
+    last = parse_date(until, "--until")[:10] if until else None
+    if last is not None and last < first:
+        raise ConfigError(f"--until {until} is before --since {since}")
+    overrides = parse_settings(settings)
+    everything = load_sources(sources_file)
+    chosen = select(everything, names) if names else [
+        s for s in select(everything) if s.can_look_back]
+    cannot = [s for s in chosen if not s.can_look_back]
+    if cannot:
+        raise ConfigError(f"source {cannot[0].name} is a {cannot[0].type}, which lists only its "
+                          f"latest items: a backfill reads {', '.join(LOOK_BACK)} sources")
+    if not chosen:
+        raise ConfigError(f"no enabled source can look back (types {', '.join(LOOK_BACK)}): "
+                          "name one with --source NAME")
+    check_sources_ready(chosen, overrides)
+    path = db_path or default_db_path()
+    check_database(path)
+    bar, note = growing_progress("backfilling")
+    with RunLock(path), bar:
+        report = run_crawl(path, chosen, max_pages=max_pages, overrides=overrides,
+                           since=first, until=last, progress=note)
+    for line in summary_lines(report):
+        click.echo(line)
+    ctx.exit(report.exit_code)
+
+
 def main():
     cli(prog_name="deals")
 
