@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -16,7 +17,9 @@ from urllib.parse import urljoin
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
 
-PARSER_VERSION = "parse-1"
+# 2: wire releases (PR Newswire, Business Wire, GlobeNewswire) lose their dateline and the
+# boilerplate after the release (About, forward-looking statements, contacts)
+PARSER_VERSION = "parse-2"
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,78 @@ def parse_article(body: bytes, url: str, *, headers: Mapping[str, str] | None = 
         return Article(title=None, text="", published=normalise_date(feed_published))
     jsonld = _jsonld_article(tree, url)
     meta = _extract(tree, url)
+    text, dateline_day = wire_release(meta.get("text") or "")
     published = (normalise_date(jsonld.get("datePublished"))
-                 or normalise_date(meta.get("date")) or normalise_date(feed_published))
+                 or normalise_date(meta.get("date")) or dateline_day
+                 or normalise_date(feed_published))
     return Article(
         title=_title(meta.get("title")) or _clean(jsonld.get("headline")),
-        text=meta.get("text") or "",
+        text=text,
         published=published,
         authors=_authors(meta.get("author"), jsonld.get("author")),
         language=_language(tree),
         canonical_url=_canonical(tree, url),
     )
+
+
+# "SANTA CLARA, Calif., May 1, 2024 /PRNewswire/ -- ", "NEW YORK--(BUSINESS WIRE)--",
+# "SAN JOSE, Calif., May 01, 2024 (GLOBE NEWSWIRE) -- ": the wires' datelines, up to where the
+# release itself begins.
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|"
+           "Nov\\.?|Dec\\.?")
+_DATELINE = re.compile(
+    r"^(?P<line>[^\n]{0,160}?(?:(?P<day>(?:" + _MONTHS + r")\s+\d{1,2},\s+\d{4})[^\n]{0,20}?)?"
+    r"(?:/\s*PRNewswire(?:-[A-Za-z]+)?\s*/|\(\s*BUSINESS\s+WIRE\s*\)|\(\s*GLOBE\s+NEWSWIRE\s*\)|"
+    r"/\s*CNW\s*/|\(\s*ACCESSWIRE\s*\))\s*(?:--|\u2013|\u2014|-)+\s*)")
+# Where the release ends: the "About ..." heading, forward-looking statements, contacts, the
+# wire's SOURCE line and links to the original. A line of its own, after the first.
+_TAIL = re.compile(
+    r"^(?:about [^.!?\n]{1,80}|(?:cautionary (?:note|statement)s?(?: regarding| concerning)? )?"
+    r"forward[- ]looking (?:statements?|information)[^\n]{0,60}|safe harbou?r[^\n]{0,80}|"
+    r"(?:this|the) (?:press|news) release (?:contains|includes|may contain) forward[- ]looking"
+    r"[^\n]*|(?:media|press|investor|company|news)(?: relations)?(?: and [a-z]+ relations)? "
+    r"(?:contacts?|inquiries)\s*:?[^\n]{0,80}|contacts?\s*:?|source:?\s+[A-Z][^\n]{0,80}|"
+    r"view original content[^\n]*|for (?:further|more) information,? (?:please )?contact"
+    r"[^\n]*)$", re.IGNORECASE | re.MULTILINE)
+
+
+def wire_release(text: str) -> tuple[str, str | None]:
+    """A wire release's text without its dateline and the boilerplate after the release, and
+    the dateline's day (YYYY-MM-DD) if it gave one; any other text is returned as it was.
+
+    Only text that opens (in its first three paragraphs) with a wire's dateline is a release:
+    a page that merely has an "About us" line keeps it.
+    """
+    paragraphs = text.split("\n")
+    for number, paragraph in enumerate(paragraphs[:3]):
+        found = _DATELINE.match(paragraph)
+        if found:
+            break
+    else:
+        return text, None
+    day = None
+    if found.group("day"):
+        try:
+            day = normalise_date(datetime.strptime(
+                " ".join(found.group("day").replace(".", "").split()[:3]), "%B %d, %Y"))
+        except ValueError:
+            day = normalise_date(_abbreviated(found.group("day")))
+    paragraphs[number] = paragraph[found.end():]
+    kept = paragraphs[number:]
+    for index, line in enumerate(kept[1:], 1):
+        if _TAIL.match(line.strip()):
+            kept = kept[:index]
+            break
+    return "\n".join(p for p in kept if p.strip()), day
+
+
+def _abbreviated(day: str):
+    try:
+        month, rest = day.replace(".", "").split(None, 1)
+        return datetime.strptime(f"{month[:3]} {rest}", "%b %d, %Y")
+    except ValueError:
+        return None
 
 
 def _load_tree(html: str):

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from crawlsite import Page, article, edgar_feed, filing_index, gdelt_api, press_release, rss
-from test_crawl import DEALS, FAST, _source_table, events, fresh_site, last_report, site  # noqa: F401
+from test_crawl import (DEALS, FAST, _source_table, events, fresh_site,  # noqa: F401
+                        last_report, site)
 
 pytestmark = pytest.mark.slow
 CONTACT = {"DEALS_CONTACT_EMAIL": "Ana Lopez ana@example.org"}

@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from crawler.parsing import PARSER_VERSION
 from crawlsite import article, rss
 from test_crawl import DEALS, deals_crawl, events, fresh_site, last_report, site  # noqa: F401
 
@@ -52,7 +53,7 @@ def assert_poison_recorded(db, urls):
     assert parsed[urls["future"]]["published"] != "9999-12-31"
     (failed,) = events(db, "ParseFailed")
     assert failed["url"] == urls["deep"] and failed["error_type"] == "RecursionError"
-    assert failed["parser_version"] == "parse-1" and failed["message"] and failed["sha256"]
+    assert failed["parser_version"] == PARSER_VERSION and failed["message"] and failed["sha256"]
 
 
 @pytest.mark.parametrize("mode", ["workers", "inline", "stage"])

@@ -26,8 +26,16 @@ def test_default_sources_are_valid_and_real_newsrooms():
     sources = load_sources()
     names = {s.name for s in sources}
     assert len(sources) >= 20 and {"nvidia-newsroom", "datacenterdynamics"} <= names
-    assert {s.type for s in sources} == {"feed", "sitemap", "index"}
+    assert {s.type for s in sources} == {"feed", "sitemap", "index", "gdelt", "edgar"}
     assert all(s.url.startswith("https://") for s in sources)
+    wires = {s.name: s for s in sources if s.name in ("prnewswire", "businesswire",
+                                                      "globenewswire")}
+    assert len(wires) == 3 and all(s.enabled and s.prefilter and s.type == "feed"
+                                   for s in wires.values())
+    gdelt = [s for s in sources if s.type == "gdelt"]
+    assert len(gdelt) >= 3 and all(s.enabled and s.prefilter and s.query for s in gdelt)
+    (edgar,) = [s for s in sources if s.type == "edgar"]
+    assert not edgar.enabled and "1045810".zfill(10) in edgar.ciks  # needs a contact email
 
 
 @pytest.mark.parametrize("table, message", [
@@ -60,8 +68,8 @@ def test_allowed_domains_default_to_the_host_without_www(tmp_path):
 
 def test_select_by_name_and_unknown_names():
     sources = load_sources()
-    assert "prnewswire-all" not in {s.name for s in select(sources)}
-    assert [s.name for s in select(sources, ["prnewswire-all"])] == ["prnewswire-all"]
+    assert "sec-8k" not in {s.name for s in select(sources)}
+    assert [s.name for s in select(sources, ["sec-8k"])] == ["sec-8k"]
     with pytest.raises(ConfigError, match="unknown source nope"):
         select(sources, ["nope"])
 
