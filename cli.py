@@ -330,7 +330,9 @@ def sources_check(file):
 
 @cli.command()
 @db_option
-def demo(db_path):
+@click.option("--backfill", "since", metavar="DATE",
+              help="Backfill since DATE instead (its sitemap and a GDELT-format search).")
+def demo(db_path, since):
     """Crawl and extract the bundled demo newsroom, offline.
 
     Serves it on 127.0.0.1, crawls it, extracts, and shows what was found.
@@ -348,7 +350,11 @@ def demo(db_path):
     from store.replay import catch_up
 
     path = db_path or Path(tempfile.mkdtemp(prefix="deals-demo-")) / "demo.db"
-    for line in crawl_demo(path):
+    if since:
+        from graph.view import parse_date
+
+        since = parse_date(since, "--backfill")[:10]
+    for line in crawl_demo(path, since=since):
         click.echo(line)
     with Store(path) as store:
         counts = extract_store(store)

@@ -11,7 +11,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.items import ArticleItem
 from crawler.parse_pool import ParsePool, PendingParses, parse_workers
 from crawler.parse_stage import failures, job_of, parse_or_fail
-from crawler.records import document_fetched, sha256_of
+from crawler.records import document_fetched, page_off_topic, sha256_of
 from crawler.relevance import on_topic
 from store import Store
 from store.faults import crash_point
@@ -38,11 +38,6 @@ class ValidateArticle:
         media_type = (item.content_type or "text/html").split(";")[0].strip().lower()
         if media_type not in HTML_TYPES:
             self._drop("not_html", f"not HTML ({media_type}): {item.url}")
-        source = getattr(self.crawler.spider, "source", None)
-        if source is not None and source.prefilter and not on_topic(item.body):
-            # a discovery source's page about something else: not worth a blob (counted)
-            self.stats.inc_value("deals/off_topic")
-            raise DropItem(f"off topic: {item.url}")
         return item
 
     def _drop(self, kind: str, reason: str):
@@ -115,6 +110,14 @@ class EventLogPipeline:
     def _save(self, item: ArticleItem):
         stats = self.crawler.stats
         sha = sha256_of(item.body)
+        source = getattr(self.crawler.spider, "source", None)
+        if source is not None and source.prefilter and not on_topic(item.body):
+            # a page about something else (a wire's dividend notice, a GDELT hit on sports):
+            # no blob, one small event so no later crawl asks for it again
+            stats.inc_value("deals/off_topic")
+            with self.store.transaction():
+                self.store.append(page_off_topic(item, sha), meta={"run_id": self.run_id})
+            return item
         state = self.crawler.spider.state
         seen = state.pages.get(item.url) if state else None
         stats.inc_value("deals/articles")

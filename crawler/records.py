@@ -30,6 +30,12 @@ def document_fetched(item: ArticleItem, sha256: str) -> NewEvent:
     })
 
 
+def page_off_topic(item: ArticleItem, sha256: str) -> NewEvent:
+    """A page the keyword prefilter dropped: its URL and body hash, no blob."""
+    return NewEvent("PageOffTopic", stream_of(item.url), {
+        "source": item.source, "url": item.url, "sha256": sha256})
+
+
 def article_parsed(url: str, sha256: str, article: Article) -> NewEvent:
     return NewEvent("ArticleParsed", stream_of(url), {
         "url": url, "sha256": sha256, "parser_version": PARSER_VERSION, **article.as_dict(),

@@ -3,8 +3,8 @@
 It runs on raw bytes before anything is parsed, for pages from discovery sources (GDELT lists
 pages from every publisher on earth) and for web archives, where most records are off topic. It
 only has to be cheap and to keep every page the extractor's own relevance gate could pass: a
-page passes when it names compute (GPUs, accelerators, data centres, megawatts, chip names) and
-a deal (agreement, contract, investment, order, ...). The extractor's gate decides later.
+page passes when it names compute (GPUs, accelerators, data centres, megawatts, chip names,
+computing, AI labs) and a deal (agreement, contract, investment, order, ...). The extractor's gate decides later.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import re
 
 COMPUTE = (
     r"gpus?", r"accelerators?", r"data ?cent(?:er|re)s?", r"datacent(?:er|re)s?",
-    r"megawatts?", r"gigawatts?", r"\d+(?:\.\d+)? ?[mg]w", r"supercomputers?",
+    r"megawatts?", r"gigawatts?", r"\d+(?:\.\d+)? ?[mg]w",
     r"ai compute", r"compute capacity", r"ai infrastructure", r"h100s?", r"h200s?", r"b200s?",
     r"gb200s?", r"gb300s?", r"blackwell", r"hopper", r"tpus?", r"trainium\d?", r"mi3\d\dx?",
-    r"gaudi ?\d?", r"nvidia", r"ai chips?",
+    r"gaudi ?\d?", r"nvidia", r"ai chips?", r"supercomput\w*", r"computing",
+    r"hyperscalers?", r"cloud providers?", r"ai (?:labs?|models?|cloud|factor(?:y|ies))",
+    r"openai", r"anthropic", r"xai",
 )
 DEAL = (
     r"deals?", r"agreements?", r"contracts?", r"partnerships?", r"partners? with",

@@ -33,6 +33,7 @@ class SourceReport:
     unchanged: int = 0
     skipped_old: int = 0
     off_topic: int = 0  # pages the keyword prefilter dropped (sources with prefilter = true)
+    known_off_topic: int = 0  # entries not requested: the prefilter dropped them before
     out_of_range: int = 0  # entries dated outside a backfill's [since, until]
     already_stored: int = 0  # entries a backfill did not ask for again
     domain_capped: int = 0  # entries past DEALS_DOMAIN_MAX_PAGES for their publisher
@@ -308,6 +309,7 @@ def source_report(name: str, crawler) -> SourceReport:
         articles=stats.get("deals/articles", 0), new=stats.get("deals/new", 0),
         unchanged=stats.get("deals/unchanged", 0), skipped_old=stats.get("deals/skipped_old", 0),
         off_topic=stats.get("deals/off_topic", 0), out_of_range=stats.get("deals/out_of_range", 0),
+        known_off_topic=stats.get("deals/known_off_topic", 0),
         already_stored=stats.get("deals/already_stored", 0),
         domain_capped=stats.get("deals/domain_capped", 0),
         offsite_links=stats.get("deals/offsite_links", 0),
@@ -338,7 +340,8 @@ def summary_lines(report: CrawlReport) -> list[str]:
         errors = ", ".join(f"{k}={v}" for k, v in s.errors.items())
         line = (f"{name:<{width}}  {state} {s.articles:>4} articles ({s.new} new, "
                 f"{s.unchanged} unchanged), {s.requests} requests")
-        for count, what in ((s.off_topic, "off topic"), (s.already_stored, "already stored"),
+        for count, what in ((s.off_topic, "off topic"), (s.known_off_topic, "known off topic"),
+                            (s.already_stored, "already stored"),
                             (s.out_of_range, "outside the dates"),
                             (s.domain_capped, "over the per-publisher cap")):
             if count:

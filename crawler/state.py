@@ -23,6 +23,8 @@ class SourceState:
     # every page stored, whichever source stored it: a URL two sources list is one page
     pages: dict[str, SeenPage] = field(default_factory=dict)
     watermark: str | None = None  # newest publication date (YYYY-MM-DD) this source stored
+    # pages the keyword prefilter dropped (PageOffTopic), whichever source fetched them
+    off_topic: set[str] = field(default_factory=set)
 
 
 def load_states(conn: sqlite3.Connection, sources: list[str],
@@ -33,7 +35,12 @@ def load_states(conn: sqlite3.Connection, sources: list[str],
     would otherwise hide every dated entry of its source from incremental crawls.
     """
     pages: dict[str, SeenPage] = {}
-    states = {name: SourceState(pages) for name in sources}
+    try:
+        off_topic = {url for (url,) in conn.execute(
+            "SELECT json_extract(data, '$.url') FROM events WHERE type = 'PageOffTopic'")}
+    except sqlite3.OperationalError:  # no log yet
+        off_topic = set()
+    states = {name: SourceState(pages, off_topic=off_topic) for name in sources}
     try:
         rows = conn.execute(
             "SELECT url, source, sha256, etag, last_modified, published FROM pages").fetchall()

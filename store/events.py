@@ -66,6 +66,11 @@ register(EventType(
     doc="`deals import-warc` reached a record boundary of one archive file (byte offset),"
         " everything before it stored; done when the file was read to its end.",
 ))
+register(EventType(
+    "PageOffTopic", 1, ("url", "sha256"),
+    doc="A page of a source with the keyword prefilter named no compute or no deal: not stored,"
+        " and not asked for again unless `--refresh`.",
+))
 register(EventType("CrawlStarted", 1, ("run_id",), doc="A crawl run began."))
 register(EventType(
     "CrawlFinished", 1, ("run_id", "sources"), doc="A crawl run ended, with per-source counts.",

@@ -43,3 +43,19 @@ def test_demo_crawls_the_newsroom_and_a_second_run_changes_nothing(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM events WHERE type = 'DocumentFetched'"
                             ).fetchone()[0] == 29
+
+
+def test_the_demo_backfill_reaches_the_years_before_a_first_crawl(tmp_path):
+    db = tmp_path / "demo.db"
+    first = subprocess.run([DEALS, "demo", "--db", str(db), "--backfill", "2023-01-01"],
+                           capture_output=True, text=True, timeout=240)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert "backfilling it since 2023-01-01" in lines[0]
+    (gdelt,) = [line for line in lines if line.startswith("demo-gdelt")]
+    assert " ok " in gdelt and "24 new" in gdelt and "5 off topic" in gdelt
+    assert any("2023-01-23 Microsoft, OpenAI" in line for line in lines)  # before any feed
+    again = subprocess.run([DEALS, "demo", "--db", str(db), "--backfill", "2023-01-01"],
+                           capture_output=True, text=True, timeout=240)
+    assert again.returncode == 0 and "stored 0 new pages" in again.stdout
+    assert "5 known off topic, 24 already stored" in again.stdout

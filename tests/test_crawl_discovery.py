@@ -60,6 +60,15 @@ def test_a_gdelt_article_list_leads_to_pages_on_other_hosts(fresh_site, tmp_path
     assert report["errors"] == {"offsite": 1}
     assert not [h for h in site.hits if "via=redirect" in h.query]
     assert "1 off topic" in done.stdout
+    (dropped,) = events(db, "PageOffTopic")  # no blob, but the next crawl knows it
+    assert dropped["url"] == site.url("/pub/weather.html", host=publisher)
+
+    site.hits.clear()
+    again = deals_crawl(db, [{"name": "gpu-deals", "type": "gdelt",
+                              "url": site.url("/api/v2/doc/doc"), "query": "GPU"}], *NO_WAIT)
+    assert again.returncode == 0, again.stderr
+    assert not site.requested("/pub/weather.html")
+    assert last_report(db)["gpu-deals"]["known_off_topic"] == 1
 
 
 def test_a_full_gdelt_window_is_split_in_halves_until_each_lists_everything(fresh_site,

@@ -22,22 +22,33 @@ SOURCES = [
     {"name": "demo-insights", "url": f"{ORIGIN}/insights/index.html", "type": "index",
      "follow": r"/insights/[a-z0-9-]+\.html$"},
 ]
+# What `deals demo --backfill DATE` reads: the sources that can look back.
+BACKFILL_SOURCES = [
+    SOURCES[2],
+    {"name": "demo-gdelt", "url": f"{ORIGIN}/api/v2/doc/doc", "type": "gdelt",
+     "query": '(GPU OR GPUs OR "data center") (deal OR agreement)'},
+]
 # The site is local and ours: no need to wait between requests.
 OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
-             "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+             "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DEALS_GDELT_INTERVAL": 0}
 
 
-def crawl_demo(db_path: str | Path | None = None) -> Iterator[str]:
+def crawl_demo(db_path: str | Path | None = None, since: str | None = None,
+               progress=None) -> Iterator[str]:
     """Serve the newsroom, crawl it into `db_path`; yield the lines `deals demo` prints.
 
-    The first line names the database (a fresh one in a temporary directory by default).
+    The first line names the database (a fresh one in a temporary directory by default). With
+    `since` (YYYY-MM-DD), a backfill from that day of the sources that can look back (the
+    wire's sitemap and a GDELT-format search over the newsroom) instead of the crawl.
     """
     from crawler.demo.server import serve
     from crawler.run import crawl, summary_lines
 
     db_path = Path(db_path) if db_path else Path(tempfile.mkdtemp(prefix="deals-demo-")) / "demo.db"
     with serve(SITE, ORIGIN) as base:
-        sources = [make_source({**s, "url": s["url"].replace(ORIGIN, base)}) for s in SOURCES]
-        yield f"serving the demo newsroom at {base}; database {db_path}"
-        report = crawl(db_path, sources, overrides=OVERRIDES)
+        sources = [make_source({**s, "url": s["url"].replace(ORIGIN, base)})
+                   for s in (BACKFILL_SOURCES if since else SOURCES)]
+        what = f", backfilling it since {since}" if since else ""
+        yield f"serving the demo newsroom at {base}{what}; database {db_path}"
+        report = crawl(db_path, sources, overrides=OVERRIDES, since=since, progress=progress)
     yield from summary_lines(report)

@@ -15,6 +15,29 @@ TYPES = {".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
 
 
 PREFERRED_PORT = 8391
+GDELT_PATH = "/api/v2/doc/doc"  # the demo's stand-in for GDELT's DOC API
+
+
+def gdelt_answer(base: str, query: str) -> bytes:
+    """What GDELT's DOC API (mode=artlist, format=json) would list of the demo's articles
+    between startdatetime and enddatetime: each seen at noon of its day, newest first."""
+    import json
+    from urllib.parse import parse_qs
+
+    from crawler.demo.build import load_articles
+
+    asked = {k: v[-1] for k, v in parse_qs(query).items()}
+    start, end = asked.get("startdatetime", "0" * 14), asked.get("enddatetime", "9" * 14)
+    found = []
+    for article in load_articles():
+        seen = article["date"].replace("-", "") + "120000"
+        if article["section"] != "drafts" and start <= seen <= end:
+            found.append({"url": f"{base}/{article['section']}/{article['slug']}.html",
+                          "title": article["title"], "seendate": f"{seen[:8]}T{seen[8:]}Z",
+                          "domain": "127.0.0.1", "language": "English"})
+    found.sort(key=lambda a: a["seendate"], reverse=True)
+    limit = min(int(asked.get("maxrecords", 75)), 250)
+    return json.dumps({"articles": found[:limit]} if found else {}).encode()
 
 
 @contextmanager
@@ -49,6 +72,9 @@ def _handler(root: Path, placeholder: str):
 
         def do_GET(self):
             path = unquote(urlsplit(self.path).path)
+            if path == GDELT_PATH:
+                return self._send(200, gdelt_answer(self.server.base, urlsplit(self.path).query),
+                                  "application/json; charset=utf-8")
             target = (root / path.lstrip("/")).resolve()
             if target.is_dir():
                 target = target / "index.html"

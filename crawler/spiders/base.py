@@ -250,6 +250,9 @@ class SourceSpider(scrapy.Spider):
         if not self.in_range(entry.published):
             self.count("out_of_range")
             return None
+        if self.state and url in self.state.off_topic and not self.refresh:
+            self.count("known_off_topic")  # the prefilter dropped it before: not again
+            return None
         seen = self.state.pages.get(url) if self.state else None
         if seen and self.backfill:
             self.count("already_stored")
