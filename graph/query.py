@@ -145,12 +145,19 @@ def as_dict(row) -> dict:
 
 
 def former_ids(conn: sqlite3.Connection) -> dict[str, list[str]]:
-    """Deal id -> the ids that were merged into it (directly or not), which resolve to it."""
+    """Deal id -> the ids of deals that were merged into it (directly or not), which resolve
+    to it. An id a run gave a deal before an earlier report of the same run arrived is not
+    one: it never named another deal."""
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'deal_ids'").fetchone():
         return {}
-    into = dict(conn.execute("SELECT id, into_id FROM deal_ids WHERE state = 'merged'"))
+    into, provisional = {}, set()
+    for ident, target, how in conn.execute(
+            "SELECT id, into_id, how FROM deal_ids WHERE state = 'merged'"):
+        into[ident] = target
+        if how == "run":
+            provisional.add(ident)
     found: dict[str, list[str]] = {}
-    for old in sorted(into):
+    for old in sorted(into.keys() - provisional):
         target, hops = into[old], 0
         while target in into and hops < 64:
             target, hops = into[target], hops + 1

@@ -87,6 +87,8 @@ def describe(action: dict, names_of=None) -> str:
     elif what == "unmerged":
         text = f"{action['deal_id']} out of {action['other']}" if action["other"] \
             else action["deal_id"]
+    elif what == "renamed":
+        text = f"{action['deal_id']} is {action['other']} (an earlier report of the same run)"
     elif what == "split":
         text = f"{action['other']} split off {action['deal_id']}"
         if detail.get("articles"):

@@ -473,7 +473,8 @@ def apply_step(store, kind, a, b):
             store.append([article(doc, ["2025-01-05", "2025-01-09", "2025-06-01"][b % 3]),
                           extracted(doc, deal(PARTIES[a % 2], PARTIES[2 + b % 2],
                                               gpu_count=[None, 1000, 5000][(a + b) % 3]),
-                                    version=str(b))])
+                                    version=str(b))],
+                         meta={"run_id": f"run-{a % 2}"} if b % 2 else None)
         elif not live:
             return
         elif kind in ("confirm", "reject"):
@@ -538,3 +539,30 @@ def test_merging_a_name_articles_already_resolve_to_the_company_is_no_collapse(d
                               published="2025-09-08", entities=entities))
     assert run(db_path, "merge", "Nebius Group", "Nebius") == "Nebius Group -> Nebius\n"
     assert query(db_path)[0]["parties"] == ["Microsoft", "Nebius"]
+
+
+@pytest.mark.parametrize("order", [["late", "early"], ["early", "late"]])
+def test_one_run_gives_the_same_ids_whatever_order_its_pages_arrived_in(db_path, order):
+    """A crawl appends pages as they arrive; two runs over the same news give the same ids,
+    and an id shown while the run was going still leads to the deal."""
+    made = {"late": [article("late", "2025-09-09"), extracted("late", deal(*NM_PARTIES, **NEBIUS))],
+            "early": [article("early", "2025-09-01"), extracted("early", deal(*NM_PARTIES,
+                                                                            **NEBIUS))]}
+    seen = []
+    with Store(db_path) as store:
+        for name in order:
+            store.append(made[name], meta={"run_id": "run-1"})
+            seen.append(query(db_path)[0]["id"])
+    (only,) = query(db_path)
+    expected = hashlib.sha256("\x1f".join(["early", "mistral ai", "nebius", "compute"]).encode()
+                              ).hexdigest()[:10]
+    assert only["id"] == expected and only["reports"] == 2
+    for ident in seen:
+        assert show(db_path, ident)["id"] == expected
+    # a later run's earlier-dated report never renames it
+    append(db_path, article("earliest", "2025-08-30"),
+           extracted("earliest", deal(*NM_PARTIES, **NEBIUS)))
+    assert [d["id"] for d in query(db_path)] == [expected]
+
+
+NM_PARTIES = ("Mistral AI", "Nebius")

@@ -70,21 +70,23 @@ TABLES = {
         "evidence": "The sentences the deal was read from, with character offsets (JSON)",
         "deal_id": "The deal this report was merged into",
         "uid": "The report's lineage (extraction event.index), kept through re-extraction",
-        "home": "The first deal this report belonged to"}, units={"power_mw": "MW"}),
+        "home": "The first deal this report belonged to",
+        "cohort": "The `deals run` that first stated it"}, units={"power_mw": "MW"}),
     "deal_ids": _table("Every deal id ever shown and what it names now.", {
         "id": "The id", "state": "live, merged (into another deal), legacy (an id of the"
                                  " earlier content-hash scheme) or gone (no report left)",
         "into_id": "The deal a merged or legacy id leads to",
-        "how": "reports, person, split or legacy: what gave it its state",
+        "how": "reports, person, split, run or legacy: what gave it its state",
         "founded_seq": "The extraction event of the report that founded it",
         "founded_idx": "That report's position in the event", "split_from": "Split off this deal",
         "changed_seq": "The event that last changed it"}, facets=["state", "how"]),
     "deal_history": _table("What people did to deals, and what reports did to their ids.", {
         "seq": "The event", "at": "When (UTC)", "deal_id": "The deal",
         "other": "The other deal (merged into, split off)",
-        "action": "confirmed, rejected, unrejected, edited, merged, unmerged, split, gone or"
-                  " revived", "by": "person or reports", "reason": "Why, as the person said",
-        "detail": "What changed (JSON)"}, facets=["action", "by"]),
+        "action": "confirmed, rejected, unrejected, edited, merged, unmerged, split, gone,"
+                  " revived or renamed", "by": "person or reports",
+        "reason": "Why, as the person said", "detail": "What changed (JSON)"},
+        facets=["action", "by"]),
     "deal_overrides": _table("Values a person set on a deal; they win over every report.", {
         "deal_id": "The deal", "field": "The field (role:KEY for a party's role)",
         "value": "The value (JSON)", "seq": "The edit event"}),

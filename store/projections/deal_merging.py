@@ -76,6 +76,7 @@ class Report:
     previous: str | None = None                 # the deal it belonged to before this change
     home: str | None = None                     # the first deal it belonged to
     idx: int = 0                                # its place among its article's reports
+    cohort: str | None = None                   # the `deals run` that first stated it
 
 
 def number(value) -> float | None:

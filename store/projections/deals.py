@@ -56,6 +56,7 @@ TABLES = {
         deal_id TEXT,
         uid TEXT NOT NULL,
         home TEXT,
+        cohort TEXT,
         UNIQUE (doc_id, idx)
     )""",
     "deal_reports_fts": "CREATE VIRTUAL TABLE IF NOT EXISTS deal_reports_fts USING fts5(text)",
@@ -174,7 +175,7 @@ class Deals(Projection):
         for idx, deal in enumerate(d["deals"] or ()):
             if isinstance(deal, dict):
                 key = self._add_report(conn, doc_id, event.seq, idx, deal, spellings, touched,
-                                       dropped)
+                                       dropped, event.meta.get("run_id"))
                 if key:
                     new_keys.add(key)
         old_keys = {r["party_key"] for r in dropped}
@@ -351,9 +352,9 @@ class Deals(Projection):
         """Remove an article's reports; returns what a re-extraction's reports may inherit."""
         dropped = [
             {"idx": idx, "party_key": key, "raw": {name_key(p) for p in json.loads(parties)},
-             "kind": kind, "deal_id": deal, "uid": uid, "home": home}
-            for idx, key, parties, kind, deal, uid, home in conn.execute(
-                "SELECT idx, party_key, parties, kind, deal_id, uid, home FROM deal_reports"
+             "kind": kind, "deal_id": deal, "uid": uid, "home": home, "cohort": cohort}
+            for idx, key, parties, kind, deal, uid, home, cohort in conn.execute(
+                "SELECT idx, party_key, parties, kind, deal_id, uid, home, cohort FROM deal_reports"
                 " WHERE doc_id = ? ORDER BY idx", (doc_id,))]
         conn.execute("DELETE FROM deal_reports_fts WHERE rowid IN"
                      " (SELECT rid FROM deal_reports WHERE doc_id = ?)", (doc_id,))
@@ -397,8 +398,8 @@ class Deals(Projection):
         return keys
 
     def _add_report(self, conn, doc_id: str, seq: int, idx: int, deal: dict,
-                    spellings: dict[str, str], touched: set[str],
-                    dropped: list[dict]) -> str | None:
+                    spellings: dict[str, str], touched: set[str], dropped: list[dict],
+                    cohort: str | None = None) -> str | None:
         """Store one report; a party written as the article abbreviated it (AWS) is stored
         under the name the same article's entities resolve it to (Amazon). A report restating
         one of the article's earlier extraction keeps that one's lineage and deal."""
@@ -426,12 +427,14 @@ class Deals(Projection):
         cur = conn.execute(
             "INSERT INTO deal_reports (doc_id, idx, party_key, parties, kind, status, headline,"
             " gpu_count, chip, power_mw, value_usd, facility, location, roles, evidence,"
-            " deal_id, uid, home) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " deal_id, uid, home, cohort)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (doc_id, idx, key, json.dumps(parties), kind,
              _name(deal.get("status")), int(bool(deal.get("headline"))), gpus, chip, mw, usd,
              facility, _name(deal.get("location")),
              json.dumps(party_roles, sort_keys=True), json.dumps(evidence),
-             before.get("deal_id"), before.get("uid") or f"{seq}.{idx}", before.get("home")))
+             before.get("deal_id"), before.get("uid") or f"{seq}.{idx}", before.get("home"),
+             before.get("cohort", cohort) if before else cohort))
         text = "\n".join(e["text"] for e in evidence)
         conn.execute("INSERT INTO deal_reports_fts (rowid, text) VALUES (?, ?)",
                      (cur.lastrowid, text))
@@ -506,6 +509,7 @@ class Deals(Projection):
             ranked = sorted(won[i], key=lambda x: (founded.get(x, (seq, 0)), x))
             if idents[i] is None and ranked:
                 idents[i] = ranked.pop(0)
+                idents[i] = self._refound(conn, event, group, idents[i], founded, states)
             for old in ranked:  # one agreement after all: the older id stays
                 uids = sorted(m.uid for m in group if m.previous == old)
                 conn.execute("INSERT OR REPLACE INTO deal_merges (merged, into_id, seq, how,"
@@ -527,7 +531,7 @@ class Deals(Projection):
                 identity.set_state(conn, ident, LIVE, seq, how="reports")
                 identity.history(conn, seq, at, ident, "revived", by="reports")
             else:
-                founder = min(group, key=lambda m: identity.born(m.uid))
+                founder = self._founder(group)
                 ident = identity.fresh_id(conn, content_id(founder))
                 parents = Counter(m.previous for m in group if m.previous)
                 parent = min(parents, key=lambda p: (-parents[p], p)) if parents else None
@@ -545,6 +549,34 @@ class Deals(Projection):
         return idents
 
     @staticmethod
+    def _founder(group: list[Report]) -> Report:
+        """The report a new deal's id is made from: its earliest report in the log; among the
+        reports one `deals run` brought (a crawl appends them in whatever order pages
+        arrived), the earliest-dated, so that two runs over the same news give the same ids."""
+        earliest = min(group, key=lambda m: identity.born(m.uid))
+        if earliest.cohort is None:
+            return earliest
+        return min((m for m in group if m.cohort == earliest.cohort),
+                   key=lambda m: (m.reported, m.doc_id, m.idx))
+
+    def _refound(self, conn, event, group: list[Report], ident: str, founded: dict,
+                 states: dict) -> str:
+        """`ident`, unless an earlier-dated report of the run that founded it has arrived
+        since: then the deal takes the id that report founds (the id a run with the pages in
+        another order gives) and `ident` resolves to it. Once the run is over its ids stay."""
+        founder = self._founder(group)
+        first = "{}.{}".format(*founded.get(ident, (None, None)))
+        if founder.uid == first or founder.cohort is None or not any(
+                m.uid == first and m.cohort == founder.cohort for m in group):
+            return ident
+        new = identity.fresh_id(conn, content_id(founder))
+        identity.register(conn, new, event.seq, identity.born(founder.uid))
+        identity.set_state(conn, ident, MERGED, event.seq, into=new, how="run")
+        identity.history(conn, event.seq, _at(event), ident, "renamed", by="reports", other=new)
+        states[ident], states[new] = MERGED, LIVE
+        return new
+
+    @staticmethod
     def _revivable(conn, ident: str, states: dict) -> bool:
         if states.get(ident) == GONE:
             return True
@@ -559,7 +591,7 @@ class Deals(Projection):
                    " COALESCE(a.published, d.published, d.extracted_on) AS reported,"
                    " r.parties, r.kind, r.status, r.headline, r.gpu_count, r.chip, r.power_mw,"
                    " r.value_usd, r.facility, r.location, r.roles, r.evidence, r.party_key,"
-                   " r.uid, r.deal_id, r.home, p.deal_id"
+                   " r.uid, r.deal_id, r.home, p.deal_id, r.cohort"
                    " FROM deal_reports r JOIN deal_docs d ON d.doc_id = r.doc_id"
                    " LEFT JOIN deal_articles a ON a.url = d.url"
                    " LEFT JOIN deal_pins p ON p.uid = r.uid"
@@ -569,7 +601,7 @@ class Deals(Projection):
         reports, lookups, pins = [], {}, {}
         for (rid, doc_id, idx, url, reported, parties, kind, status, headline, gpus, chip, mw,
              usd, facility, location, raw_roles, evidence, key, uid, previous, home,
-             pin) in rows:
+             pin, cohort) in rows:
             parties = json.loads(parties)
             for p in parties:
                 if name_key(p) not in lookups:
@@ -582,7 +614,7 @@ class Deals(Projection):
                 {f: v for f, v in zip(FIGURES, (gpus, mw, usd)) if v is not None},
                 {lookups[p]: r for p, r in json.loads(raw_roles).items() if p in lookups},
                 rid, "\n".join(e.get("text") or "" for e in json.loads(evidence)), key, uid,
-                pins.get(pin), previous, home, idx))
+                pins.get(pin), previous, home, idx, cohort))
         return reports
 
     def _write_deal(self, conn, ident: str, members: list[Report]) -> None:

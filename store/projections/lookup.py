@@ -86,6 +86,9 @@ def _how(conn, named: str, ident: str) -> str:
                         " AND action = 'merged' ORDER BY seq DESC, rowid DESC LIMIT 1",
                         (named,)).fetchone() or (None, None)
     on = f" on {when[0]}" if when[0] else ""
+    if how == "run":
+        return (f"{named} was the id of deal {ident} until an earlier report of the same run"
+                " arrived")
     if how == "person":
         why = f": {when[1]}" if when[1] else ""
         return f"{named} was merged into {ident}{on} by a person{why}"
