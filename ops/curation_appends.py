@@ -206,7 +206,8 @@ def unmerge(store: Store, target: str, reason: str | None = None, *,
     conn = level(store)
     text = target.strip()
     merged = conn.execute(
-        "SELECT id, into_id FROM deal_ids WHERE state = 'merged' AND id >= ? AND id < ?"
+        "SELECT id, into_id FROM deal_ids WHERE state = 'merged' AND how != 'run'"
+        " AND id >= ? AND id < ?"
         " ORDER BY id LIMIT 2", (text.lower(), text.lower() + "\U0010ffff")).fetchall()
     exact = [m for m in merged if m[0] == text.lower()]
     if exact or len(merged) == 1:

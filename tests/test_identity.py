@@ -302,8 +302,17 @@ def test_merge_of_two_deals_survives_and_the_other_id_resolves(curated):
         assert text.startswith(f"deal {ids['ohio']}")
         assert f"note      {ids['penn']} was merged into {ids['ohio']} on " in text
         assert "by a person: one PPA, two sites" in text
-        assert f"deal:{ids['ohio']}" in {f"deal:{i}" for i in deals}
     survives(db, check)
+
+
+def test_exported_deal_nodes_carry_the_ids_merged_into_them(curated, tmp_path):
+    db, ids = curated
+    run(db, "merge", ids["penn"], ids["ohio"])
+    out = tmp_path / "graph.graphml"
+    run(db, "export", "-o", str(out))
+    graph = nx.read_graphml(out, force_multigraph=True)
+    assert f"deal:{ids['penn']}" not in graph
+    assert json.loads(graph.nodes[f"deal:{ids['ohio']}"]["former_ids"]) == [ids["penn"]]
 
 
 def test_unmerge_survives_and_gives_both_deals_their_reports_back(curated):

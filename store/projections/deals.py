@@ -304,7 +304,7 @@ class Deals(Projection):
     def deal_unmerged(self, conn, event):
         named = str(event.data["deal_id"]).strip().lower()
         found = identity.row(conn, named)
-        if found is None or found[1] != MERGED:
+        if found is None or found[1] != MERGED or found[3] == "run":
             self._note(conn, event, identity.resolve(conn, named) or named, "unmerged", named,
                        detail={"applied": False})
             return
