@@ -70,6 +70,7 @@ class Lexicon:
     :param products: `products.jsonl` rows, when the folder has one.
     :param verb_forms: every inflection of the deal verbs.
     :param count_nouns: the words a count of accelerators ends in, chip names among them.
+    :param sector_of: each company's sector, by canonical name.
     """
 
     words: Mapping[str, Mapping]
@@ -177,17 +178,15 @@ def count_nouns(words: Mapping, accelerators: tuple[Mapping, ...]) -> frozenset[
 
 def check_rules(rules: Mapping) -> None:
     """The rule tables name only vocab's kinds and roles, and order every kind once."""
-    kinds, roles = set(KINDS), set(ROLES)
-    table = rules["kind"]
-    named = {"kinds": set(table["priority"]) | set(table["sector_prior"].values())
-             | set(table["verb_bonus"]) | set(table["no_vendor_chip"])
-             | set(rules["roles"]["said_pairs"]) | set(rules["roles"]["fill_pairs"])
-             | set(rules["roles"]["verb_roles"]) - {"default"},
-             "roles": {r for table in ("said_pairs", "fill_pairs", "verb_roles")
-                       for roles in rules["roles"][table].values() for r in roles}}
-    if sorted(table["priority"]) != sorted(KINDS):
+    kind, role = rules["kind"], rules["roles"]
+    if sorted(kind["priority"]) != sorted(KINDS):
         raise ValueError("rules.toml: kind.priority must list every kind of vocab.KINDS once")
-    if named["kinds"] - kinds or named["roles"] - roles:
-        raise ValueError(f"rules.toml: unknown kinds {sorted(named['kinds'] - kinds)} "
-                         f"or roles {sorted(named['roles'] - roles)}")
+    kinds = set(kind["priority"]) | set(kind["sector_prior"].values()) | set(kind["verb_bonus"]) \
+        | set(kind["no_vendor_chip"]) | set(role["said_pairs"]) | set(role["fill_pairs"]) \
+        | (set(role["verb_roles"]) - {"default"})
+    roles = {r for name in ("said_pairs", "fill_pairs", "verb_roles")
+             for listed in role[name].values() for r in listed}
+    if kinds - set(KINDS) or roles - set(ROLES):
+        raise ValueError(f"rules.toml: unknown kinds {sorted(kinds - set(KINDS))} "
+                         f"or roles {sorted(roles - set(ROLES))}")
 
