@@ -1022,7 +1022,7 @@ def growing_progress(label: str):
     return bar, note
 
 
-@cli.command()
+@cli.command(short_help="Crawl what was published since DATE.")
 @db_option
 @sources_option
 @click.option("--since", required=True, metavar="DATE",

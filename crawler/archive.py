@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from crawler.items import ArticleItem
-from crawler.parse_stage import job_of, parse_or_fail
+from crawler.parse_stage import job_of
 from crawler.records import document_fetched, sha256_of
 from crawler.relevance import on_topic
 from store import NewEvent, Store
@@ -98,20 +98,29 @@ def checkpoint(store: Store, print_: str) -> dict | None:
 
 def import_warc(store: Store, path: str | Path, *, source: str = "warc",
                 progress: Callable[[int], None] | None = None, run_id: str | None = None,
-                batch_records: int = BATCH_RECORDS,
-                batch_seconds: float = BATCH_SECONDS) -> ImportReport:
+                batch_records: int = BATCH_RECORDS, batch_seconds: float = BATCH_SECONDS,
+                workers: int | None = None) -> ImportReport:
     """Import one WARC file into `store`; returns what was read and stored.
 
     :param source: the source name the DocumentFetched events carry
     :param progress: called with the bytes of the file read since the last call
+    :param workers: processes parsing the pages kept while the file is read (default: one
+        per core but one, at most 4; 0 parses in this process)
     :raises ConfigError: the file is not a WARC file (nothing of it stored)
     """
+    from crawler.parse_pool import ParsePool, default_workers
+
+    with ParsePool(default_workers() if workers is None else workers) as pool:
+        return _import(store, Path(path), source, progress, run_id, batch_records,
+                       batch_seconds, pool)
+
+
+def _import(store, path, source, progress, run_id, batch_records, batch_seconds, pool):
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     from store.replay import catch_up
 
-    path = Path(path)
     print_ = fingerprint(path)
     report = ImportReport(str(path), print_)
     last = checkpoint(store, print_)
@@ -126,7 +135,7 @@ def import_warc(store: Store, path: str | Path, *, source: str = "warc",
             return report
         report.resumed_at = report.offset = last["offset"]
     catch_up(store)  # the pages projection says what is stored already
-    batch = Batch(store, report, source, run_id)
+    batch = Batch(store, report, source, run_id, pool)
     with open(path, "rb") as fh:
         fh.seek(report.offset)
         if progress and report.offset:
@@ -165,7 +174,11 @@ def import_warc(store: Store, path: str | Path, *, source: str = "warc",
 class Batch:
     """Pages read since the last checkpoint, appended with the next one in one transaction."""
 
-    def __init__(self, store: Store, report: ImportReport, source: str, run_id: str | None):
+    def __init__(self, store: Store, report: ImportReport, source: str, run_id: str | None,
+                 pool):
+        from crawler.parse_pool import PendingParses
+
+        self.parses = PendingParses(pool)  # parsed in the pool while the file is read on
         self.store = store
         self.report = report
         self.source = source
@@ -202,10 +215,11 @@ class Batch:
             self.report.already_stored += 1
             return
         self.mine[url] = (sha, captured)
-        self.pages.append((ArticleItem(
-            source=self.source, url=url, final_url=url, status=200, body=body,
-            content_type=content_type, etag=http.get_header("ETag"),
-            last_modified=http.get_header("Last-Modified")), sha, captured))
+        item = ArticleItem(source=self.source, url=url, final_url=url, status=200, body=body,
+                           content_type=content_type, etag=http.get_header("ETag"),
+                           last_modified=http.get_header("Last-Modified"))
+        self.pages.append((item, sha, captured))
+        self.parses.submit(job_of(item, sha))
 
     def _stored(self, url: str, sha: str, captured: str) -> bool:
         """Stored before with this body, or from a capture no older than this one."""
@@ -221,7 +235,7 @@ class Batch:
     def commit(self, done: bool) -> None:
         """Parse the batch's pages, append their events and the checkpoint, all or nothing."""
         report = self.report
-        parsed = [parse_or_fail(job_of(item, sha)) for item, sha, _ in self.pages]
+        parsed, _ = self.parses.take(wait=True)  # one event a page, in page order
         report.parse_failed += sum(e.type == "ParseFailed" for e in parsed)
         report.stored += len(self.pages)
         mark = NewEvent("ArchiveImported", f"archive:{report.fingerprint}", {
