@@ -55,16 +55,17 @@ def page(i: int, rng: random.Random, on_topic: bool) -> bytes:
             f"</main><footer>Copyright Example Times</footer></body></html>").encode()
 
 
-def write_warc(path: Path, pages: int, every: int) -> int:
-    """The WARC of `pages` responses, one in `every` on topic; returns how many are."""
+def write_warc(path: Path, pages: int, every: int, first: int = 0) -> int:
+    """The WARC of `pages` responses (numbered from `first`), one in `every` on topic; returns
+    how many are."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    rng = random.Random(7)
+    rng = random.Random(7 + first)
     topical = 0
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
-        for i in range(pages):
+        for i in range(first, first + pages):
             on = i % every == every // 2
             topical += on
             body = page(i, rng, on)

@@ -85,6 +85,8 @@ class Store:
         if current == SCHEMA_VERSION:
             return
         with self.transaction():
+            # again, under the write lock: another process may have migrated it meanwhile
+            current = self.conn.execute("PRAGMA user_version").fetchone()[0]
             for number in range(current, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():

@@ -152,3 +152,33 @@ def test_a_file_that_is_not_a_warc_is_one_line_and_exit_2(tmp_path, content, mes
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
     assert message in done.stderr
+
+
+def test_two_imports_at_once_write_into_one_new_database(tmp_path):
+    """One process per file, as a job queue runs them: both create the database at once."""
+    import io
+    import os
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    files = []
+    for part in (1, 2):
+        warc = tmp_path / f"part{part}.warc.gz"
+        with open(warc, "wb") as fh:
+            writer = WARCWriter(fh, gzip=True)
+            for i in range(1, 6):
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                           protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(
+                    f"https://news{part}.example.com/{i}.html", "response",
+                    payload=io.BytesIO(topical(i).encode()), http_headers=headers))
+        files.append(warc)
+    db = tmp_path / "deals.db"
+    running = [subprocess.Popen([DEALS, "import-warc", "--db", str(db), str(f)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=os.environ.copy()) for f in files]
+    outputs = [p.communicate(timeout=120) for p in running]
+    assert [p.returncode for p in running] == [0, 0], outputs
+    assert len(events(db, "DocumentFetched")) == len(events(db, "ArticleParsed")) == 10
+    assert sum(e["done"] for e in events(db, "ArchiveImported")) == 2
