@@ -1,7 +1,7 @@
 """SEC EDGAR: the current reports (8-K) of a list of companies and their press releases.
 
-For each CIK of the source, EDGAR's company browse page in Atom lists the latest filings of the
-source's forms (8-K by default); each filing's index page names its documents, and the filing
+For each CIK and form of the source (8-K by default), EDGAR's company browse page in Atom lists
+the latest filings; each filing's index page names its documents, and the filing
 itself and its press-release exhibits (EX-99.1, EX-99.2, ...) are fetched as articles, dated by
 the filing. A backfill pages back through older filings (`dateb`) until `--since`.
 
@@ -61,17 +61,18 @@ class EdgarSpider(SourceSpider):
     async def start(self):
         self.start_clock()
         for cik in self.source.ciks:
-            request = self.feed_request(cik, self.until, depth=0)
-            if request is not None:
-                yield request
+            for form in self.source.forms:
+                request = self.feed_request(cik, form, self.until, depth=0)
+                if request is not None:
+                    yield request
 
-    def feed_request(self, cik: str, before: str | None, depth: int):
-        query = {"action": "getcompany", "CIK": cik, "type": self.source.forms[0],
+    def feed_request(self, cik: str, form: str, before: str | None, depth: int):
+        query = {"action": "getcompany", "CIK": cik, "type": form,
                  "dateb": (before or "").replace("-", ""), "owner": "include",
                  "count": PAGE, "output": "atom"}
         request = self.listing_request(f"{self.source.url}?{urlencode(query)}", depth)
         if request is not None:
-            request.meta.update(deals_kind="feed", deals_cik=cik)
+            request.meta.update(deals_kind="feed", deals_cik=cik, deals_form=form)
         return request
 
     def parse_listing(self, response):
@@ -106,7 +107,8 @@ class EdgarSpider(SourceSpider):
         dates = [f.published for f in listing.entries if f.published]
         if self.backfill and len(listing.entries) >= PAGE and dates and min(dates) >= self.since:
             # older filings are on the next page: those filed on or before the oldest here
-            request = self.feed_request(response.meta["deals_cik"], min(dates), depth - 1)
+            request = self.feed_request(response.meta["deals_cik"], response.meta["deals_form"],
+                                        min(dates), depth - 1)
             if request is not None:
                 yield request
 
