@@ -490,13 +490,22 @@ class Deals(Projection):
         found to be the same agreement and resolve to it); else an id merged or lost before,
         back with its reports; else a new id founded by its earliest report in the log."""
         seq, at = event.seq, _at(event)
-        known = _in(conn, "SELECT id, state, founded_seq, founded_idx FROM deal_ids"
-                          " WHERE id IN ({})", {m.previous for g in groups for m in g}
-                    | {m.home for g in groups for m in g} | old_ids)
-        states = {i: state for i, state, _, _ in known}
-        founded = {i: (s, x) for i, _, s, x in known}
         idents: list[str | None] = [g[0].pin if g[0].pin is not None else None for g in groups]
         taken = {i for i in idents if i}
+        known = _in(conn, "SELECT id, state, founded_seq, founded_idx FROM deal_ids"
+                          " WHERE id IN ({})", {m.previous for g in groups for m in g}
+                    | {m.home for g in groups for m in g} | old_ids | taken)
+        states = {i: state for i, state, _, _ in known}
+        founded = {i: (s, x) for i, _, s, x in known}
+        for i, ident in enumerate(idents):  # a deal a person tied reports to is live
+            if ident is not None and states.get(ident) != LIVE:
+                if ident in states:
+                    identity.set_state(conn, ident, LIVE, seq)
+                    identity.history(conn, seq, at, ident, "revived", by="reports")
+                else:
+                    identity.register(conn, ident, seq, identity.born(groups[i][0].uid),
+                                      how="person")
+                states[ident] = LIVE
         claims: dict[str, Counter] = defaultdict(Counter)
         for i, group in enumerate(groups):
             for m in group:
