@@ -192,7 +192,15 @@ def curated(db_path):
 
 
 def new_reports(db):
-    """One more outlet for every agreement, dated before all the others."""
+    """Two more outlets for every agreement: one dated before all the others, one after."""
+    append(db, article("late-nebius", "2025-09-11"),
+           extracted("late-nebius", deal("Nebius", "Mistral AI", evidence=NEBIUS_SAYS, **NEBIUS)),
+           article("late-ohio", "2025-04-14"),
+           extracted("late-ohio", deal("Kestrel Power", "Vantor Labs", kind="power",
+                                       power_mw=300, location="Ohio")),
+           article("late-oracle", "2025-01-23"),
+           extracted("late-oracle", deal("OpenAI", "Oracle", gpu_count=400_000)),
+           now="2025-10-15T00:00:00+00:00")
     append(db, article("early-nebius", "2025-09-01"),
            extracted("early-nebius", deal("Nebius", "Mistral AI", kind="chips",
                                           evidence=NEBIUS_SAYS, **NEBIUS)),
@@ -208,12 +216,12 @@ def new_reports(db):
 
 
 DOCS = {"trade", "ohio", "penn", "order1", "order2", "oracle", "oracle2", "early-nebius",
-        "early-ohio", "early-order", "early-oracle"}
+        "early-ohio", "early-order", "early-oracle", "late-nebius", "late-ohio", "late-oracle"}
 
 
 def survives(db, check):
-    """`check` holds now, after a new report of each agreement, after re-extraction by a newer
-    extractor and after a replay."""
+    """`check` holds now, after later and earlier reports of each agreement from other
+    outlets, after re-extraction by a newer extractor and after a replay."""
     check()
     new_reports(db)
     check()
@@ -232,6 +240,8 @@ def test_confirm_survives(curated):
         assert [d["id"] for d in query(db, "--status", "confirmed")] == [ids["nebius"]]
         assert "confirmed" in run(db, "show", ids["nebius"]).splitlines()[0]
     survives(db, check)
+    assert by_id(db)[ids["nebius"]]["sources"] == [
+        url_of("early-nebius"), url_of("trade"), url_of("late-nebius")]
 
 
 def test_reject_survives(curated):
@@ -341,7 +351,9 @@ def test_split_survives_and_both_halves_keep_resolvable_ids(curated):
     def check():
         deals = by_id(db)
         assert url_of("order2") not in deals[ids["orders"]]["sources"]
-        assert deals[new]["sources"] == [url_of("order2")]
+        assert url_of("order1") in deals[ids["orders"]]["sources"]
+        assert url_of("order2") in deals[new]["sources"]
+        assert url_of("order1") not in deals[new]["sources"]
         assert show(db, new)["split_from"] == ids["orders"]
         assert f"split     off {ids['orders']}" in run(db, "show", new)
     survives(db, check)
