@@ -44,13 +44,18 @@ def summary(result: dict) -> dict:
             "errors": error_table(result)}
 
 
-def predict_out_of_fold(docs: list[dict], folds: dict[str, int], shipped: bool) -> dict:
-    """doc_id -> result; each fold's decisions fitted on the other folds and the composed set."""
-    from fit_decisions import DEFAULT_GOLD, candidates, fit, labelled, read_gold
+def predict_out_of_fold(docs: list[dict], folds: dict[str, int], shipped: bool,
+                        composed: list[dict] = ()) -> dict:
+    """doc_id -> result; each fold's decisions fitted on the other folds. The composed
+    articles, when given, are split into the same number of folds (by position) and held out
+    the same way, so both sets are scored out of fold."""
+    from fit_decisions import candidates, fit, labelled
 
     from extract.decisions import shipped as shipped_decisions
 
-    composed = read_gold(DEFAULT_GOLD[1:]) if DEFAULT_GOLD[1].exists() else []
+    composed = list(composed)
+    n = len(set(folds.values()))
+    folds = folds | {d["doc_id"]: i % n for i, d in enumerate(composed)}
     found = candidates(docs + composed)
     gold = {d["doc_id"]: d for d in docs + composed}
     out = {}
@@ -82,13 +87,18 @@ def main(argv=None) -> int:
         return 2
     gold = load(args.gold)
     folds = {d: f for d, f in json.loads(FOLDS.read_text()).items() if d in gold}
-    pred = predict_out_of_fold(list(gold.values()), folds, shipped=args.shipped)
+    from fit_decisions import DEFAULT_GOLD, read_gold
+
+    composed = read_gold(DEFAULT_GOLD[1:]) if DEFAULT_GOLD[1].exists() else []
+    pred = predict_out_of_fold(list(gold.values()), folds, args.shipped, composed)
     per_fold = {}
     for k in sorted(set(folds.values())):
         ids = [d for d in gold if folds[d] == k]
         per_fold[k] = score({d: gold[d] for d in ids}, {d: pred[d] for d in ids})
     pooled = score(gold, pred)
     report = {"pooled": summary(pooled), "folds": {k: summary(r) for k, r in per_fold.items()}}
+    if composed:
+        report["composed"] = summary(score({d["doc_id"]: d for d in composed}, pred))
     if args.json:
         print(json.dumps(report))
     else:
@@ -96,7 +106,8 @@ def main(argv=None) -> int:
                 "facility", "location", "kind", "status"]
         print(f"{'':>7} " + " ".join(f"{k[:9]:>9}" for k in keys))
         for name, row in [*((f"fold {k}", s) for k, s in report["folds"].items()),
-                          ("pooled", report["pooled"])]:
+                          ("pooled", report["pooled"]),
+                          *([("composed", report["composed"])] if composed else [])]:
             cells = ("-" if row[k] is None else f"{row[k]:.3f}" for k in keys)
             print(f"{name:>7} " + " ".join(f"{c:>9}" for c in cells))
         print("errors (pooled): " + ", ".join(f"{k} {v}" for k, v in

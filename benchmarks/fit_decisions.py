@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEFAULT_GOLD = [ROOT / ".dev-real" / "gold.jsonl", ROOT.parent / "shared" / "eval" / "dev.jsonl"]
 OUT = ROOT / "extract" / "data" / "decisions.json"
+KIND_CUES = ("kind_cue_", "sector_", "rule_kind_", "has_")  # what the kind model reads
 
 
 def read_gold(paths: list[Path]) -> list[dict]:
@@ -36,9 +37,11 @@ def candidates(docs: list[dict]) -> dict[str, dict]:
     return {r["doc_id"]: r for r in extract_documents(docs, decisions=NONE, with_features=True)}
 
 
-def labelled(gold: dict, found: dict) -> list[tuple[dict, int, str | None]]:
-    """(features, is a deal, gold kind or None) for every candidate of every gold article."""
-    from extract.scoring import party_set, parties_match
+def labelled(gold: dict, found: dict) -> list[tuple[dict, int, str | None, list]]:
+    """(features, is a deal, gold kind or None, amounts) for every candidate of every gold
+    article; amounts holds, per figure field, ([(amount features, is the gold amount)], whether
+    the gold deal has that figure)."""
+    from extract.scoring import field_equal, party_set, parties_match
 
     rows = []
     for doc_id, record in gold.items():
@@ -46,34 +49,106 @@ def labelled(gold: dict, found: dict) -> list[tuple[dict, int, str | None]]:
         for deal in found[doc_id]["deals"]:
             parties = party_set(deal)
             match = next((g for g in gdeals if parties_match(party_set(g), parties)), None)
+            amounts = [] if match is None else [
+                ([(f, int(match.get(field) is not None and field_equal(field, match[field], v)))
+                  for v, f in choices], match.get(field) is not None)
+                for field, choices in deal["figure_options"].items()]
             rows.append((deal["features"], int(match is not None),
-                         match["kind"] if match else None))
+                         match["kind"] if match else None, amounts))
     return rows
 
 
-def fit(rows: list[tuple[dict, int, str | None]]):
-    """Decisions fitted on labelled candidates (scikit-learn, at fitting time only)."""
+def _cv_probabilities(pairs: list[tuple[dict, int]], names: list[str], c: float):
     import numpy as np
-    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
 
-    from extract.decisions import Binary, Decisions, Multiclass
+    x = np.array([[f.get(n, 0.0) for n in names] for f, _ in pairs])
+    y = np.array([label for _, label in pairs])
+    return cross_val_predict(LogisticRegression(C=c, max_iter=5000), x, y, cv=5,
+                             method="predict_proba")[:, 1]
 
-    names = sorted({n for f, _, _ in rows for n in f} - {"bias_term"})
-    x = np.array([[f.get(n, 0.0) for n in names] for f, _, _ in rows])
-    y = np.array([label for _, label, _ in rows])
-    keep = LogisticRegressionCV(Cs=10, cv=5, scoring="f1", max_iter=5000,
-                                use_legacy_attributes=True).fit(x, y)
-    binary = Binary(dict(zip(names, map(float, keep.coef_[0]))), float(keep.intercept_[0]), 0.5)
-    kinds = [(f, k) for f, label, k in rows if label and k]
-    kx = np.array([[f.get(n, 0.0) for n in names] for f, _ in kinds])
-    ky = np.array([k for _, k in kinds])
-    if len(set(ky)) < 2:
-        return Decisions(keep=binary)
-    model = LogisticRegression(C=keep.C_[0], max_iter=5000).fit(kx, ky)
-    classes = [str(c) for c in model.classes_]
-    weights = {c: dict(zip(names, map(float, model.coef_[i]))) for i, c in enumerate(classes)}
-    bias = {c: float(model.intercept_[i]) for i, c in enumerate(classes)}
-    return Decisions(keep=binary, kind=Multiclass(weights, bias))
+
+def _binary(pairs: list[tuple[dict, int]]):
+    """A logistic regression over named features, regularisation chosen by 5-fold CV."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegressionCV
+
+    from extract.decisions import Binary
+
+    names = sorted({n for f, _ in pairs for n in f} - {"bias_term"})
+    x = np.array([[f.get(n, 0.0) for n in names] for f, _ in pairs])
+    y = np.array([label for _, label in pairs])
+    model = LogisticRegressionCV(Cs=10, cv=5, scoring="f1", max_iter=5000,
+                                 use_legacy_attributes=True).fit(x, y)
+    return Binary(dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]),
+                  0.5), model.C_[0]
+
+
+def _figure_threshold(rows, names: list[str], c: float) -> float:
+    """The probability the likeliest amount must reach to be taken: the one that scores best
+    (field accuracy, as the scorer counts it) on cross-validated probabilities of the
+    training rows, so it is fitted, not chosen by hand."""
+    groups = [group for *_, amounts in rows for group in amounts if group[0] or group[1]]
+    flat = [pair for amounts, _ in groups for pair in amounts]
+    if len({label for _, label in flat}) < 2:
+        return 0.5
+    probs = iter(_cv_probabilities(flat, names, c))
+    scored = [([(next(probs), label) for _, label in amounts], gold) for amounts, gold in groups]
+
+    def accuracy(t: float) -> float:
+        right = counted = 0
+        for options, gold in scored:
+            best = max(options, default=(0.0, 0))
+            taken = best[0] >= t
+            if gold or taken:
+                counted += 1
+                right += taken and best[1]
+        return right / counted if counted else 0.0
+
+    candidates = sorted({p for options, _ in scored for p, _ in options} | {0.5})
+    return max(candidates, key=lambda t: (accuracy(t), -abs(t - 0.5)))
+
+
+def fit(rows: list[tuple[dict, int, str | None, list]]):
+    """Decisions fitted on labelled candidates (scikit-learn, at fitting time only)."""
+    from extract.decisions import Binary, Decisions
+
+    binary, c = _binary([(f, label) for f, label, _, _ in rows])
+    figures, _ = _binary([pair for *_, amounts in rows for group, _ in amounts
+                          for pair in group])
+    figures = Binary(figures.weights, figures.bias,
+                     _figure_threshold(rows, sorted(figures.weights), c))
+    kinds = [({n: v for n, v in f.items() if n.startswith(KIND_CUES)}, k)
+             for f, label, k, _ in rows if label and k]
+    return Decisions(keep=binary, kind=_kind_model(kinds, c), figures=figures)
+
+
+def _kind_model(kinds: list[tuple[dict, str]], c: float):
+    """A multinomial logistic regression for the kind, shipped only when its cross-validated
+    accuracy beats the rules' own kind on the same deals (else the rules keep deciding)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+
+    from extract.decisions import Multiclass
+
+    names = sorted({n for f, _ in kinds for n in f})
+    x = np.array([[f.get(n, 0.0) for n in names] for f, _ in kinds])
+    y = np.array([k for _, k in kinds])
+    if len(set(y)) < 2 or min(np.unique(y, return_counts=True)[1]) < 2:
+        return None
+    model = LogisticRegression(C=c, max_iter=5000)
+    folds = min(5, min(np.unique(y, return_counts=True)[1]))
+    predicted = cross_val_predict(model, x, y, cv=folds)
+    rules = [next((n[len("rule_kind_"):] for n, v in f.items()
+                   if n.startswith("rule_kind_") and v), None) for f, _ in kinds]
+    if np.mean(predicted == y) <= np.mean([r == k for r, (_, k) in zip(rules, kinds)]):
+        return None
+    model.fit(x, y)
+    classes = [str(k) for k in model.classes_]
+    weights = {k: dict(zip(names, map(float, model.coef_[i]))) for i, k in enumerate(classes)}
+    return Multiclass(weights, {k: float(model.intercept_[i]) for i, k in enumerate(classes)})
 
 
 def main(argv: list[str]) -> int:
@@ -88,7 +163,7 @@ def main(argv: list[str]) -> int:
     decisions = fit(rows)
     OUT.write_text(json.dumps(decisions.as_dict(), indent=1, sort_keys=True) + "\n",
                    encoding="utf-8")
-    positives = sum(label for _, label, _ in rows)
+    positives = sum(label for _, label, _, _ in rows)
     print(f"fitted on {len(rows)} candidates ({positives} deals) from {len(docs)} articles: "
           f"wrote {OUT.relative_to(ROOT)}")
     return 0

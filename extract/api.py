@@ -11,12 +11,15 @@ from spacy.tokens import Doc
 from extract import EXTRACTOR_VERSION
 from extract.deal_features import Cues, deal_features
 from extract.deals.assemble import Assembler
+from extract.deals.pairs import pair_candidates
 from extract.deals.record import Deal
 from extract.decisions import NONE, shipped
+from extract.figure_features import figure_options
 from extract.gate import Gate
 from extract.lexicon import Lexicon, load_lexicon
 from extract.output import prepare, result
 from extract.pipeline import build_nlp
+from vocab import FIGURES
 
 __all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_documents"]
 
@@ -36,6 +39,7 @@ class Extractor:
         self.gate = Gate(self.nlp, self.lexicon)
         self.assembler = Assembler(self.lexicon)
         self.cues = Cues.from_lexicon(self.lexicon)
+        self.figure_context = frozenset(self.lexicon.cues["figure"]["context"])
         self.batch_size = batch_size
         self.decisions = shipped() if decisions is None else decisions
         self.with_features = with_features
@@ -63,22 +67,33 @@ class Extractor:
             out.append(result(p, doc, self._decide(doc, deals, p.title_end)))
         return out
 
-    def _decide(self, doc: Doc, deals: list[Deal], title_end: int) -> list[Deal]:
-        """The deals the fitted decisions keep, with the kind they decide."""
-        if not deals or (self.decisions == NONE and not self.with_features):
+    def _decide(self, doc: Doc | None, deals: list[Deal], title_end: int) -> list[Deal]:
+        """The deals the fitted decisions keep, with the kind and figures they decide.
+
+        With fitted weights (or when fitting), each pair of organisations a deal sentence
+        names is a candidate too; the weights decide which candidates are deals."""
+        if doc is None or self.decisions == NONE and not self.with_features:
             return deals
+        if self.decisions.keep is not None or self.with_features:
+            deals = deals + pair_candidates(self.assembler, doc, title_end, deals)
         rows = []
         for deal in deals:
             row = deal.fields()
+            row["proposed_by_pairs"] = deal.proposed_by_pairs
             row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues)
+            row["figure_options"] = figure_options(doc, row, deal.sentences, title_end,
+                                                   self.figure_context)
             rows.append(row)
-        kept = {id(row) for row in self.decisions.apply(rows)}
+        decided = {id(row): row for row in self.decisions.apply(rows)}
         out = []
         for deal, row in zip(deals, rows):
-            if id(row) in kept:
-                deal.kind = row["kind"]
-                deal.features = row["features"] if self.with_features else None
-                out.append(deal)
+            if id(row) not in decided:
+                continue
+            for name in ("kind", *FIGURES):
+                setattr(deal, name, row[name])
+            if self.with_features:
+                deal.features, deal.figure_options = row["features"], row["figure_options"]
+            out.append(deal)
         return out
 
     def _one(self, doc: dict) -> dict:

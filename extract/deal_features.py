@@ -13,13 +13,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from extract.lexicon import Lexicon
 from extract.spans import ents_of, sents_of
 from vocab import FIGURES, KINDS, STATUSES
 
 WORD = re.compile(r"[a-z0-9][a-z0-9&.'-]*")
+# features that also get a copy for candidates only the pair finder proposed
+PAIR_CROSSED = ("link_", "cue_", "deal_", "in_title", "lede", "unknown_", "all_known", "crowded")
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,58 @@ def text_features(sentences: list[Span], c: Cues) -> dict[str, float]:
     return out
 
 
+def _path(a: Token, b: Token) -> list[Token] | None:
+    """The tokens on the dependency path from token a to token b (both included)."""
+    up_a, up_b = [a, *a.ancestors], [b, *b.ancestors]
+    index_b = {t.i: n for n, t in enumerate(up_b)}
+    for n, t in enumerate(up_a):
+        if t.i in index_b:
+            return up_a[:n + 1] + list(reversed(up_b[:index_b[t.i]]))
+    return None
+
+
+def _link(a: Token, b: Token, path: list[Token], c: Cues) -> dict[str, float]:
+    inner = path[1:-1]
+    deps = {a.dep_, b.dep_}
+    return {
+        "link_through_cue": float(any(t.lower_ in c.verb_forms or t.lower_ in c.deal_nouns
+                                      for t in inner)),
+        "link_with": float(any(t.lower_ == "with" for t in inner)),
+        "link_conjunct": float(a.dep_ == "conj" and a.head == b
+                               or b.dep_ == "conj" and b.head == a),
+        "link_possessive": float(a.dep_ == "poss" or b.dep_ == "poss"),
+        "link_subject_object": float(bool(deps & {"nsubj", "nsubjpass"})
+                                     and bool(deps & {"dobj", "pobj", "dative", "attr"})),
+    }
+
+
+def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[str, float]:
+    """How the grammar of the sentences that name two parties ties them together: the
+    shortest dependency path between them, and what lies on the paths."""
+    best = dict.fromkeys(("link_path", "link_through_cue", "link_with", "link_conjunct",
+                          "link_possessive", "link_subject_object"), 0.0)
+    shortest = None
+    for sent in sentences:
+        roots: dict[str, list[Token]] = {}
+        for e in ents_of(sent):
+            if e.label_ == "ORG" and e.kb_id_ in parties:
+                roots.setdefault(e.kb_id_, []).append(e.root)
+        names = list(roots)
+        for i, a_name in enumerate(names):
+            for b_name in names[i + 1:]:
+                for a in roots[a_name]:
+                    for b in roots[b_name]:
+                        path = _path(a, b)
+                        if path is None:
+                            continue
+                        shortest = len(path) if shortest is None else min(shortest, len(path))
+                        for name, value in _link(a, b, path, c).items():
+                            best[name] = max(best[name], value)
+    if shortest is not None:
+        best["link_path"] = 1.0 / shortest
+    return best
+
+
 def figure_features(deal: dict) -> dict[str, float]:
     return {f"has_{f}": float(deal.get(f) is not None)
             for f in (*FIGURES, "chip", "facility", "location")}
@@ -149,8 +203,13 @@ def deal_features(doc: Doc, deal: dict, sentences: list[Span], title_end: int,
     if sentences:
         features |= place_features(doc, parties, sentences[0], title_end)
     features |= text_features(sentences, c)
+    features |= link_features(parties, sentences, c)
     features |= figure_features(deal)
     features |= {f"rule_kind_{k}": float(deal.get("kind") == k) for k in KINDS}
     features |= {f"rule_status_{s}": float(deal.get("status") == s) for s in STATUSES}
     features["rule_headline"] = float(bool(deal.get("headline")))
+    features["pair_only"] = float(bool(deal.get("proposed_by_pairs")))
+    if features["pair_only"]:  # the same cues weigh differently where no rule tied the parties
+        features |= {f"pair_x_{name}": value for name, value in list(features.items())
+                     if name.startswith(PAIR_CROSSED)}
     return features

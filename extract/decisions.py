@@ -51,27 +51,44 @@ class Multiclass:
 class Decisions:
     keep: Binary | None = None
     kind: Multiclass | None = None
+    figures: Binary | None = None  # is this amount the deal's own (per field, the likeliest)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Decisions":
-        keep = data.get("keep")
-        kind = data.get("kind")
+        keep, kind, figures = data.get("keep"), data.get("kind"), data.get("figures")
         return cls(
             keep=Binary(keep["weights"], keep["bias"], keep["threshold"]) if keep else None,
-            kind=Multiclass(kind["weights"], kind["bias"]) if kind else None)
+            kind=Multiclass(kind["weights"], kind["bias"]) if kind else None,
+            figures=Binary(figures["weights"], figures["bias"], figures["threshold"])
+            if figures else None)
 
     def apply(self, deals: list[dict]) -> list[dict]:
         """The candidates decided to be deals, each with its decided kind. Each deal carries
         its `features`; they are left on (the caller drops them)."""
         out = []
+        if self.keep is not None:  # likeliest first, so a repeat of a pair yields to it
+            deals = sorted(deals, key=lambda d: -self.keep.probability(d["features"]))
         for deal in deals:
             features = deal["features"]
             if self.keep is not None and not self.keep.decide(features):
                 continue
+            if self.keep is not None and any(_same_pair(deal, o) for o in out):
+                continue
             if self.kind is not None:
                 deal["kind"] = self.kind.decide(features)
+            if self.figures is not None:
+                for field, choices in deal.get("figure_options", {}).items():
+                    deal[field] = self.pick(choices)
+                    if field == "gpu_count" and deal[field] is not None:
+                        deal[field] = int(deal[field])
             out.append(deal)
         return out
+
+    def pick(self, choices: list) -> float | None:
+        """The likeliest amount, if the figure model finds it likely enough; else none."""
+        scored = [(self.figures.probability(f), value) for value, f in choices]
+        best = max(scored, default=None, key=lambda pair: pair[0])
+        return best[1] if best and best[0] >= self.figures.threshold else None
 
     def as_dict(self) -> dict:
         out = {}
@@ -80,7 +97,16 @@ class Decisions:
                            "threshold": self.keep.threshold}
         if self.kind:
             out["kind"] = {"weights": self.kind.weights, "bias": self.kind.bias}
+        if self.figures:
+            out["figures"] = {"weights": self.figures.weights, "bias": self.figures.bias,
+                              "threshold": self.figures.threshold}
         return out
+
+
+def _same_pair(a: dict, b: dict) -> bool:
+    """Two candidates over the same organisations: one agreement stated twice, as far as
+    the article lets a reader tell (a second deal of one pair is the exception)."""
+    return len(set(a["parties"]) & set(b["parties"])) >= 2
 
 
 NONE = Decisions()

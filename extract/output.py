@@ -92,7 +92,7 @@ def deal_result(p: Prepared, deal: Deal) -> dict:
     has them, then its evidence."""
     d = deal.fields()
     if deal.features is not None:
-        d["features"] = deal.features
+        d["features"], d["figure_options"] = deal.features, deal.figure_options
     if d["value_usd"] is not None:
         d["value_usd"] = int(d["value_usd"]) if float(d["value_usd"]).is_integer() \
             else d["value_usd"]

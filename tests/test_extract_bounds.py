@@ -18,8 +18,8 @@ from store import NewEvent, Store
 
 pytestmark = pytest.mark.slow
 DEALS = str(Path(sys.executable).parent / "deals")
-STORY = ("Brightwater Cloud signed an agreement to provide Korrin Labs with 12,000 NVIDIA H100 "
-         "GPUs, the companies said on Tuesday.")
+STORY = ("CoreWeave signed an agreement to provide Mistral AI with 12,000 NVIDIA H100 GPUs, "
+         "the companies said on Tuesday.")
 
 
 @Language.component("fails_on_a_marked_page")
@@ -64,7 +64,7 @@ def test_a_lone_surrogate_in_the_input_is_read_as_a_replacement_character():
     proc = extract_text(line.encode() + b"\n")
     assert proc.returncode == 0, proc.stderr
     (result,) = [json.loads(x) for x in proc.stdout.splitlines()]
-    assert ["Brightwater Cloud", "Korrin Labs"] in [d["parties"] for d in result["deals"]]
+    assert ["CoreWeave", "Mistral AI"] in [d["parties"] for d in result["deals"]]
 
 
 def test_a_line_longer_than_the_bound_is_one_line_error_exit_2():
@@ -82,4 +82,4 @@ def test_only_the_bounded_head_of_a_huge_article_is_extracted():
                         DEALS_EXTRACT_MAX_CHARS="5000")
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
-    assert [d["parties"] for d in result["deals"]] == [["Brightwater Cloud", "Korrin Labs"]]
+    assert [d["parties"] for d in result["deals"]] == [["CoreWeave", "Mistral AI"]]

@@ -2,6 +2,7 @@
 are not parties to a deal with each other."""
 import pytest
 
+from extract.decisions import NONE
 from extract.api import Extractor
 from extract_support import shared_nlp
 
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def extractor():
-    return Extractor(shared_nlp())
+    return Extractor(shared_nlp(), decisions=NONE)  # the rules alone: what they propose
 
 
 def pairs(extractor, title: str, body: str) -> list[set[str]]:

@@ -334,10 +334,10 @@ class OrgRepair:
         names = {self.canonical(e.text) for e in orgs if not e.kb_id_}
         known = {self.canonical(e.text).lower(): e.kb_id_ for e in orgs if e.kb_id_}
         longer = {}
-        for n in names:
-            options = [m for m in names
-                       if m.lower() != n.lower() and m.lower().startswith(n.lower() + " ")]
-            same = [m for m in names if m.lower() == n.lower() and not m.isupper()]
+        for n in sorted(names):  # sorted: the same text gives the same names in any process
+            options = sorted(m for m in names
+                             if m.lower() != n.lower() and m.lower().startswith(n.lower() + " "))
+            same = sorted(m for m in names if m.lower() == n.lower() and not m.isupper())
             longer[n] = min(options, key=len) if options else (same[0] if same else n)
             grown = [kb for text, kb in known.items() if text.startswith(n.lower() + " ")]
             if grown and not options:

@@ -108,6 +108,9 @@ class SiteFinder:
         if span.text in self.places or span.text.lower() in self.companies \
                 or span.text.isupper() and len(span) == 1:
             return None
+        if any(e.label_ == "ORG" and e.text.lower() in self.companies
+               and e.start < span.end and span.start < e.end for e in doc.ents):
+            return None  # a piece of a known company's name ("Core Scientific, a data host")
         if rule != "named" and all(t.ent_type_ in ("GPE", "LOC", "NORP") for t in span) \
                 or span[0].is_sent_start and rule == "appos":
             return None

@@ -37,6 +37,9 @@ class Deal:
     roles: dict[str, str]
     sentences: list[Span] = field(default_factory=list, repr=False)
     features: dict[str, float] | None = None
+    # for each figure field, every amount of its kind in the article with its named features
+    figure_options: dict[str, list] | None = None
+    proposed_by_pairs: bool = False  # a pair of names in one sentence, not a rule's candidate
 
     def fields(self) -> dict:
         """The deal's `vocab.DEAL_FIELDS`, by name, in that order."""
