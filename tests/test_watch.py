@@ -103,3 +103,13 @@ def test_cron_line_has_absolute_paths(db_path):
                          str(db_path.resolve().with_name("deals-run.log"))]
     bad = CliRunner().invoke(cli, ["cron", "--every", "3h"])
     assert bad.exit_code == 2 and "use one of" in bad.output
+
+
+def test_cron_line_escapes_percent_and_refuses_a_line_break(tmp_path):
+    odd = tmp_path / "100%" / "deals.db"
+    result = CliRunner().invoke(cli, ["cron", "--db", str(odd)])
+    assert result.exit_code == 0
+    line = result.output.strip()
+    assert "100\\%" in line and "100%" not in line.replace("100\\%", "")  # cron reads % as \n
+    broken = CliRunner().invoke(cli, ["cron", "--db", str(tmp_path / "a\nb.db")])
+    assert broken.exit_code == 2 and "line break" in broken.output
