@@ -138,9 +138,9 @@ def status(store, as_json, silent_after):
     if as_json:
         echo_json(report)
         return
-    from ops.status import render
+    from ops.status import status_text
 
-    click.echo(render(report))
+    click.echo(status_text(report))
 
 
 @cli.command()
@@ -509,14 +509,14 @@ def show(store, deal_id, as_of, as_json):
 
     Example: deals show 40339d3035
     """
-    from graph.show import deal_details, render
+    from graph.show import deal_details, deal_text
     from graph.view import open_view
 
     deal = deal_details(open_view(store, as_of), deal_id)
     if as_json:
         echo_json(deal)
     else:
-        click.echo(render(deal))
+        click.echo(deal_text(deal))
 
 
 @cli.command()

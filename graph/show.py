@@ -104,7 +104,7 @@ def describe(action: dict, names_of=None) -> str:
     return f"{at:<16}  {what:<10} {text + '  ' if text else ''}{who}{why}"
 
 
-def render(deal: dict) -> str:
+def deal_text(deal: dict) -> str:
     flags = [deal["status"] or "status unknown"]
     if deal["conflicted"]:
         flags.append("CONFLICTED")

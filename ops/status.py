@@ -47,7 +47,7 @@ def collect(store: Store, stale_after: int = STALE_AFTER) -> dict:
     return report
 
 
-def render(report: dict) -> str:
+def status_text(report: dict) -> str:
     lines = [f"database   {report['db']} ({report['size_bytes'] / 1e6:.1f} MB, "
              f"{report['events']} events)"]
     for event_type, count in report["events_by_type"].items():
