@@ -26,11 +26,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from statistics import median
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from statistics import median
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from crawlsite import Page, Site  # noqa: E402  the one local test server
 
 DEALS = str(Path(sys.executable).parent / "deals")
 SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
@@ -57,40 +58,16 @@ def article_page(i: int) -> bytes:
             f"<footer>{'Copyright Bench News. ' * 40}</footer></body></html>").encode()
 
 
-def make_server(pages: int) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            if self.path == "/robots.txt":
-                body, kind = b"User-agent: *\nDisallow:\n", "text/plain"
-            elif self.path == "/sitemap.xml":
-                base = f"http://127.0.0.1:{self.server.server_address[1]}"
-                urls = "".join(f"<url><loc>{base}/news/{i}.html</loc></url>" for i in range(pages))
-                body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
-                        f'sitemap/0.9">{urls}</urlset>').encode()
-                kind = "application/xml"
-            elif self.path.startswith("/news/"):
-                body, kind = article_page(int(self.path[6:].split(".")[0])), "text/html"
-            else:
-                body, kind = b"not found", "text/plain"
-            self.send_response(200 if kind != "text/plain" or b"Disallow" in body else 404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    return start_server(Handler)
-
-
-def start_server(handler) -> ThreadingHTTPServer:
-    """Serve on a free port of 127.0.0.1 from a daemon thread; deep backlog for the crawl."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    server.request_queue_size = 128
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def make_server(pages: int) -> Site:
+    """The shared test site (tests/crawlsite.py) with a sitemap of `pages` generated articles."""
+    site = Site()
+    site.add("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
+    urls = "".join(f"<url><loc>{site.base}/news/{i}.html</loc></url>" for i in range(pages))
+    site.add("/sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+             f'schemas/sitemap/0.9">{urls}</urlset>', content_type="application/xml")
+    site.generate("/news/", lambda path: Page(article_page(int(path[6:].split(".")[0])),
+                                              content_type="text/html"))
+    return site
 
 
 BARE = """
@@ -175,7 +152,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for pages in (args.small, args.pages):
             server = make_server(pages)
-            base = f"http://127.0.0.1:{server.server_address[1]}"
+            base = server.base
             # Each round measures the bare spider again right before ours, so a busy
             # neighbour on a shared machine slows both sides of a ratio, not one.
             bare, ours = [], {mode: [] for mode in modes}
@@ -186,7 +163,7 @@ def main() -> None:
                     ours_s, ours_mb, fetched, parsed = run_deals(base, Path(tmp), mode)
                     assert fetched == parsed == pages, (fetched, parsed, pages)
                     ours[mode].append((pages / ours_s, ours_mb, bare_s / ours_s))
-            server.shutdown()
+            server.close()
             bare_rate, bare_mb = (median(v) for v in zip(*bare))
             for mode in modes:
                 rate, mb, ratio = (median(v) for v in zip(*ours[mode]))

@@ -21,11 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_crawl import BARE, SETTINGS, start_server  # noqa: E402  the same bare spider
+from bench_crawl import BARE, SETTINGS  # noqa: E402  the same bare spider
+from crawlsite import Page, Site  # noqa: E402  the one local test server
 
 DEALS = str(Path(sys.executable).parent / "deals")
 DEAL_SHARE = 7  # one article in seven reports a deal
@@ -78,34 +78,16 @@ def article(i: int) -> tuple[str, str]:
     return title, body
 
 
-def serve(pages: int) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            status, kind = 200, "text/html; charset=utf-8"
-            if self.path == "/robots.txt":
-                body, kind = "User-agent: *\nDisallow:\n", "text/plain"
-            elif self.path == "/sitemap.xml":
-                base = f"http://127.0.0.1:{self.server.server_address[1]}"
-                locs = "".join(f"<url><loc>{base}/news/{i}.html</loc></url>"
-                               for i in range(pages))
-                body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
-                        f'sitemap/0.9">{locs}</urlset>')
-                kind = "application/xml"
-            elif self.path.startswith("/news/"):
-                body = article(int(self.path[6:].split(".")[0]))[1]
-            else:
-                status, body, kind = 404, "not found", "text/plain"
-            data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    return start_server(Handler)
+def serve(pages: int) -> Site:
+    """The shared test site (tests/crawlsite.py) with a sitemap of `pages` generated stories."""
+    site = Site()
+    site.add("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
+    locs = "".join(f"<url><loc>{site.base}/news/{i}.html</loc></url>" for i in range(pages))
+    site.add("/sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+             f'schemas/sitemap/0.9">{locs}</urlset>', content_type="application/xml")
+    site.generate("/news/", lambda path: Page(
+        article(int(path[6:].split(".")[0]))[1].encode()))
+    return site
 
 
 def measure(cmd: list[str]) -> tuple[float, float, str]:
@@ -121,7 +103,7 @@ def measure(cmd: list[str]) -> tuple[float, float, str]:
 
 def one_size(pages: int, tmp: Path) -> dict:
     server = serve(pages)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    base = server.base
     try:
         bare_s, bare_mb, _ = measure([sys.executable, "-c", BARE, f"{base}/sitemap.xml",
                                       *(f"{k}={v}" for k, v in SETTINGS.items())])
@@ -133,7 +115,7 @@ def one_size(pages: int, tmp: Path) -> dict:
         total_s, peak_mb, out = measure([DEALS, "run", "--db", str(db), "--sources",
                                          str(sources), "--json", *settings])
     finally:
-        server.shutdown()
+        server.close()
     summary = json.loads(out)
     with sqlite3.connect(db) as conn:
         fetched = conn.execute(

@@ -36,6 +36,11 @@ class Hit:
     at: float = field(default_factory=time.monotonic)  # when the answer was sent
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a crawl with many requests at once is not refused
+
+
 class Site:
     def __init__(self):
         self.pages: dict[str, Page] = {}
@@ -45,8 +50,7 @@ class Site:
         self.counts: dict[str, int] = {}
         self.in_flight = self.most_in_flight = 0  # requests being answered at once
         self.lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self.port = self._server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
