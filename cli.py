@@ -19,6 +19,7 @@ import click
 from store import DealsError, Store, __version__, default_db_path
 from store.errors import Interrupted, from_sqlite
 from store.log import check_database
+from vocab.words import plural
 
 
 class CommandError(click.ClickException):
@@ -32,8 +33,62 @@ class CommandError(click.ClickException):
         click.echo(f"error: {self.message}", err=True)
 
 
+class UsageLine(click.UsageError):
+    """A usage error as one line, `error: ...`, naming the help to read; exit code 2."""
+
+    def __init__(self, error: click.UsageError):
+        super().__init__(error.format_message(), error.ctx)
+
+    def show(self, file=None) -> None:
+        message = " ".join(self.message.split()).rstrip(".")
+        if message[:1].isupper() and message[1:2].islower():
+            message = message[0].lower() + message[1:]  # "No such option" -> "no such option"
+        where = self.ctx.command_path if self.ctx else "deals"
+        click.echo(f"error: {message} (see `{where} --help`)", err=True)
+
+
+def one_line(error: click.UsageError) -> click.UsageError:
+    """`error` as a UsageLine, but for a bare group name, which shows the group's help."""
+    if isinstance(error, (UsageLine, click.exceptions.NoArgsIsHelpError)):
+        return error
+    return UsageLine(error)
+
+
+def _with_context(make):
+    """A make_context whose usage errors know the command, for the help they point to."""
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return make(self, info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            if exc.ctx is None or exc.ctx.command is not self:
+                exc.ctx = click.Context(self, info_name=info_name, parent=parent)
+            raise
+    return make_context
+
+
+class DealsCommand(click.Command):
+    make_context = _with_context(click.Command.make_context)
+
+
+class DealsSubgroup(click.Group):
+    """`deals graph`, `deals sources`, `deals draw`: their commands are DealsCommands."""
+
+    command_class = DealsCommand
+    group_class = type
+    make_context = _with_context(click.Group.make_context)
+
+
 class DealsGroup(click.Group):
     """Turns every error into one line and an exit code; DEALS_DEBUG=1 keeps tracebacks."""
+
+    command_class = DealsCommand
+    group_class = DealsSubgroup
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # an unknown option before the command name
+            raise one_line(exc) from None
 
     def invoke(self, ctx):
         from ops.interrupt import interruptible, signal_name
@@ -57,6 +112,8 @@ class DealsGroup(click.Group):
                 raise SystemExit(0) from None
             where = f": {exc.filename}" if exc.filename else ""
             raise CommandError(f"{exc.strerror or exc}{where}", 1) from None
+        except click.UsageError as exc:  # click's four lines: usage, "Try ...", "Error: ..."
+            raise one_line(exc) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # a bug: still one line for cron, the traceback on request
@@ -67,6 +124,11 @@ class DealsGroup(click.Group):
 
 
 def _remember_db(ctx, param, value):
+    """The command's --db, else the one given before the command name, else $DEALS_DB."""
+    before = ctx.meta.get("deals.group_db")
+    if before is not None and (
+            ctx.get_parameter_source(param.name) is not click.core.ParameterSource.COMMANDLINE):
+        value = before
     ctx.meta["deals.db"] = value or default_db_path()  # named in database error messages
     return value
 
@@ -77,6 +139,16 @@ INT64 = 2 ** 63 - 1  # the largest integer SQLite holds: the cap of every count 
 def sqlite_int(minimum: int) -> click.IntRange:
     """An integer option from `minimum` up to what SQLite holds (beyond it: a usage error)."""
     return click.IntRange(min=minimum, max=INT64)
+
+
+EPILOG = """\b
+Database: --db PATH (before or after the command name), else $DEALS_DB, else
+$XDG_DATA_HOME/deals/deals.db (~/.local/share/deals/deals.db); `deals status` names it.
+
+\b
+Exit codes: 0 ok; 1 some sources failed (the rest was stored); 2 a usage or configuration
+error; 3 another run holds the database; 70 a bug (DEALS_DEBUG=1 shows the traceback);
+130 interrupted (the next run finishes the rest)."""
 
 
 def db_option(f):
@@ -117,10 +189,20 @@ def echo_json(obj) -> None:
     click.echo(text.encode("utf-8", "replace").decode("utf-8"))  # a lone surrogate prints as ?
 
 
-@click.group(cls=DealsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DealsGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EPILOG)
+@click.option("--db", "db_path", type=click.Path(path_type=Path), metavar="PATH",
+              help="Database file for the command (the same as --db after its name).")
 @click.version_option(__version__, prog_name="deals")
-def cli():
-    """Turn AI compute-deal news into a queryable, exportable knowledge graph."""
+@click.pass_context
+def cli(ctx, db_path):
+    """Turn AI compute-deal news into a queryable, exportable knowledge graph.
+
+    Start with `deals demo`: it crawls a bundled newsroom (invented, served on 127.0.0.1,
+    offline) into ./demo.db and prints the deals it found; then ask it, e.g.
+    `deals --db demo.db query --party openai`. Every command has --help with an example.
+    """
+    ctx.meta["deals.group_db"] = db_path
 
 
 # --- store commands ---------------------------------------------------------------------------
@@ -131,7 +213,13 @@ def cli():
 @click.option("--silent-after", type=sqlite_int(1), default=10, show_default=True,
               help="Warn about a source with no new article in this many runs.")
 def status(store, as_json, silent_after):
-    """Show the log, the last crawl, sources and lag."""
+    """Show the log, the last crawl, sources and lag.
+
+    The database in use and its events by type, the last crawl and run, how many events
+    each projection has yet to apply, and each source's health.
+
+    Example: deals status --db demo.db
+    """
     from ops.status import collect
 
     report = collect(store, silent_after)
@@ -150,9 +238,16 @@ def status(store, as_json, silent_after):
 @click.option("--after", type=sqlite_int(0), default=0, help="Only events after this seq.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 def events(store, types, tail, after, as_json):
-    """Read the event log."""
-    from ops.status import read_events
+    """Read the event log.
 
+    One line per event: its position, time, type, stream and data (cut to 80 characters);
+    --json prints each whole.
+
+    Example: deals events --db demo.db --type DealsExtracted --tail 1
+    """
+    from ops.status import check_event_types, read_events
+
+    check_event_types(store, types)
     for event in read_events(store, types=list(types) or None, tail=tail, after=after):
         if as_json:
             echo_json({"seq": event.seq, "id": event.id, "type": event.type,
@@ -172,7 +267,13 @@ def events(store, types, tail, after, as_json):
 @click.option("--projection", "names", multiple=True,
               help="Rebuild only this projection (repeatable); default all.")
 def replay(store, names):
-    """Drop the projections and rebuild them from the log."""
+    """Drop the projections and rebuild them from the log.
+
+    Prints one line: the projections rebuilt and the events each applied. The tables come
+    out byte for byte as they were.
+
+    Example: deals replay --db demo.db
+    """
     from store import replay as replaying
     from store.projections import ALL, by_name
 
@@ -181,9 +282,8 @@ def replay(store, names):
     bar, update = progress_callback("replaying", total)
     with bar:
         applied = replaying.replay(store, chosen, progress=update)
-    if on_terminal():
-        for name, count in applied.items():
-            click.echo(f"{name}: {count} events applied", err=True)
+    click.echo(f"rebuilt {plural(len(applied), 'projection')} from the log (events applied: "
+               + ", ".join(f"{name} {count:,}" for name, count in applied.items()) + ")")
 
 
 # --- crawler commands -------------------------------------------------------------------------
@@ -380,8 +480,10 @@ def _deals_command() -> str:
 
 # --- extraction commands ----------------------------------------------------------------------
 
-workers_option = click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-                              help="Processes to extract with; each loads its own model.")
+MAX_WORKERS = 64  # each worker is a process holding its own spaCy model (about 0.3 GB)
+workers_option = click.option(
+    "--workers", type=click.IntRange(1, MAX_WORKERS), default=1, show_default=True,
+    help="Processes to extract with; each loads its own model.")
 
 
 @cli.command("extract-text")
@@ -394,7 +496,9 @@ def extract_text(workers):
     Each input line is {"doc_id", "title", "text", "published"}; each output line is
     {"doc_id", "deals", "entities", "figures"}. No database needed.
 
-    Example: echo '{"doc_id": "a", "text": "Acme signed ..."}' | deals extract-text
+    \b
+    Example:
+      echo 'Acme AI signed a $4 billion deal with Lattice Compute.' | deals extract-text
     """
     from extract.api import extract_documents
     from extract.textio import read_documents

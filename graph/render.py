@@ -7,26 +7,12 @@ import io
 import json
 
 from graph.query import FIELDS
+from vocab.words import count, money  # noqa: F401 (graph.show imports them from here)
 
 FORMATS = ("table", "json", "jsonl", "csv")
 # (header, width, right-aligned): 10+10+24+10+7+6+6 plus six spaces = 79 columns
 COLUMNS = (("ID", 10, False), ("FIRST", 10, False), ("PARTIES", 24, False),
            ("KIND", 10, False), ("GPUS", 7, True), ("MW", 6, True), ("USD", 6, True))
-
-
-def count(value) -> str:
-    """200000 -> 200k, 1000000 -> 1M, 1500 -> 1,500."""
-    if value is None:
-        return ""
-    for threshold, size, suffix in ((1e12, 1e12, "T"), (1e9, 1e9, "B"), (1e6, 1e6, "M"),
-                                    (1e4, 1e3, "k")):
-        if value >= threshold:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-
-
-def money(value) -> str:
-    return "" if value is None else "$" + count(value)
 
 
 def _cell(text: str, width: int, right: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
+from store.errors import ConfigError
 from store.events import RecordedEvent
 from store.log import Store
 from store.projections import ALL
@@ -95,6 +96,22 @@ def last_run(store: Store) -> dict | None:
     summary = json.loads(done[0]) if done else {}
     return {"run_id": started["run_id"], "started_at": started.get("started_at"),
             "finished": done is not None, **summary}
+
+
+def check_event_types(store: Store, types) -> None:
+    """Every name in `types` is an event type (registered, or in this log): else a one-line
+    ConfigError naming the known types."""
+    from store.events import REGISTRY
+
+    known = sorted(set(REGISTRY) | set(store.counts_by_type()))
+    for name in types or ():
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise ConfigError(f"--type {name!r}: no such event type ({hint}known types: "
+                              f"{', '.join(known)})")
 
 
 def read_events(store: Store, *, types=None, tail=None, after=0) -> Iterator[RecordedEvent]:

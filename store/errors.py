@@ -20,7 +20,13 @@ class DatabaseMissing(DealsError):
 
 
 class NotADatabase(DealsError):
-    pass
+    """--db names a directory or a file that is not SQLite: the user's to fix (exit 2)."""
+
+    exit_code = 2
+
+
+class CorruptDatabase(DealsError):
+    """An SQLite file whose pages are damaged."""
 
 
 class SchemaTooNew(DealsError):
@@ -64,7 +70,9 @@ def from_sqlite(exc: sqlite3.Error, path) -> DealsError:
     msg = str(exc).lower()
     if "locked" in msg or "busy" in msg:
         return DatabaseLocked(f"database {path} is locked by another process (gave up waiting)")
-    if "not a database" in msg or "malformed" in msg or "file is encrypted" in msg:
+    if "malformed" in msg:
+        return CorruptDatabase(f"{path} is not a deals database (corrupt): {exc}")
+    if "not a database" in msg or "file is encrypted" in msg:
         return NotADatabase(
             f"{path} is not a deals database (not an SQLite file, or corrupt): {exc}")
     if "readonly" in msg or "read-only" in msg:
