@@ -550,6 +550,17 @@ def eval_command(gold_path, as_json, workers):
 
 # --- graph commands ---------------------------------------------------------------------------
 
+def open_view_noting(store, as_of):
+    """graph.view.open_view, with a line on stderr when --as-of is before the log began."""
+    from graph.view import as_of_note, open_view
+
+    view = open_view(store, as_of)
+    note = as_of_note(store, as_of)
+    if note:
+        click.echo(note, err=True)
+    return view
+
+
 def as_of_option(f):
     return click.option("--as-of", "as_of", metavar="DATE",
                         help="Use the log as it was at the end of DATE (YYYY-MM-DD or YYYYMMDD,"
@@ -588,13 +599,12 @@ def query(store, text, parties, facility, chip, kind, status, min_gpus, min_mw, 
     """
     from graph import query as querying
     from graph import render
-    from graph.view import open_view
 
     filters = querying.Filters.parse(
         text=text, parties=parties, facility=facility, chip=chip, kind=kind, status=status,
         min_gpus=min_gpus, min_mw=min_mw, min_usd=min_usd, since=since, until=until,
         limit=limit)
-    found, more = querying.find_deals(open_view(store, as_of), filters)
+    found, more = querying.find_deals(open_view_noting(store, as_of), filters)
     if not found and fmt == "table":
         click.echo("no deals match", err=True)
         return
@@ -614,9 +624,8 @@ def show(store, deal_id, as_of, as_json):
     Example: deals show 40339d3035
     """
     from graph.show import deal_details, deal_text
-    from graph.view import open_view
 
-    deal = deal_details(open_view(store, as_of), deal_id)
+    deal = deal_details(open_view_noting(store, as_of), deal_id)
     if as_json:
         echo_json(deal)
     else:
@@ -642,9 +651,8 @@ def export(store, fmt, output, as_of, companies_only, with_articles):
     Example: deals export --format graphml -o deals.graphml --as-of 2025-06-30
     """
     from graph.export import export as exporting
-    from graph.view import open_view
 
-    nodes, edges = exporting(open_view(store, as_of), output, fmt,
+    nodes, edges = exporting(open_view_noting(store, as_of), output, fmt,
                              companies_only=companies_only, with_articles=with_articles)
     if output != "-":
         click.echo(f"wrote {output}: {nodes} nodes, {edges} edges", err=True)
@@ -849,13 +857,15 @@ def neighbors(store, name, depth, as_of):
     Example: deals graph neighbors OpenAI --depth 2
     """
     from graph.analysis import neighbors as finding
-    from graph.view import open_view
 
-    found = finding(open_view(store, as_of), name, depth)
+    found = finding(open_view_noting(store, as_of), name, depth)
     if not found:
         click.echo(f"{name} has no partners", err=True)
+        return
+    click.echo(f"{'DEPTH':<5}  {'COMPANY':<30} {'DEALS':>5}  SHARED DEALS")
     for n in found:
-        click.echo(f"{n['depth']}  {n['name']:<30} {n['deals'] or '':>4}  {' '.join(n['deal_ids'][:3])}")
+        shared = " ".join(n["deal_ids"][:3]) + (" ..." if len(n["deal_ids"]) > 3 else "")
+        click.echo(f"{n['depth']:<5}  {n['name']:<30} {n['deals'] or '-':>5}  {shared}".rstrip())
 
 
 @graph_group.command()
@@ -869,9 +879,8 @@ def path(store, a, b, as_of):
     Example: deals graph path Microsoft NVIDIA
     """
     from graph.analysis import path as finding
-    from graph.view import open_view
 
-    for hop in finding(open_view(store, as_of), a, b):
+    for hop in finding(open_view_noting(store, as_of), a, b):
         click.echo(f"{hop['from']} -> {hop['to']}  via {' '.join(hop['deal_ids'][:3])}")
 
 
@@ -887,14 +896,16 @@ def top(store, by, limit, as_of):
     Example: deals graph top --by gpus
     """
     from graph.analysis import top as ranking
-    from graph.view import open_view
 
-    rows = ranking(open_view(store, as_of), by, limit)
+    rows = ranking(open_view_noting(store, as_of), by, limit)
     if not rows:
         click.echo("no deals yet", err=True)
+        return
+    click.echo(f"{'COMPANY':<30} {'DEALS':>5} {'GPUS':>12} {'MW':>9}")
     for r in rows:
-        click.echo(f"{r['name']:<30} {r['deals']:>6} deals {r['gpus']:>12,} gpus "
-                   f"{r['mw']:>10,.0f} MW")
+        gpus = "-" if r["gpus"] is None else f"{r['gpus']:,.0f}"
+        mw = "-" if r["mw"] is None else f"{r['mw']:,.0f}"
+        click.echo(f"{r['name']:<30} {r['deals']:>5} {gpus:>12} {mw:>9}")
 
 
 
@@ -1019,9 +1030,8 @@ def draw_graph(store, output, fmt, party, depth, min_mw, as_of):
     """
     from graph.pictures.commands import draw_graph as drawing
     from graph.query import parse_number
-    from graph.view import open_view
 
-    written, nodes, edges = drawing(open_view(store, as_of), output, fmt, party=party,
+    written, nodes, edges = drawing(open_view_noting(store, as_of), output, fmt, party=party,
                                     depth=depth, min_mw=parse_number(min_mw, "--min-mw"))
     click.echo(f"wrote {output} ({written}): {nodes} companies, {edges} partnerships", err=True)
 
@@ -1040,9 +1050,8 @@ def draw_timeline(store, output, fmt, by, measure, as_of):
     Example: deals draw timeline -o timeline.png --by party --measure gpus
     """
     from graph.pictures.commands import draw_timeline as drawing
-    from graph.view import open_view
 
-    written, quarters = drawing(open_view(store, as_of), output, fmt, by=by, measure=measure)
+    written, quarters = drawing(open_view_noting(store, as_of), output, fmt, by=by, measure=measure)
     click.echo(f"wrote {output} ({written}): {quarters} quarters", err=True)
 
 

@@ -57,6 +57,9 @@ def path(conn: sqlite3.Connection, a: str, b: str) -> list[dict]:
     import networkx as nx
 
     start, end = names.company_key(conn, a), names.company_key(conn, b)
+    if start == end:
+        same = names.company_name(conn, start)
+        raise ConfigError(f"{a} and {b} are one company ({same}): give two companies")
     graph = partner_graph(conn)
     try:
         keys = nx.shortest_path(graph, start, end)
@@ -70,8 +73,8 @@ def top(conn: sqlite3.Connection, by: str = "deals", limit: int = 10) -> list[di
     """Companies ranked by number of deals, accelerators or megawatts across their deals."""
     if by not in TOP_BY:
         raise ConfigError(f"--by: {by!r} is not one of {', '.join(TOP_BY)}")
-    rows = conn.execute(
-        f"SELECT c.name, COUNT(*), SUM(COALESCE(d.gpu_count, 0)), SUM(COALESCE(d.power_mw, 0)),"
+    rows = conn.execute(  # a sum is NULL (unknown) when no deal of the company states it
+        f"SELECT c.name, COUNT(*), SUM(d.gpu_count), SUM(d.power_mw),"
         f" {TOP_BY[by]} AS score FROM deal_parties p JOIN deals d ON d.id = p.deal_id"
         f" JOIN companies c ON c.key = p.company_key WHERE d.curation IS NOT 'rejected'"
         f" GROUP BY p.company_key ORDER BY score DESC, c.name LIMIT ?", (limit,))

@@ -64,3 +64,17 @@ def open_view(store: Store, as_of: str | None = None) -> sqlite3.Connection:
     if behind:  # the deals' search index is for `deals serve`: sqlite-utils stays off this path
         catch_up(store, behind, index=False)
     return store.conn
+
+
+def as_of_note(store: Store, as_of: str | None) -> str | None:
+    """A line for the user when `as_of` is before the log's first event: the view is empty
+    because the log did not exist yet, not because nothing happened then."""
+    if as_of is None:
+        return None
+    moment = parse_date(as_of, "--as-of", end_of_day=True)
+    row = store.conn.execute("SELECT recorded_at FROM events ORDER BY seq LIMIT 1").fetchone()
+    if row is None or moment >= row[0]:
+        return None
+    return (f"note: the log of this database starts on {row[0][:10]} (when it was made), after "
+            f"--as-of {as_of}, so nothing was known yet; --as-of is when the log learned a "
+            "fact, not when it was published (deals query --until DATE filters by that)")

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from vocab import FIGURES
+from vocab.words import money
 
 REVISION = 0.20  # a figure moving by more than this is material
 
@@ -144,6 +145,10 @@ def _new_facility_parties(conn, since: int, until: int) -> list[dict]:
     return out
 
 
+def _figure(field: str, value) -> str:
+    return money(value) if field == "value_usd" else f"{value:,.0f}"
+
+
 def describe(change: dict) -> str:
     """One line of text per change, for mail."""
     kind = change["change"]
@@ -157,17 +162,18 @@ def describe(change: dict) -> str:
         if change.get("power_mw"):
             figures.append(f"{change['power_mw']:,.0f} MW")
         if change.get("value_usd"):
-            figures.append(f"${change['value_usd'] / 1e9:,.2f}bn")
+            figures.append(money(change["value_usd"]))
         place = ", ".join(x for x in (change.get("facility"), change.get("location")) if x)
         tail = " ".join(figures + ([f"at {place}"] if place else []))
         return f"NEW       {who} {tail}".rstrip() + f"  ({change['status']}, {change['id']})"
     if kind == "revised":
         before, after = change["from"], change["to"]
-        return (f"REVISED   {who}: {change['field']} {before:,.0f} -> {after:,.0f} "
+        field = change["field"]
+        return (f"REVISED   {who}: {field} {_figure(field, before)} -> {_figure(field, after)} "
                 f"({(after - before) / before:+.0%}, {change['id']})")
     if kind == "status":
         return f"STATUS    {who}: {change['from']} -> {change['to']} ({change['id']})"
-    values = " vs ".join(f"{v:,.0f}" for v in change["values"])
+    values = " vs ".join(_figure(change["field"], v) for v in change["values"])
     return f"CONFLICT  {who}: {change['field']} {values} ({change['id']})"
 
 

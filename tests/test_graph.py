@@ -188,7 +188,29 @@ def test_neighbors_path_and_top(db):
     assert "AMD" not in run("neighbors", "Oracle", "--depth", "1")
     hops = run("path", "Oracle", "amd").splitlines()
     assert [h.split("  ")[0] for h in hops] == ["Oracle -> OpenAI", "OpenAI -> AMD"]
-    assert run("top").splitlines()[0].startswith("OpenAI")
-    assert run("top", "--by", "mw").splitlines()[0].startswith("OpenAI")
+    header, first, *_ = run("top").splitlines()
+    assert header.split() == ["COMPANY", "DEALS", "GPUS", "MW"] and first.startswith("OpenAI")
+    assert run("top", "--by", "mw").splitlines()[1].startswith("OpenAI")
     miss = runner.invoke(cli, ["graph", "path", "Oracle", "Acme Labs", "--db", str(db)])
     assert miss.exit_code == 1 and miss.output.startswith("error: no chain of deals")
+
+
+def test_top_and_neighbors_show_unknown_figures_as_a_dash(db):
+    """A company none of whose deals states accelerators has "-", not 0; a company reached
+    only through another shares no deal with the start: "-" too."""
+    runner = CliRunner()
+    top = runner.invoke(cli, ["graph", "top", "--by", "gpus", "--limit", "50", "--db", str(db)])
+    assert top.exit_code == 0, top.output
+    rows = {line.split("  ")[0]: line.split() for line in top.output.splitlines()[1:]}
+    assert rows["AMD"][-2:] == ["-", "6,000"] and rows["Oracle"][-2:] == ["400,000", "1,200"]
+    near = runner.invoke(cli, ["graph", "neighbors", "AMD", "--depth", "2", "--db", str(db)])
+    header, *lines = near.output.splitlines()
+    assert header.split() == ["DEPTH", "COMPANY", "DEALS", "SHARED", "DEALS"]
+    assert any(line.startswith("2") and line.split()[2] == "-" for line in lines), near.output
+
+
+def test_a_path_from_a_company_to_itself_is_a_usage_error(db):
+    result = CliRunner().invoke(cli, ["graph", "path", "OpenAI", "openai", "--db", str(db)])
+    assert result.exit_code == 2
+    assert result.output.strip() == ("error: OpenAI and openai are one company (OpenAI): "
+                                     "give two companies")
