@@ -572,7 +572,11 @@ def as_of_option(f):
 @click.argument("text", required=False)
 @click.option("--party", "parties", multiple=True, metavar="NAME",
               help="A party to the deal, through aliases, any case (repeatable: all must match).")
-@click.option("--facility", metavar="NAME", help="Deals at this facility.")
+@click.option("--facility", metavar="NAME",
+              help="Deals at this named site (`deals list facilities` lists them).")
+@click.option("--location", metavar="PLACE",
+              help="Deals at this place: a whole location (\"Abilene, Texas\") or a part"
+                   " of one (Texas).")
 @click.option("--chip", metavar="NAME", help="Deals for this accelerator.")
 @click.option("--kind", metavar="K", help="compute, chips, investment, datacenter, power, ...")
 @click.option("--status", metavar="S",
@@ -589,8 +593,8 @@ def as_of_option(f):
               help="At most N deals; 0 for all.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
               default="table", show_default=True)
-def query(store, text, parties, facility, chip, kind, status, min_gpus, min_mw, min_usd, since,
-          until, as_of, limit, fmt):
+def query(store, text, parties, facility, location, chip, kind, status, min_gpus, min_mw,
+          min_usd, since, until, as_of, limit, fmt):
     """Find deals matching every filter.
 
     TEXT is searched in evidence sentences and article text.
@@ -601,7 +605,8 @@ def query(store, text, parties, facility, chip, kind, status, min_gpus, min_mw, 
     from graph import render
 
     filters = querying.Filters.parse(
-        text=text, parties=parties, facility=facility, chip=chip, kind=kind, status=status,
+        text=text, parties=parties, facility=facility, chip=chip, location=location,
+        kind=kind, status=status,
         min_gpus=min_gpus, min_mw=min_mw, min_usd=min_usd, since=since, until=until,
         limit=limit)
     found, more = querying.find_deals(open_view_noting(store, as_of), filters)
@@ -839,6 +844,29 @@ def history(store, deal_id, as_of, as_json):
         echo_json({k: deal[k] for k in ("id", "named", "note", "former_ids", "actions")})
     else:
         click.echo(render_history(deal))
+
+
+@cli.command("list")
+@with_store(create=False)
+@click.argument("what", type=click.Choice(["companies", "chips", "facilities", "locations",
+                                           "kinds"]))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+def list_command(store, what, as_json):
+    """List the companies, chips, facilities, locations or kinds of deal.
+
+    Each with how many deals name it: the names --party, --chip, --facility, --location and
+    --kind of `deals query` take.
+
+    Example: deals list facilities --db demo.db
+    """
+    from graph.lists import listing, render
+    from graph.view import open_view
+
+    rows = listing(open_view(store), what)
+    if not rows and not as_json:
+        click.echo(f"no {what} yet: no deal names one", err=True)
+        return
+    click.echo(render(rows, what, "json" if as_json else "table"))
 
 
 @cli.group("graph")

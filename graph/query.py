@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -51,6 +52,7 @@ class Filters:
     parties: list[str] = field(default_factory=list)
     facility: str | None = None
     chip: str | None = None
+    location: str | None = None       # a place: the whole location or one of its parts
     kind: str | None = None
     status: str | None = None
     min_gpus: float | None = None
@@ -61,10 +63,11 @@ class Filters:
     limit: int = 100
 
     @classmethod
-    def parse(cls, *, text=None, parties=(), facility=None, chip=None, kind=None, status=None,
-              min_gpus=None, min_mw=None, min_usd=None, since=None, until=None, limit=100):
+    def parse(cls, *, text=None, parties=(), facility=None, chip=None, location=None,
+              kind=None, status=None, min_gpus=None, min_mw=None, min_usd=None, since=None,
+              until=None, limit=100):
         """Validate raw option strings; bad dates, numbers or choices raise one-line errors."""
-        return cls(text or None, list(parties), facility, chip,
+        return cls(text or None, list(parties), facility, chip, location,
                    _choice(kind, KINDS, "--kind"), _choice(status, STATUSES, "--status"),
                    parse_number(min_gpus, "--min-gpus"), parse_number(min_mw, "--min-mw"),
                    parse_number(min_usd, "--min-usd"), _day(since, "--since"),
@@ -75,6 +78,43 @@ def _day(text: str | None, option: str, *, end_of_day: bool = False) -> str | No
     """The UTC day (YYYY-MM-DD) a date option names, to compare with `first_reported`."""
     moment = parse_date(text, option, end_of_day=end_of_day)
     return moment and moment[:10]
+
+
+# A deal's location as ", part, part,", so that one LIKE (ASCII case-insensitive) finds a
+# whole part: "Abilene, Texas" is found by "abilene", "Texas" and "abilene, texas", not "Tex".
+_PLACE_PARTS = "(', ' || replace(replace(d.location, ', ', ','), ',', ', ') || ',')"
+
+
+def _like(text: str) -> str:
+    return re.sub(r"([\\%_])", r"\\\1", text)
+
+
+def location_pattern(conn: sqlite3.Connection, place: str) -> str:
+    """The LIKE pattern of `place` as a whole location or one of its comma-separated parts;
+    a place no deal is at is a one-line error naming the closest known places."""
+    wanted = ", ".join(part.strip() for part in place.split(",") if part.strip())
+    pattern = f"%, {_like(wanted)},%"
+    found = conn.execute(f"SELECT 1 FROM deals d WHERE {_PLACE_PARTS} LIKE ? ESCAPE '\\'"
+                         " LIMIT 1", (pattern,)).fetchone()
+    if found or not wanted:
+        return pattern
+    known = sorted({part.strip() for (loc,) in conn.execute(
+        "SELECT DISTINCT location FROM deals WHERE location IS NOT NULL")
+        for part in [loc, *loc.split(",")] if part.strip()})
+    raise names.suggest("location", place, known)
+
+
+def facility_value(conn: sqlite3.Connection, name: str) -> str:
+    """A facility a deal names; a miss that is a place says to use --location instead."""
+    try:
+        return names.deal_column_value(conn, "facility", name)
+    except names.UnknownName as miss:
+        try:
+            location_pattern(conn, name)
+        except names.UnknownName:
+            raise miss from None
+        raise names.UnknownName(f"{miss}; {name} is a place deals are at: use --location "
+                                f"{shlex.quote(name)}") from None
 
 
 def fts_query(text: str) -> str:
@@ -98,10 +138,15 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
     for party in f.parties:
         where.append("d.id IN (SELECT deal_id FROM deal_parties WHERE company_key = ?)")
         params.append(names.company_key(conn, party))
-    for column, value in (("facility", f.facility), ("chip", f.chip)):
-        if value:
-            where.append(f"d.{column} = ? COLLATE NOCASE")
-            params.append(names.deal_column_value(conn, column, value))
+    if f.facility:
+        where.append("d.facility = ? COLLATE NOCASE")
+        params.append(facility_value(conn, f.facility))
+    if f.chip:
+        where.append("d.chip = ? COLLATE NOCASE")
+        params.append(names.deal_column_value(conn, "chip", f.chip))
+    if f.location:
+        where.append(f"{_PLACE_PARTS} LIKE ? ESCAPE '\\'")
+        params.append(location_pattern(conn, f.location))
     for column, op, value in (("kind", "=", f.kind), ("gpu_count", ">=", f.min_gpus),
                               ("power_mw", ">=", f.min_mw), ("value_usd", ">=", f.min_usd),
                               ("first_reported", ">=", f.since),
