@@ -346,17 +346,45 @@ def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", help="The URL the page came from (resolves relative links).")
-def parse_html(files, url):
+@click.option("--links", is_flag=True,
+              help="Print the page's links instead, and what an index source does with each.")
+@click.option("--follow", metavar="REGEX",
+              help="With --links: the source's `follow` regex, to see which links it takes.")
+def parse_html(files, url, links, follow):
     """Parse saved pages as the crawler would, no database.
 
-    Prints one JSON object a line.
+    Prints one JSON object a line: title, text, date, authors, language, canonical URL.
+    With --links, one line per link of the page instead: `follow` when an index source
+    would fetch it, `no match` when --follow does not match it, `off site` when it is on
+    another host than --url's.
 
-    Example: deals parse-html page.html --url https://example.com/news/1
+    \b
+    Example:
+      deals parse-html page.html --url https://example.com/news/1
+      deals parse-html index.html --url https://example.com/news/ --links --follow '/news/.+'
     """
-    from crawler.parsing import parse_file
+    import re
 
+    from crawler.parsing import check_html_file, file_links, parse_file
+    from store.errors import ConfigError
+
+    if follow is not None:
+        if not links:
+            raise ConfigError("--follow goes with --links (it says which links a source takes)")
+        try:
+            re.compile(follow)
+        except re.error as exc:
+            raise ConfigError(f"--follow {follow!r}: not a regex ({exc})") from None
+    for path in files:  # every file checked before anything is printed
+        check_html_file(path)
     for path in files:
-        echo_json(parse_file(path, url))
+        if not links:
+            echo_json(parse_file(path, url))
+            continue
+        for link in file_links(path, url, follow):
+            name = f"{link['file']}  " if len(files) > 1 else ""
+            click.echo(f"{name}{link['verdict']:<8}  {link['url']}"
+                       + (f"  {link['text']}" if link["text"] else ""))
 
 
 @cli.command()

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Mapping
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
 
@@ -302,10 +302,69 @@ def _clean(value) -> str | None:
     return text or None
 
 
+_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|title|meta|p|div|article|a|br)\b",
+                     re.IGNORECASE)
+
+
+def html_problem(body: bytes) -> str | None:
+    """Why `body` is not an HTML page (binary, or text without markup), or None."""
+    head = body[:65536]
+    if b"\x00" in head:
+        return "a binary file, not an HTML page"
+    if not _MARKUP.search(head):
+        return "no HTML markup: not an HTML page" if head.strip() else "an empty file"
+    return None
+
+
+def check_html_file(path) -> bytes:
+    """The bytes of a saved page; a ConfigError (one line) when it is not HTML."""
+    from pathlib import Path
+
+    from store.errors import ConfigError
+
+    body = Path(path).read_bytes()
+    problem = html_problem(body)
+    if problem:
+        raise ConfigError(f"{path}: {problem}")
+    return body
+
+
 def parse_file(path, url: str | None = None) -> dict:
     """`deals parse-html`: one saved page -> the JSON object it prints."""
     from pathlib import Path
 
     path = Path(path)
-    article = parse_article(path.read_bytes(), url or path.resolve().as_uri())
+    article = parse_article(check_html_file(path), url or path.resolve().as_uri())
     return {"file": str(path), **article.as_dict()}
+
+
+def file_links(path, url: str | None = None, follow: str | None = None) -> list[dict]:
+    """`deals parse-html --links`: the links an index source would read off a saved page,
+    and what the crawl would do with each: `follow` (the regex matches, or none was given),
+    `no match` (it does not), `off site` (another host than the page's) or `not http`."""
+    from pathlib import Path
+
+    from scrapy.http import HtmlResponse
+
+    from crawler.middlewares import in_domains
+    from crawler.sources import default_domain
+    from crawler.spiders.index import page_links
+
+    path = Path(path)
+    page = url or path.resolve().as_uri()
+    response = HtmlResponse(page, body=check_html_file(path))
+    domain = default_domain(page)
+    found = []
+    for entry in page_links(response):
+        parts = urlsplit(entry.url)
+        if parts.scheme not in ("http", "https"):
+            verdict = "not http"  # a page read without --url has file: links
+        elif domain and not in_domains(parts.hostname, [domain]):
+            verdict = "off site"
+        elif follow is not None and re.search(follow, entry.url) is None:
+            verdict = "no match"
+        else:
+            verdict = "follow"
+        found.append({"file": str(path), "url": entry.url, "text": entry.title,
+                      "verdict": verdict})
+    return found

@@ -83,7 +83,7 @@ def test_feed_parser_needs_bytes():
 def test_parse_html_prints_one_json_object_per_file(tmp_path):
     first, second = tmp_path / "a.html", tmp_path / "b.html"
     first.write_text(RELEASE)
-    second.write_bytes(b"")
+    second.write_text("<html><body></body></html>")
     result = CliRunner().invoke(cli, ["parse-html", str(first), str(second),
                                       "--url", "https://nimbus.example.com/n"])
     assert result.exit_code == 0, result.output
@@ -92,6 +92,52 @@ def test_parse_html_prints_one_json_object_per_file(tmp_path):
     assert set(rows[0]) == {"file", "title", "text", "published", "authors", "language",
                             "canonical_url"}
     assert rows[0]["published"] == "2025-03-04" and rows[1]["text"] == ""
+
+
+@pytest.mark.parametrize("body,why", [
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00" * 20, "a binary file, not an HTML page"),
+    (b"just some notes\nnot a web page\n", "no HTML markup: not an HTML page"),
+    (b"", "an empty file"),
+])
+def test_parse_html_refuses_a_file_that_is_not_html(tmp_path, body, why):
+    """One line, exit 2, and nothing printed for the good file given before it either."""
+    good, bad = tmp_path / "a.html", tmp_path / "b.bin"
+    good.write_text(RELEASE)
+    bad.write_bytes(body)
+    result = CliRunner().invoke(cli, ["parse-html", str(good), str(bad)])
+    assert result.exit_code == 2
+    assert result.output == f"error: {bad}: {why}\n"
+
+
+INDEX = """<!doctype html><html><head><title>News</title></head><body>
+<a href="/">Home</a> <a href="/news/">News</a> <a href="https://partner.example.org/x">Partner</a>
+<ul><li><a href="/news/2025/orion-deal.html">Orion signs</a></li>
+<li><a href="news/2025/lumen-deal.html">Lumen signs</a></li>
+<li><a href="/about/team.html">Our team</a></li></ul></body></html>"""
+
+
+def test_parse_html_links_says_what_a_follow_pattern_takes(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text(INDEX)
+    result = CliRunner().invoke(cli, [
+        "parse-html", str(page), "--url", "https://www.nimbus.example.com/news/", "--links",
+        "--follow", r"/news/\d{4}/.+\.html$"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "no match  https://www.nimbus.example.com/  Home",
+        "off site  https://partner.example.org/x  Partner",
+        "follow    https://www.nimbus.example.com/news/2025/orion-deal.html  Orion signs",
+        "follow    https://www.nimbus.example.com/news/news/2025/lumen-deal.html  Lumen signs",
+        "no match  https://www.nimbus.example.com/about/team.html  Our team"]
+
+
+def test_parse_html_follow_needs_links_and_a_regex(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text(INDEX)
+    alone = CliRunner().invoke(cli, ["parse-html", str(page), "--follow", "x"])
+    assert alone.exit_code == 2 and alone.output.startswith("error: --follow goes with --links")
+    bad = CliRunner().invoke(cli, ["parse-html", str(page), "--links", "--follow", "(["])
+    assert bad.exit_code == 2 and bad.output.startswith("error: --follow '([': not a regex")
 
 
 def test_parse_html_missing_file_is_a_usage_error(tmp_path):

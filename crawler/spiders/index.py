@@ -14,7 +14,12 @@ class IndexSpider(SourceSpider):
         if not isinstance(response, TextResponse):
             listing = Listing(error="not an HTML page", fatal=True)
         else:
-            links = LinkExtractor(unique=True).extract_links(response)
-            listing = Listing(entries=[Entry(link.url, None, link.text.strip() or None)
-                                       for link in links if link.url != response.url])
+            listing = Listing(entries=page_links(response))
         yield from self.follow(listing, response)
+
+
+def page_links(response: TextResponse) -> list[Entry]:
+    """The links of an index page, each once, as entries (the page itself left out)."""
+    links = LinkExtractor(unique=True).extract_links(response)
+    return [Entry(link.url, None, link.text.strip() or None)
+            for link in links if link.url != response.url]
