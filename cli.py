@@ -293,6 +293,15 @@ sources_option = click.option(
     help="Sources file (TOML) [default: the bundled default sources].")
 
 
+def warn_without_contact(overrides: dict) -> None:
+    """One line on a terminal when the crawler's User-Agent names no contact of the user's."""
+    if on_terminal() and not (overrides.get("DEALS_CONTACT_URL")
+                              or os.environ.get("DEALS_CONTACT_URL")):
+        click.echo("warning: DEALS_CONTACT_URL is not set, so the crawler's User-Agent gives "
+                   "the project's page as its contact, not yours: export "
+                   "DEALS_CONTACT_URL=https://... (or --set DEALS_CONTACT_URL=...)", err=True)
+
+
 def parse_settings(pairs) -> dict:
     """`--set NAME=VALUE` pairs as Scrapy setting overrides."""
     overrides = {}
@@ -334,6 +343,7 @@ def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
     check_sources_ready(chosen, overrides)
     path = db_path or default_db_path()
     check_database(path)
+    warn_without_contact(overrides)
     with RunLock(path):
         report = run_crawl(path, chosen, max_pages=max_pages, refresh=refresh,
                            overrides=overrides)
@@ -558,13 +568,14 @@ def extract(store, reextract, workers):
 
 @cli.command("eval")
 @click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path),
-              help="Gold JSONL file (format in the eval schema).")
+              help="Gold JSONL file: one article a line with its deals (docs/EVAL.md).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @workers_option
 def eval_command(gold_path, as_json, workers):
     """Score extraction against a gold JSONL file.
 
-    Prints precision, recall, F1, per-field accuracy, misses and false deals.
+    Prints precision, recall, F1, per-field accuracy (roles too, where the gold file has
+    them), misses and false deals. The gold format and the scoring rules: docs/EVAL.md.
 
     Example: deals eval --gold gold.jsonl --json
     """
@@ -994,6 +1005,7 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
     chosen = select(load_sources(sources_file))
     overrides = parse_settings(settings)
     check_sources_ready(chosen, overrides)
+    warn_without_contact(overrides)
     if log_file:
         overrides.setdefault("LOG_FILE", str(log_file))
         overrides.setdefault("LOG_LEVEL", "INFO")
@@ -1043,15 +1055,25 @@ def watch(store, min_mw, min_gpus, min_usd, fmt, name):
               help="How often: 15m, 30m, 1h, 2h, 6h, 12h or 1d.")
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Log file [default: deals-run.log beside the database].")
-def cron(db_path, every, log_file):
+@sources_option
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for every run, e.g. DEALS_CONTACT_URL=https://... .")
+def cron(db_path, every, log_file, sources_file, settings):
     """Print a crontab line that runs `deals run` on a schedule.
+
+    The sources file and settings are checked now, so cron never mails a typo.
 
     Example: (crontab -l; deals cron --every 1h) | crontab -
     """
+    from crawler.run import check_sources_ready
+    from crawler.sources import load_sources, select
     from ops.crontab import crontab_line
 
+    overrides = parse_settings(settings)
+    if sources_file is not None:
+        check_sources_ready(select(load_sources(sources_file)), overrides)
     path = Path(db_path or default_db_path()).resolve()
-    click.echo(crontab_line(every, path, log_file))
+    click.echo(crontab_line(every, path, log_file, sources_file, settings))
 
 
 # --- pictures and the web pages ---------------------------------------------------------------
@@ -1236,6 +1258,7 @@ def backfill(ctx, db_path, sources_file, since, until, names, max_pages, setting
     check_sources_ready(chosen, overrides)
     path = db_path or default_db_path()
     check_database(path)
+    warn_without_contact(overrides)
     bar, note = growing_progress("backfilling")
     with RunLock(path), bar:
         report = run_crawl(path, chosen, max_pages=max_pages, overrides=overrides,

@@ -29,6 +29,9 @@ def load_gold(path: str | Path) -> dict[str, dict]:
             if not isinstance(rec, dict) or "doc_id" not in rec:
                 raise GoldFileError(f"{path}:{n}: a gold line needs a doc_id")
             gold[rec["doc_id"]] = rec
+    if not gold:
+        raise GoldFileError(f"{path}: no gold documents (one JSON object a line, each with a "
+                            "doc_id, text and deals; see docs/EVAL.md)")
     return gold
 
 

@@ -4,6 +4,9 @@ Names are normalised (case, legal suffixes, a small alias table); a prediction m
 deal when their party sets share two members (or are equal when either has one); recall counts
 headline gold deals, precision counts predictions that match any gold deal; a field is scored
 over matched pairs where either side has a value (numbers within 2 %, strings equal or nested).
+Roles, which the shared scorer leaves out, are one more field, scored over matched pairs where
+the gold deal has roles: right when every gold party's role is the role the prediction gives
+the same company. docs/EVAL.md has the gold format and these rules.
 """
 from __future__ import annotations
 
@@ -75,6 +78,19 @@ def field_equal(name: str, gold, pred) -> bool:
     return bool(g) and bool(p) and (g == p or g in p or p in g)
 
 
+def roles_equal(gold: dict, pred) -> bool:
+    """Every party the gold deal gives a role has that role in the prediction (names matched
+    as parties are: normalised, one name's words beginning the other's)."""
+    predicted = {norm_name(name): role for name, role in (pred or {}).items()} \
+        if isinstance(pred, dict) else {}
+    for name, role in gold.items():
+        key = norm_name(name)
+        found = [r for k, r in predicted.items() if same_org(key, k)]
+        if not found or str(found[0]).lower() != str(role).lower():
+            return False
+    return True
+
+
 def pair_deals(gdeals: list[dict],
                pdeals: list[dict]) -> tuple[list[tuple[dict, dict]], set[int], list[int]]:
     """Match gold to predictions, headline gold first; returns pairs, used predictions,
@@ -100,7 +116,7 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
     """Deal precision, recall, F1 and per-field accuracy, with the misses, false deals and wrong
     fields."""
     headline_total = matched_headline = pred_total = pred_ok = 0
-    fields = {f: [0, 0] for f in NUMERIC + TEXTUAL}
+    fields = {f: [0, 0] for f in NUMERIC + TEXTUAL + ("roles",)}
     misses, false_deals, wrong = [], [], []
     for doc_id, g in gold.items():
         gdeals = g.get("deals") or []
@@ -115,7 +131,7 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
         false_deals += [(doc_id, sorted(party_set(pd)))
                         for pi, pd in enumerate(pdeals) if pi not in used]
         for gd, pd in pairs:
-            for f in fields:
+            for f in NUMERIC + TEXTUAL:
                 gv, pv = gd.get(f), pd.get(f)
                 if gv is None and pv is None:
                     continue
@@ -124,6 +140,12 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
                     fields[f][0] += 1
                 else:
                     wrong.append((doc_id, f, gv, pv))
+            if isinstance(gd.get("roles"), dict) and gd["roles"]:
+                fields["roles"][1] += 1
+                if roles_equal(gd["roles"], pd.get("roles")):
+                    fields["roles"][0] += 1
+                else:
+                    wrong.append((doc_id, "roles", gd["roles"], pd.get("roles")))
     recall = matched_headline / headline_total if headline_total else 1.0
     precision = pred_ok / pred_total if pred_total else (1.0 if not headline_total else 0.0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

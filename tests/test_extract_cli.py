@@ -108,7 +108,47 @@ def test_scorer_agrees_with_the_shared_score_script():
     shuffled = {k: {"deals": (pred[k2]["deals"])} for k, k2 in zip(pred, list(pred)[1:] + list(pred)[:1])}
     for predictions in (pred, shuffled):
         ours, theirs = score(gold, predictions), shared.score(gold, predictions)
-        assert json.loads(json.dumps(ours)) == json.loads(json.dumps(theirs))
+        ours, theirs = json.loads(json.dumps(ours)), json.loads(json.dumps(theirs))
+        # roles are ours alone: every field the shared scorer has must agree
+        assert ours["fields"].pop("roles") == [None, 0]  # the dev set has no roles
+        assert ours == theirs
+
+
+def test_eval_scores_roles_where_the_gold_deal_has_them(tmp_path):
+    deal = {"headline": True, "parties": ["Anthropic", "Lattice Compute"], "kind": "compute",
+            "value_usd": 4e9, "status": "announced"}
+    right = dict(DOC, doc_id="right", deals=[dict(deal, roles={
+        "Anthropic": "buyer", "Lattice Compute Inc.": "provider"})])
+    wrong = dict(DOC, doc_id="wrong", deals=[dict(deal, roles={"Anthropic": "provider"})])
+    none = dict(DOC, doc_id="none", deals=[deal])  # no roles: not counted
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in (right, wrong, none)))
+    result = invoke(["eval", "--gold", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["fields"]["roles"] == [0.5, 2]
+    (miss,) = [w for w in report["wrong_fields"] if w[1] == "roles"]
+    assert miss[0] == "wrong" and miss[2] == {"Anthropic": "provider"}
+    assert miss[3]["Anthropic"] == "buyer"
+    text = invoke(["eval", "--gold", str(path)])
+    assert "  roles      0.500 (n=2)" in text.output.splitlines()
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_eval_of_an_empty_gold_file_is_an_error_not_a_perfect_score(tmp_path, content):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(content)
+    result = invoke(["eval", "--gold", str(path)])
+    assert result.exit_code == 2
+    assert result.output == (f"error: {path}: no gold documents (one JSON object a line, each "
+                             "with a doc_id, text and deals; see docs/EVAL.md)\n")
+
+
+def test_eval_help_names_a_document_that_exists():
+    from conftest import REPO
+
+    result = invoke(["eval", "--help"])
+    assert "docs/EVAL.md" in result.output and (REPO / "docs" / "EVAL.md").is_file()
 
 
 def test_extract_over_the_store(tmp_path):
