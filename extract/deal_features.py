@@ -21,7 +21,8 @@ from vocab import FIGURES, KINDS, STATUSES
 
 WORD = re.compile(r"[a-z0-9][a-z0-9&.'-]*")
 # features that also get a copy for candidates only the pair finder proposed
-PAIR_CROSSED = ("link_", "cue_", "deal_", "in_title", "lede", "unknown_", "all_known", "crowded")
+PAIR_CROSSED = ("link_", "cue_", "deal_", "in_title", "lede", "unknown_", "implausible",
+                "crowded")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,17 @@ def _count(text: str, phrases: tuple[str, ...]) -> int:
     return sum(words.count(f" {p} ") for p in phrases)
 
 
+def _implausible(name: str, c: Cues, persons: set[str]) -> bool:
+    """A name the gazetteer does not know that does not read as a company's: a lower-case or
+    descriptive word in it, a news outlet, a product, a person."""
+    words = WORD.findall(name.lower())
+    return (not words or bool(set(words) & c.generic)
+            or any(t[:1].islower() and t.lower() not in c.function for t in name.split())
+            or name.lower() in c.outlets or words[-1] in c.outlet_words
+            or name.lower() in c.products or name.lower() in persons
+            or bool(set(words) & c.person))
+
+
 def party_features(parties: list[str], doc: Doc, c: Cues) -> dict[str, float]:
     unknown = [p for p in parties if p not in c.known]
     words = [WORD.findall(p.lower()) for p in unknown]
@@ -80,7 +92,7 @@ def party_features(parties: list[str], doc: Doc, c: Cues) -> dict[str, float]:
     sectors = [c.sectors.get(p, "unknown") for p in parties]
     return {
         "parties": min(len(parties), 5),
-        "unknown_parties": len(unknown),
+        "implausible_party": float(any(_implausible(p, c, persons) for p in unknown)),
         "all_known": float(not unknown),
         "unknown_generic": float(any(set(w) & c.generic for w in words)),
         "unknown_all_generic": float(any(w and set(w) <= c.generic | c.function for w in words)),
