@@ -44,3 +44,12 @@ def classify(failure) -> tuple[str, str]:
         if isinstance(exc, cls):
             return kind, f"{kind}: {message}"
     return type(exc).__name__.lower(), message
+
+
+def kind_of_class(name: str) -> str:
+    """The kind of failure an exception class's name stands for (Scrapy's robots.txt stats
+    name the class only): CannotResolveHostError -> dns."""
+    for cls, kind in _KINDS:
+        if cls.__name__ == name:
+            return kind
+    return name.lower()

@@ -21,6 +21,7 @@ from crawler.sources import Source
 from store import DealsError, Store
 from store.errors import ConfigError, Interrupted
 from store.log import utc_now
+from vocab.words import plural
 
 
 @dataclass
@@ -45,6 +46,7 @@ class SourceReport:
     over_budget: int = 0  # listed entries the budget left for the next crawl (at least)
     errors: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    error_kind: str | None = None  # how a source not reached failed: dns, timeout, http_404, ...
 
     def as_event_data(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "name"}
@@ -215,6 +217,41 @@ def check_override(settings, name: str, value: str) -> None:
         raise ConfigError(f"--set {name}={value}: must not be negative")
 
 
+# Scrapy's own lines for a request that failed for good; the crawl's summary counts each
+# failure by kind and names each failing source's, so on a terminal they are said once there.
+DOWNLOAD_FAILURES = {"scrapy.downloadermiddlewares.retry": "Gave up retrying",
+                     "scrapy.downloadermiddlewares.robotstxt": "Error downloading",
+                     "scrapy.core.scraper": "Error downloading"}
+
+
+class _SaidInTheSummary(logging.Filter):
+    def __init__(self, start: str):
+        super().__init__()
+        self.start = start
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.start)
+
+
+@contextmanager
+def quiet_download_failures(settings):
+    """Leave out Scrapy's lines for failed downloads when the log goes to the terminal (not to
+    --log FILE, and DEALS_LOG_LEVEL not set): each failure is in the summary already."""
+    if (settings.get("LOG_FILE") or os.environ.get("DEALS_LOG_LEVEL")
+            or os.environ.get("DEALS_DEBUG")):
+        yield
+        return
+    added = [(logging.getLogger(name), _SaidInTheSummary(start))
+             for name, start in DOWNLOAD_FAILURES.items()]
+    for logger, quiet in added:
+        logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for logger, quiet in added:
+            logger.removeFilter(quiet)
+
+
 @contextmanager
 def one_line_errors():
     """Scrapy logs some failures with a traceback (a robots.txt that timed out, for one); while
@@ -269,7 +306,7 @@ def run_spiders(settings, sources: list[Source], states: dict, *, max_pages,
                           refresh=refresh, max_pages=max_pages, parses=parses, shared=shared,
                           since=since, until=until)
         received = _note_signals(process)
-        with one_line_errors():
+        with one_line_errors(), quiet_download_failures(settings):
             process.start()
     for crawler in crawlers.values():
         if crawler.spider is not None and crawler.spider.store_error is not None:
@@ -298,12 +335,16 @@ def source_report(name: str, crawler) -> SourceReport:
     spider = crawler.spider
     errors = {k.removeprefix("deals/errors/"): v for k, v in sorted(stats.items())
               if k.startswith("deals/errors/")}
+    errors.update(robots_errors(stats))
     reached = bool(spider and spider.reached)
     error = spider.error if spider else None
+    kind = spider.error_kind if spider else None
     if not reached and not error and spider and spider.stopped_by:
         error = f"stopped by {spider.stopped_by} before its listing was read"
+        kind = "budget"
     if not reached and not error:
         error = _close_reason(stats) or "source listing was not fetched"
+        kind = "not_fetched"
     return SourceReport(
         name=name, reached=reached, requests=stats.get("downloader/request_count", 0),
         articles=stats.get("deals/articles", 0), new=stats.get("deals/new", 0),
@@ -316,7 +357,22 @@ def source_report(name: str, crawler) -> SourceReport:
         listed_elsewhere=stats.get("deals/listed_elsewhere", 0),
         bad_entries=stats.get("deals/bad_entries", 0), retries=stats.get("retry/count", 0),
         stopped_by=spider.stopped_by if spider else None,
-        over_budget=stats.get("deals/over_budget", 0), errors=errors, error=error)
+        over_budget=stats.get("deals/over_budget", 0), errors=errors, error=error,
+        error_kind=(kind or "failed") if not reached else None)
+
+
+def robots_errors(stats: dict) -> dict[str, int]:
+    """robots.txt requests that failed, by kind (`robots_txt_timeout`): the crawl goes on
+    without the file, and the summary says so instead of Scrapy's log line."""
+    from crawler.errors import kind_of_class
+
+    found: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("robotstxt/exception_count/"):
+            name = key.rsplit(".", 1)[-1].strip("'<>").removeprefix("class '")
+            kind = f"robots_txt_{kind_of_class(name)}"
+            found[kind] = found.get(kind, 0) + value
+    return dict(sorted(found.items()))
 
 
 def _close_reason(stats: dict) -> str | None:
@@ -338,14 +394,19 @@ def summary_lines(report: CrawlReport) -> list[str]:
     for name, s in report.sources.items():
         state = "ok    " if s.reached else "FAILED"
         errors = ", ".join(f"{k}={v}" for k, v in s.errors.items())
-        line = (f"{name:<{width}}  {state} {s.articles:>4} articles ({s.new} new, "
-                f"{s.unchanged} unchanged), {s.requests} requests")
+        line = (f"{name:<{width}}  {state} {s.articles:>4} "
+                f"{'article' if s.articles == 1 else 'articles'} ({s.new} new, "
+                f"{s.unchanged} unchanged), {plural(s.requests, 'request')}")
         for count, what in ((s.off_topic, "off topic"), (s.known_off_topic, "known off topic"),
                             (s.already_stored, "already stored"),
                             (s.out_of_range, "outside the dates"),
                             (s.domain_capped, "over the per-publisher cap")):
             if count:
                 line += f", {count} {what}"
+        if s.offsite_links:
+            line += f", {plural(s.offsite_links, 'link')} to other sites not followed"
+            if s.reached and not s.articles:
+                line += " (list their hosts in the source's allowed_domains to follow them)"
         if s.bad_entries:
             line += f", bad entries: {s.bad_entries}"
         if errors:
@@ -359,6 +420,30 @@ def summary_lines(report: CrawlReport) -> list[str]:
     new = sum(s.new for s in report.sources.values())
     parsed = (f"{report.parse_failed} could not be parsed (see the ParseFailed events), the "
               "rest parsed" if report.parse_failed else "all parsed")
-    lines.append(f"stored {new} new pages, {parsed} ({report.parsed} in the parse stage); "
-                 f"run {report.run_id}")
+    lines.append(f"stored {plural(new, 'new page')}, {parsed} ({report.parsed} in the parse "
+                 f"stage); run {report.run_id}")
+    failing = {n: s.error_kind for n, s in report.sources.items() if not s.reached}
+    if offline(failing, len(report.sources)):
+        lines.append(f"no source could be reached ({error_kinds(failing)}): are you offline? "
+                     "Check the network (or a proxy, or DNS) and run again; nothing was lost")
     return lines
+
+
+# How a request fails when the machine has no network (or no DNS): every source failing so
+# is more likely the machine than the sites.
+NO_NETWORK = ("dns", "connection", "timeout")
+
+
+def offline(failing: dict[str, str | None], sources: int) -> bool:
+    """Whether every one of `sources` failed without a connection ({name: error kind})."""
+    return bool(sources) and len(failing) >= sources and all(
+        kind in NO_NETWORK for kind in failing.values())
+
+
+def error_kinds(failing: dict[str, str | None]) -> str:
+    """'dns 3, timeout 1': how many sources failed each way, most first."""
+    from collections import Counter
+
+    counts = Counter(kind or "failed" for kind in failing.values())
+    return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items(),
+                                                          key=lambda kv: (-kv[1], kv[0])))

@@ -61,6 +61,9 @@ def _run(path, sources, *, max_pages, overrides, workers, log, echo, progress) -
         summary.new_articles = sum(s.new for s in report.sources.values())
         summary.failing_sources = {name: s.error or "failed"
                                    for name, s in report.sources.items() if not s.reached}
+        summary.failing_kinds = {name: s.error_kind or "failed"
+                                 for name, s in report.sources.items() if not s.reached}
+        summary.sources = len(report.sources)
         with Store(path) as store:
             before = deal_count(store)
             todo = pending_articles(store)

@@ -24,12 +24,19 @@ def deals_executable() -> Path:
     return Path(found).resolve() if found else beside
 
 
-def crontab_line(every: str, db_path: Path, log_file: Path | None = None) -> str:
+def crontab_line(every: str, db_path: Path, log_file: Path | None = None,
+                 sources_file: Path | None = None, settings: tuple[str, ...] = ()) -> str:
+    """The line: `deals run` with absolute paths, and the sources file and `--set` settings
+    the run is to use (checked by the caller)."""
     schedule = SCHEDULES.get(every)
     if schedule is None:
         raise ConfigError(f"--every {every!r}: use one of {', '.join(SCHEDULES)}")
     log = Path(log_file).resolve() if log_file else db_path.with_name("deals-run.log")
     command = [str(deals_executable()), "run", "--db", str(db_path), "--log", str(log)]
+    if sources_file is not None:
+        command += ["--sources", str(Path(sources_file).resolve())]
+    for pair in settings:
+        command += ["--set", pair]
     for part in command:
         if "\n" in part or "\r" in part:
             raise ConfigError(f"{part!r}: a path with a line break cannot go in a crontab line")

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from store.events import NewEvent
 from store.log import Store
+from vocab.words import plural
 
 
 @dataclass
@@ -15,19 +16,33 @@ class RunSummary:
     new_articles: int = 0
     articles_extracted: int = 0
     new_deals: int = 0
-    failing_sources: dict[str, str] = field(default_factory=dict)
+    failing_sources: dict[str, str] = field(default_factory=dict)  # name -> the error
+    failing_kinds: dict[str, str] = field(default_factory=dict)  # name -> dns, http_404, ...
+    sources: int = 0  # sources crawled
     exit_code: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # crawl, extract, project
     interrupted: int | None = None  # the signal that stopped the run, if one did
 
+    NAMED = 3  # failing sources the line names; the rest are counted (all are in --json)
+
     def line(self) -> str:
-        text = (f"deals run {self.run_id}: {self.new_articles} new articles, "
-                f"{self.new_deals} new deals")
+        """The one line cron mails: bounded whatever fails (failures counted by kind, a few
+        sources named); each source's error is in `--json`, the log and `deals status`."""
+        from crawler.run import error_kinds, offline
+
+        text = (f"deals run {self.run_id}: {plural(self.new_articles, 'new article')}, "
+                f"{plural(self.new_deals, 'new deal')}")
         if self.interrupted:
             text += " (interrupted; the next run finishes the rest)"
         if self.failing_sources:
-            failing = "; ".join(f"{name}: {why}" for name, why in self.failing_sources.items())
-            text += f", {len(self.failing_sources)} failing sources ({failing})"
+            kinds = {name: self.failing_kinds.get(name) for name in self.failing_sources}
+            names = sorted(self.failing_sources)
+            named = ", ".join(names[:self.NAMED]) + (
+                f" and {len(names) - self.NAMED} more" if len(names) > self.NAMED else "")
+            text += (f", {plural(len(names), 'failing source')} ({error_kinds(kinds)}: "
+                     f"{named}; see deals status)")
+            if offline(kinds, self.sources):
+                text += " -- no source could be reached: are you offline?"
         return text
 
     def as_dict(self) -> dict:

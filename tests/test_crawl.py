@@ -412,10 +412,19 @@ def test_a_robots_txt_that_times_out_is_one_log_line_not_a_traceback(fresh_site,
              content_type="application/rss+xml")
     done = deals_crawl(tmp_path / "deals.db",
                        [{"name": "calm", "url": site.url("/calm.xml"), "type": "feed"}],
-                       "--set", "DOWNLOAD_TIMEOUT=1", "--set", "RETRY_TIMES=0")
+                       "--set", "DOWNLOAD_TIMEOUT=1", "--set", "RETRY_TIMES=0",
+                       env={"DEALS_LOG_LEVEL": "WARNING"})  # a log level asked for: every line
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     logged = done.stderr.splitlines()
     assert all(line.startswith("20") for line in logged)  # one line per record, timestamped
     assert any("robots.txt" in line and "DownloadTimeoutError" in line for line in logged)
+    assert "errors: robots_txt_timeout=1" in done.stdout  # the summary counts it
+    # with no log level asked for, the summary alone says it: no line from Scrapy
+    (tmp_path / "again").mkdir()
+    quiet = deals_crawl(tmp_path / "again" / "deals.db",
+                        [{"name": "calm", "url": site.url("/calm.xml"), "type": "feed"}],
+                        "--set", "DOWNLOAD_TIMEOUT=1", "--set", "RETRY_TIMES=0")
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+    assert "errors: robots_txt_timeout=1" in quiet.stdout
     assert len(events(tmp_path / "deals.db", "DocumentFetched")) == 1  # the page still came

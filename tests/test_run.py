@@ -175,7 +175,7 @@ def test_unreachable_source_exits_1_and_is_named(newsroom, tmp_path):
     proc = run(tmp_path / "d.db", sources, "--max-pages", "1")
     assert proc.returncode == 1, proc.stderr
     (line,) = proc.stdout.splitlines()
-    assert "1 failing sources (gone:" in line
+    assert line.endswith(", 1 failing source (connection_refused 1: gone; see deals status)")
 
 
 def _copy_of(reference_db, folder: Path) -> Path:

@@ -65,6 +65,7 @@ class SourceSpider(scrapy.Spider):
         self.listings_seen: set[str] = set()
         self.reached: bool | None = None
         self.error: str | None = None
+        self.error_kind: str | None = None  # how the source's own listing failed: dns, http_404
         self.stopped_by: str | None = None  # the budget that stopped this source, if one did
         self.store_error: Exception | None = None  # set by the pipeline when a write fails
         self.timer = None
@@ -190,6 +191,7 @@ class SourceSpider(scrapy.Spider):
             if response.meta.get("deals_root"):
                 self.reached = bool(self.reached)
                 self.error = self.error or message
+                self.error_kind = self.error_kind or "unreadable_listing"
 
     def parse_listing(self, response):
         raise NotImplementedError
@@ -199,9 +201,11 @@ class SourceSpider(scrapy.Spider):
         not stored yet before those to check again (so a budget never starves new ones)."""
         root = response.meta.get("deals_root", False)
         if listing.error:
-            self.count_error(listing.error.split(":")[0].replace(" ", "_"))
+            kind = listing.error.split(":")[0].replace(" ", "_")
+            self.count_error(kind)
             if root:
                 self.error = listing.error
+                self.error_kind = kind
         if listing.bad_entries:
             self.count("bad_entries", listing.bad_entries)
         if root:  # a source with several listings (edgar: one per company) is reached by one
@@ -235,6 +239,7 @@ class SourceSpider(scrapy.Spider):
         if failure.request.meta.get("deals_root"):
             self.reached = bool(self.reached)
             self.error = f"{failure.request.url}: {message}"
+            self.error_kind = kind
 
     # -- articles --------------------------------------------------------------------------
 
