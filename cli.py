@@ -467,19 +467,21 @@ def sources_check(file):
 
 
 @cli.command()
-@db_option
+@click.option("--db", "db_path", type=click.Path(path_type=Path), callback=_remember_db,
+              help="Database file [default: demo.db here; never $DEALS_DB, so the demo stays "
+                   "out of your database].")
 @click.option("--backfill", "since", metavar="DATE",
               help="Backfill since DATE instead (its sitemap and a GDELT-format search).")
 def demo(db_path, since):
     """Crawl and extract the bundled demo newsroom, offline.
 
-    Serves it on 127.0.0.1, crawls it, extracts, and shows what was found.
+    Serves the invented newsroom http://newsroom.demo from 127.0.0.1, crawls it into
+    demo.db (or --db), extracts the deals and prints them. Run it again and nothing is
+    stored twice; the deals get the same ids in every database the demo makes.
 
-    Works offline. Without --db, a fresh database in a temporary directory is used.
-
-    Example: deals demo --db /tmp/demo.db
+    Example: deals demo --db demo.db
     """
-    import tempfile
+    import uuid
 
     from crawler.demo import crawl_demo
     from extract.runner import extract_store
@@ -487,25 +489,30 @@ def demo(db_path, since):
     from graph.query import Filters, find_deals
     from store.replay import catch_up
 
-    path = db_path or Path(tempfile.mkdtemp(prefix="deals-demo-")) / "demo.db"
+    path = db_path or Path("demo.db")
+    check_database(path)  # a bad --db fails here, before the newsroom is served
     if since:
         from graph.view import parse_date
 
         since = parse_date(since, "--backfill")[:10]
-    for line in crawl_demo(path, since=since):
+    run_id = uuid.uuid4().hex[:16]  # one run: its reports found ids by date, not arrival
+    for line in crawl_demo(path, since=since, run_id=run_id):
         click.echo(line)
     with Store(path) as store:
-        counts = extract_store(store)
+        counts = extract_store(store, run_id=run_id)
         catch_up(store)
-        click.echo(f"extracted {counts['deals']} deals from {counts['articles']} newly parsed "
-                   "articles; the deals in the database:")
+        click.echo(f"extracted {plural(counts['deals'], 'deal')} from "
+                   f"{plural(counts['articles'], 'newly parsed article')}; the deals in the "
+                   "database:")
         found, _ = find_deals(store.conn, Filters.parse(limit=0))
         click.echo(render.deals(found, "table"))
-    click.echo(f"\nnext: deals query --db {path} --party \"Halcyon Compute\"\n"
-               f"      deals export --db {path} -o demo.graphml\n"
-               f"      deals draw graph --db {path} -o demo-graph.svg\n"
+    deals = _deals_command()
+    click.echo(f"\nnext: {deals} query --db {path} --party \"Halcyon Compute\"\n"
+               f"      {deals} list facilities --db {path}\n"
+               f"      {deals} export --db {path} -o demo.graphml\n"
+               f"      {deals} draw graph --db {path} -o demo-graph.svg\n"
                f"browse the deals in a web browser (facets, search, deal and company pages):\n"
-               f"      {_deals_command()} serve --db {path} --open")
+               f"      {deals} serve --db {path} --open")
 
 
 def _deals_command() -> str:

@@ -83,7 +83,11 @@ HTTPCACHE_DIR = "httpcache"
 DOWNLOADER_MIDDLEWARES = {
     # Stays ahead of everything so redirects and dont_filter requests are checked too.
     "crawler.middlewares.StayOnSource": 90,
+    "crawler.middlewares.HostProxies": 95,  # before Scrapy's HttpProxyMiddleware (750)
 }
+# Hosts reached through an HTTP proxy, {host: proxy URL}: the demo's newsroom.demo is served
+# from a local port that may change, while its pages' URLs must not.
+DEALS_HOST_PROXIES: dict[str, str] = {}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidateArticle": 100,
     "crawler.pipelines.EventLogPipeline": 500,

@@ -6,9 +6,9 @@ this process's one Scrapy reactor run.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 from crawler.sources import make_source
 
@@ -33,22 +33,25 @@ OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
              "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DEALS_GDELT_INTERVAL": 0}
 
 
-def crawl_demo(db_path: str | Path | None = None, since: str | None = None,
-               progress=None) -> Iterator[str]:
+def crawl_demo(db_path: str | Path = "demo.db", since: str | None = None, progress=None,
+               run_id: str | None = None) -> Iterator[str]:
     """Serve the newsroom, crawl it into `db_path`; yield the lines `deals demo` prints.
 
-    The first line names the database (a fresh one in a temporary directory by default). With
-    `since` (YYYY-MM-DD), a backfill from that day of the sources that can look back (the
-    wire's sitemap and a GDELT-format search over the newsroom) instead of the crawl.
+    The pages are http://newsroom.demo/...: the server on 127.0.0.1 answers as a proxy for
+    that origin on whichever port is free, so a page's URL (its identity in the log) and the
+    deal ids made from it are the same in every run. With `since` (YYYY-MM-DD), a backfill
+    from that day of the sources that can look back (the wire's sitemap and a GDELT-format
+    search over the newsroom) instead of the crawl. `run_id` names the crawl's run.
     """
     from crawler.demo.server import serve
     from crawler.run import crawl, summary_lines
 
-    db_path = Path(db_path) if db_path else Path(tempfile.mkdtemp(prefix="deals-demo-")) / "demo.db"
-    with serve(SITE, ORIGIN) as base:
-        sources = [make_source({**s, "url": s["url"].replace(ORIGIN, base)})
-                   for s in (BACKFILL_SOURCES if since else SOURCES)]
+    with serve(SITE, ORIGIN, proxy=True) as proxy:
+        sources = [make_source(s) for s in (BACKFILL_SOURCES if since else SOURCES)]
         what = f", backfilling it since {since}" if since else ""
-        yield f"serving the demo newsroom at {base}{what}; database {db_path}"
-        report = crawl(db_path, sources, overrides=OVERRIDES, since=since, progress=progress)
+        yield (f"serving the demo newsroom {ORIGIN} from 127.0.0.1, offline{what}; "
+               f"database {db_path}")
+        overrides = {**OVERRIDES, "DEALS_HOST_PROXIES": {urlsplit(ORIGIN).hostname: proxy}}
+        report = crawl(db_path, sources, overrides=overrides, since=since, progress=progress,
+                       run_id=run_id)
     yield from summary_lines(report)

@@ -34,28 +34,32 @@ def gdelt_answer(base: str, query: str) -> bytes:
         if article["section"] != "drafts" and start <= seen <= end:
             found.append({"url": f"{base}/{article['section']}/{article['slug']}.html",
                           "title": article["title"], "seendate": f"{seen[:8]}T{seen[8:]}Z",
-                          "domain": "127.0.0.1", "language": "English"})
+                          "domain": urlsplit(base).hostname, "language": "English"})
     found.sort(key=lambda a: a["seendate"], reverse=True)
     limit = min(int(asked.get("maxrecords", 75)), 250)
     return json.dumps({"articles": found[:limit]} if found else {}).encode()
 
 
 @contextmanager
-def serve(root: Path, placeholder: str, port: int = PREFERRED_PORT):
+def serve(root: Path, placeholder: str, port: int = PREFERRED_PORT, *, proxy: bool = False):
     """Serve `root` on 127.0.0.1; yields the base URL.
 
-    The preferred port keeps page URLs (their identity in the log) the same from one demo run to
-    the next; when it is taken, any free port does. Occurrences of `placeholder` (the origin the
-    static files were written with) become the real base URL, so feeds carry absolute links.
+    Occurrences of `placeholder` (the origin the static files were written with) become the
+    real base URL, so feeds carry absolute links; the preferred port keeps those the same from
+    one run to the next while it is free (any free port does otherwise).
+
+    With `proxy`, the server answers as an HTTP proxy for the `placeholder` origin instead, on
+    any free port: the pages keep the placeholder's URLs (their identity in the log) whatever
+    the port, and the URL yielded is the proxy's (crawler.middlewares.HostProxies).
     """
     handler = _handler(Path(root).resolve(), placeholder)
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = ThreadingHTTPServer(("127.0.0.1", 0 if proxy else port), handler)
     except OSError:
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    server.base = base
+    server.base = placeholder if proxy else base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -80,7 +84,9 @@ def _handler(root: Path, placeholder: str):
                 target = target / "index.html"
             if root not in target.parents or not target.is_file():
                 return self._send(404, b"not found", "text/plain")
-            body = target.read_bytes().replace(placeholder.encode(), self.server.base.encode())
+            body = target.read_bytes()
+            if self.server.base != placeholder:
+                body = body.replace(placeholder.encode(), self.server.base.encode())
             etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
             if self.headers.get("If-None-Match") == etag:
                 return self._send(304, b"", None, etag)
