@@ -25,8 +25,12 @@ NAMES = {"press": "Press releases", "wire": "Demo Wire", "trade": "Trade press",
          "insights": "Insights", "drafts": "Drafts"}
 
 
-def load_articles() -> list[dict]:
-    return tomllib.loads((HERE / "articles.toml").read_text(encoding="utf-8"))["article"]
+ARCHIVE = HERE / "late-wire.warc.gz"
+
+
+def load_articles(table: str = "article") -> list[dict]:
+    """The newsroom's articles, or (`archived`) the pages of the demo's web archive."""
+    return tomllib.loads((HERE / "articles.toml").read_text(encoding="utf-8"))[table]
 
 
 def url_of(article: dict) -> str:
@@ -147,5 +151,45 @@ def build(site: Path = SITE) -> int:
     return len(articles)
 
 
+def archived_page(article: dict) -> str:
+    title, author = escape(article["title"]), escape(article["author"])
+    body = "".join(f"<p>{escape(p)}</p>\n" for p in article["paragraphs"])
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title} | Late Wire</title>
+<meta property="article:published_time" content="{article['date']}T07:00:00Z">
+<link rel="canonical" href="{escape(article['url'])}"></head>
+<body><main><article><h1>{title}</h1><p class="byline">By {author}</p>
+{body}</article></main><footer>Late Wire is an invented outlet.</footer></body></html>
+"""
+
+
+def build_archive(path: Path = ARCHIVE) -> int:
+    """The `archived` pages as one WARC file of responses, each captured on its day; the same
+    bytes on every build (record ids from the URL, no gzip time stamp)."""
+    import hashlib
+    import io
+    import uuid
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pages = load_articles("archived")
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for article in pages:
+        body = archived_page(article).encode()
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                           ("Content-Length", str(len(body)))],
+                                protocol="HTTP/1.1")
+        ident = uuid.UUID(hashlib.sha256(article["url"].encode()).hexdigest()[:32])
+        writer.write_record(writer.create_warc_record(
+            article["url"], "response", payload=io.BytesIO(body), http_headers=http,
+            warc_headers_dict={"WARC-Date": f"{article['date']}T18:00:00Z",
+                               "WARC-Record-ID": f"<urn:uuid:{ident}>"}))
+    path.write_bytes(out.getvalue())
+    return len(pages)
+
+
 if __name__ == "__main__":
     print(f"rendered {build()} articles into {SITE}")
+    print(f"wrote {build_archive()} archived pages to {ARCHIVE}")
