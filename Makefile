@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo clean bench
+.PHONY: test demo clean bench readme
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/deals demo
+
+# Run the README's examples against a fresh demo and write what they print into README.md.
+readme: $(STAMP)
+	$(BIN)/python benchmarks/readme.py --write
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -569,8 +569,9 @@ def extract(store, reextract, workers):
     bar, update = progress_callback("extracting", len(todo))
     with bar:
         summary = extract_store(store, reextract=reextract, workers=workers, progress=update, todo=todo)
-    click.echo(f"{summary['articles']} articles extracted, {summary['deals']} deals "
-               f"(extractor {summary['extractor_version']})", err=True)
+    click.echo(f"{plural(summary['articles'], 'article')} extracted, "
+               f"{plural(summary['deals'], 'deal')} (extractor {summary['extractor_version']})",
+               err=True)
 
 
 @cli.command("eval")
@@ -672,7 +673,7 @@ def query(store, text, parties, facility, location, chip, kind, status, min_gpus
 def show(store, deal_id, as_of, as_json):
     """Show one deal: figures and their history, every source.
 
-    Example: deals show 40339d3035
+    Example: deals show 34451ab54e --db demo.db
     """
     from graph.show import deal_details, deal_text
 

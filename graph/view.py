@@ -75,6 +75,6 @@ def as_of_note(store: Store, as_of: str | None) -> str | None:
     row = store.conn.execute("SELECT recorded_at FROM events ORDER BY seq LIMIT 1").fetchone()
     if row is None or moment >= row[0]:
         return None
-    return (f"note: the log of this database starts on {row[0][:10]} (when it was made), after "
-            f"--as-of {as_of}, so nothing was known yet; --as-of is when the log learned a "
-            "fact, not when it was published (deals query --until DATE filters by that)")
+    return (f"note: this database's log starts on {row[0][:10]}, after --as-of {as_of}: "
+            "nothing was known yet (--as-of is when the log learned of a deal; "
+            "`deals query --until DATE` filters by when it was reported)")

@@ -162,7 +162,8 @@ def test_extract_over_the_store(tmp_path):
     again = invoke(["extract", "--db", str(db)])
     redo = invoke(["extract", "--db", str(db), "--reextract"])
     assert first.exit_code == again.exit_code == redo.exit_code == 0
-    assert "1 articles extracted" in first.output and "0 articles extracted" in again.output
+    assert "1 article extracted, 1 deal " in first.output
+    assert "0 articles extracted, 0 deals " in again.output
     with Store(db) as store:
         events = list(store.read(types=["DealsExtracted"]))
     assert len(events) == 1 and events[0].stream == f"doc:{url}"
