@@ -371,7 +371,7 @@ def parse_html(files, url, links, follow):
     \b
     Example:
       deals parse-html page.html --url https://example.com/news/1
-      deals parse-html index.html --url https://example.com/news/ --links --follow '/news/.+'
+      deals parse-html news.html --url https://example.com --links --follow /news/
     """
     import re
 
@@ -543,7 +543,7 @@ def extract_text(workers):
 
     \b
     Example:
-      echo 'Acme AI signed a $4 billion deal with Lattice Compute.' | deals extract-text
+      echo 'Acme AI signed a $4bn deal with Lattice Compute.' | deals extract-text
     """
     from extract.api import extract_documents
     from extract.textio import read_documents
@@ -893,7 +893,7 @@ def history(store, deal_id, as_of, as_json):
         click.echo(render_history(deal))
 
 
-@cli.command("list")
+@cli.command("list", short_help="List companies, chips, facilities, locations or kinds.")
 @with_store(create=False)
 @click.argument("what", type=click.Choice(["companies", "chips", "facilities", "locations",
                                            "kinds"]))
@@ -1043,7 +1043,9 @@ def watch(store, min_mw, min_gpus, min_usd, fmt, name):
     New deals above any given threshold, figures revised by more than 20 %, status changes,
     new parties at a known facility and new conflicts between sources.
 
-    Example: deals watch --min-mw 100 --min-gpus 10k | mail -E -s "compute deals" me@example.com
+    \b
+    Example:
+      deals watch --min-mw 100 | mail -E -s "compute deals" me@example.com
     """
     from graph.query import parse_number
     from graph.watch import Thresholds, describe, watch as watch_changes

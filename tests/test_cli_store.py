@@ -210,3 +210,91 @@ def test_an_unexpected_error_is_one_line_and_exit_70_unless_debugging(monkeypatc
     monkeypatch.setenv("DEALS_DEBUG", "1")
     done = CliRunner().invoke(group, ["broken"])
     assert isinstance(done.exception, KeyError)
+
+
+@pytest.mark.parametrize("command", ["status", "query", "replay", "run", "crawl", "demo"])
+def test_a_directory_or_a_text_file_as_db_is_a_usage_error(tmp_path, command):
+    """Exit 2, as a missing database is: the user named the wrong thing."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    for wrong in (tmp_path, notes):
+        proc = deals(command, "--db", str(wrong))
+        assert proc.returncode == 2, (wrong, proc.stderr)
+        assert "is a directory" in one_line_error(proc) if wrong == tmp_path else \
+            "not an SQLite file" in one_line_error(proc)
+    assert notes.read_text() == "my notes\n"
+
+
+def test_db_before_the_command_name(filled_db, tmp_path):
+    """`deals --db X status` is `deals status --db X`; the command's own --db wins, and either
+    wins over $DEALS_DB."""
+    before = deals("--db", str(filled_db), "status")
+    assert before.returncode == 0, before.stderr
+    assert before.stdout.startswith(f"database   {filled_db} ")
+    missing = str(tmp_path / "none.db")
+    after = deals("--db", missing, "status", "--db", str(filled_db))
+    assert after.returncode == 0 and after.stdout.startswith(f"database   {filled_db} ")
+    env = deals("--db", str(filled_db), "status", env={"DEALS_DB": missing})
+    assert env.returncode == 0 and env.stdout.startswith(f"database   {filled_db} ")
+    wrong = deals("--db", missing, "graph", "top")  # a subgroup's command inherits it too
+    assert "no database at " + missing in one_line_error(wrong)
+
+
+def leaf_commands(group=cli, prefix=()):
+    import click
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from leaf_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+@pytest.mark.parametrize("path", list(leaf_commands()), ids=" ".join)
+def test_every_usage_error_is_one_line_naming_the_help_and_exit_2(path):
+    result = CliRunner().invoke(cli, [*path, "--zzz"], prog_name="deals")
+    assert result.exit_code == 2
+    assert result.output == (f"error: no such option '--zzz' (see `deals "
+                             f"{' '.join(path)} --help`)\n")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--bogus", "status"], "error: no such option '--bogus' (see `deals --help`)"),
+    (["nope"], "error: no such command 'nope' (see `deals --help`)"),
+    (["show"], "error: missing argument 'DEAL_ID' (see `deals show --help`)"),
+    (["graph", "top", "--by", "x"], "error: invalid value for '--by': 'x' is not one of "
+                                    "'deals', 'gpus', 'mw' (see `deals graph top --help`)"),
+    (["extract-text", "--workers", "99999999999999999999"],
+     "error: invalid value for '--workers': 99999999999999999999 is not in the range "
+     "1<=x<=64 (see `deals extract-text --help`)"),
+    (["extract", "--workers", "0"], "error: invalid value for '--workers': 0 is not in the "
+                                    "range 1<=x<=64 (see `deals extract --help`)"),
+])
+def test_usage_errors_in_a_subprocess(args, message):
+    proc = deals(*args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == message + "\n"
+
+
+def test_events_of_an_unknown_type_name_the_known_types(filled_db):
+    proc = deals("events", "--db", str(filled_db), "--type", "CrawlFinish")
+    assert proc.returncode == 2
+    line = one_line_error(proc)
+    assert line.startswith("error: --type 'CrawlFinish': no such event type (did you mean "
+                           "CrawlFinished? known types: AliasMerged, ")
+    assert "DealsExtracted" in line and "WatchCheckpointed" in line
+
+
+def test_replay_prints_one_summary_line(filled_db):
+    proc = deals("replay", "--db", str(filled_db))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ("rebuilt 4 projections from the log (events applied: pages 0, "
+                           "crawl_runs 2, articles 0, deals 0)\n")
+
+
+def test_as_of_before_the_log_began_says_so(filled_db):
+    proc = deals("query", "--db", str(filled_db), "--as-of", "2001-01-01")
+    assert proc.returncode == 0
+    note = [line for line in proc.stderr.splitlines() if line.startswith("note:")]
+    assert len(note) == 1 and "after --as-of 2001-01-01: nothing was known yet" in note[0]
+    later = deals("query", "--db", str(filled_db), "--as-of", "2999-01-01")
+    assert "note:" not in later.stderr

@@ -37,10 +37,14 @@ EXAMPLES = readme.examples(readme.README.read_text())
 
 
 @pytest.fixture(scope="session")
-def ran(tmp_path_factory):
+def readme_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("readme") / "compute-deals"
+
+
+@pytest.fixture(scope="session")
+def ran(readme_folder):
     """Every README example, run once in order: {index: Example with its output}."""
-    folder = tmp_path_factory.mktemp("readme") / "compute-deals"
-    found = readme.run_all(folder)
+    found = readme.run_all(readme_folder)
     return {i: example for i, example in enumerate(found)}
 
 
@@ -60,6 +64,19 @@ def test_a_readme_example_prints_what_the_readme_shows(ran, index):
     assert example.command == EXAMPLES[index].command
     diff = readme.differences(example, readme.demo_dates())
     assert not diff, f"$ {example.command}\n{diff}\n(make readme writes the output again)"
+
+
+def test_the_demo_export_has_facilities_and_who_runs_them(ran, readme_folder):
+    """The demo's campuses reach the graph: at_facility edges, and an operates edge from the
+    company that builds and runs one (the README exports deals.graphml from the demo)."""
+    import networkx as nx
+
+    graph = nx.read_graphml(readme_folder / "deals.graphml")
+    kinds = [d.get("type") for _, _, d in graph.edges(data=True)]
+    assert kinds.count("at_facility") >= 4
+    assert graph.has_edge("company:meridian%20data%20centers", "facility:cedar%20hollow")
+    facilities = {d["name"] for _, d in graph.nodes(data=True) if d.get("type") == "facility"}
+    assert {"Cedar Hollow", "Geysir One", "Mesa Verde", "Silver Sage"} <= facilities
 
 
 def test_loose_comparison_masks_only_what_changes_between_runs():
@@ -133,7 +150,7 @@ def demo_folder(tmp_path_factory):
     assert made.returncode == 0, made.stderr
     site = REPO / "crawler" / "demo" / "site"
     shutil.copy(site / "press" / "halcyon-borealis-gb200-cluster.html", folder / "page.html")
-    shutil.copy(site / "insights" / "index.html", folder / "index.html")
+    shutil.copy(site / "insights" / "index.html", folder / "news.html")
     shutil.copy(REPO / "crawler" / "default_sources.toml", folder / "my-sources.toml")
     shutil.copy(REPO / "crawler" / "demo" / "late-wire.warc.gz",
                 folder / "CC-NEWS-20240501000000-00001.warc.gz")
@@ -160,3 +177,16 @@ def test_a_help_example_runs_against_the_demo(demo_folder, tmp_path, path, line)
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{line}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
     assert "no deal with id" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("path,line", HELP_EXAMPLES, ids=[p for p, _ in HELP_EXAMPLES])
+def test_a_help_example_is_one_unbroken_line_at_80_columns(path, line):
+    """What `deals CMD --help` shows in an 80-column terminal: the example as written, not
+    wrapped in the middle of a word (`deals extract-` / `text`)."""
+    from click.testing import CliRunner
+
+    shown = CliRunner().invoke(cli, [*path.split(), "--help"], prog_name="deals",
+                               terminal_width=80).output
+    rows = [row for row in shown.splitlines() if line in row]
+    assert rows and rows[0].strip() in (line, f"Example: {line}"), shown
+    assert len(rows[0]) <= 80, f"{len(rows[0])} columns: {rows[0]}"
