@@ -49,7 +49,8 @@ class UsageLine(click.UsageError):
 
 def one_line(error: click.UsageError) -> click.UsageError:
     """`error` as a UsageLine, but for a bare group name, which shows the group's help."""
-    if isinstance(error, (UsageLine, click.exceptions.NoArgsIsHelpError)):
+    bare_group = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
+    if isinstance(error, UsageLine) or bare_group and isinstance(error, bare_group):
         return error
     return UsageLine(error)
 
