@@ -68,7 +68,7 @@ def test_every_date_option_takes_both_day_forms(dated, tmp_path):
         assert set(nx.read_graphml(out).nodes) == {"company:meta", "company:google",
                                                     "company:oracle"}
         top = run(dated, "graph", "top", "--as-of", form)
-        assert top.output.startswith("Meta") and " 2 deals" in top.output
+        assert top.output.splitlines()[1].split()[:2] == ["Meta", "2"]
         near = run(dated, "graph", "neighbors", "Meta", "--as-of", form).output
         assert "Oracle" in near and "AMD" not in near
         assert run(dated, "graph", "path", "Google", "Oracle", "--as-of", form).exit_code == 0
@@ -126,7 +126,7 @@ def test_integer_past_int64_is_a_usage_error(dated, args):
     result = run(dated, *args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "unexpected" not in result.output
-    assert "Error: Invalid value for" in result.output
+    assert result.output.startswith("error: invalid value for") and result.output.count("\n") == 1
 
 
 @pytest.mark.parametrize("args", [
