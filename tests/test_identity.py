@@ -92,7 +92,7 @@ def test_a_confirmed_deal_keeps_id_mark_and_node_through_an_earlier_report_reext
     holds()
     reextract(db_path, {"trade", "wire"})
     holds()
-    assert run(db_path, "replay") == ""
+    assert run(db_path, "replay").startswith("rebuilt 4 projections from the log")
     holds()
 
 
