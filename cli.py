@@ -57,6 +57,7 @@ def one_line(error: click.UsageError) -> click.UsageError:
 
 def _with_context(make):
     """A make_context whose usage errors know the command, for the help they point to."""
+
     def make_context(self, info_name, args, parent=None, **extra):
         try:
             return make(self, info_name, args, parent=parent, **extra)
@@ -64,6 +65,7 @@ def _with_context(make):
             if exc.ctx is None or exc.ctx.command is not self:
                 exc.ctx = click.Context(self, info_name=info_name, parent=parent)
             raise
+
     return make_context
 
 
@@ -99,8 +101,11 @@ class DealsGroup(click.Group):
                 return super().invoke(ctx)
         except Interrupted as stop:
             done = f"; {stop.done}" if stop.done else ""
-            click.echo(f"interrupted by {signal_name(stop.signum)}{done}; nothing half-written: "
-                       "the next run (or the same command again) finishes the rest", err=True)
+            click.echo(
+                f"interrupted by {signal_name(stop.signum)}{done}; nothing half-written: "
+                "the next run (or the same command again) finishes the rest",
+                err=True,
+            )
             raise SystemExit(stop.exit_code) from None
         except DealsError as exc:
             raise CommandError(str(exc), exc.exit_code) from None
@@ -120,21 +125,25 @@ class DealsGroup(click.Group):
         except Exception as exc:  # a bug: still one line for cron, the traceback on request
             if os.environ.get("DEALS_DEBUG"):
                 raise
-            raise CommandError(f"unexpected {type(exc).__name__}: {exc} "
-                               "(run again with DEALS_DEBUG=1 to see where)", 70) from None
+            raise CommandError(
+                f"unexpected {type(exc).__name__}: {exc} "
+                "(run again with DEALS_DEBUG=1 to see where)",
+                70,
+            ) from None
 
 
 def _remember_db(ctx, param, value):
     """The command's --db, else the one given before the command name, else $DEALS_DB."""
     before = ctx.meta.get("deals.group_db")
     if before is not None and (
-            ctx.get_parameter_source(param.name) is not click.core.ParameterSource.COMMANDLINE):
+        ctx.get_parameter_source(param.name) is not click.core.ParameterSource.COMMANDLINE
+    ):
         value = before
     ctx.meta["deals.db"] = value or default_db_path()  # named in database error messages
     return value
 
 
-INT64 = 2 ** 63 - 1  # the largest integer SQLite holds: the cap of every count option
+INT64 = 2**63 - 1  # the largest integer SQLite holds: the cap of every count option
 
 
 def sqlite_int(minimum: int) -> click.IntRange:
@@ -154,13 +163,18 @@ error; 3 another run holds the database; 70 a bug (DEALS_DEBUG=1 shows the trace
 
 def db_option(f):
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=True, path_type=Path), envvar="DEALS_DB",
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=True, path_type=Path),
+        envvar="DEALS_DB",
         callback=_remember_db,
-        help="Database file [default: $DEALS_DB, else $XDG_DATA_HOME/deals/deals.db].")(f)
+        help="Database file [default: $DEALS_DB, else $XDG_DATA_HOME/deals/deals.db].",
+    )(f)
 
 
 def with_store(create: bool):
     """Add --db and pass an open Store; read commands (create=False) need an existing file."""
+
     def decorator(f):
         @db_option
         @functools.wraps(f)
@@ -168,7 +182,9 @@ def with_store(create: bool):
             path = db_path or default_db_path()
             with Store(path, create=create) as store:
                 return f(store, *args, **kwargs)
+
         return wrapper
+
     return decorator
 
 
@@ -180,6 +196,7 @@ def progress_callback(label: str, length: int | None):
     """A click progress bar on a terminal, nothing otherwise. Returns (context, update)."""
     if not on_terminal():
         import contextlib
+
         return contextlib.nullcontext(), lambda n: None
     bar = click.progressbar(length=length, label=label, file=sys.stderr)
     return bar, bar.update
@@ -190,10 +207,16 @@ def echo_json(obj) -> None:
     click.echo(text.encode("utf-8", "replace").decode("utf-8"))  # a lone surrogate prints as ?
 
 
-@click.group(cls=DealsGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog=EPILOG)
-@click.option("--db", "db_path", type=click.Path(path_type=Path), metavar="PATH",
-              help="Database file for the command (the same as --db after its name).")
+@click.group(
+    cls=DealsGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Database file for the command (the same as --db after its name).",
+)
 @click.version_option(__version__, prog_name="deals")
 @click.pass_context
 def cli(ctx, db_path):
@@ -208,11 +231,17 @@ def cli(ctx, db_path):
 
 # --- store commands ---------------------------------------------------------------------------
 
+
 @cli.command()
 @with_store(create=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--silent-after", type=sqlite_int(1), default=10, show_default=True,
-              help="Warn about a source with no new article in this many runs.")
+@click.option(
+    "--silent-after",
+    type=sqlite_int(1),
+    default=10,
+    show_default=True,
+    help="Warn about a source with no new article in this many runs.",
+)
 def status(store, as_json, silent_after):
     """Show the log, the last crawl, sources and lag.
 
@@ -251,22 +280,36 @@ def events(store, types, tail, after, as_json):
     check_event_types(store, types)
     for event in read_events(store, types=list(types) or None, tail=tail, after=after):
         if as_json:
-            echo_json({"seq": event.seq, "id": event.id, "type": event.type,
-                       "stream": event.stream, "version": event.version,
-                       "recorded_at": event.recorded_at, "data": event.data,
-                       "meta": event.meta})
+            echo_json(
+                {
+                    "seq": event.seq,
+                    "id": event.id,
+                    "type": event.type,
+                    "stream": event.stream,
+                    "version": event.version,
+                    "recorded_at": event.recorded_at,
+                    "data": event.data,
+                    "meta": event.meta,
+                }
+            )
         else:
             summary = json.dumps(event.data, ensure_ascii=False)
             if len(summary) > 80:
                 summary = summary[:77] + "..."
-            click.echo(f"{event.seq:>7} {event.recorded_at[:19]} {event.type:<16} "
-                       f"{event.stream}  {summary}")
+            click.echo(
+                f"{event.seq:>7} {event.recorded_at[:19]} {event.type:<16} "
+                f"{event.stream}  {summary}"
+            )
 
 
 @cli.command()
 @with_store(create=False)
-@click.option("--projection", "names", multiple=True,
-              help="Rebuild only this projection (repeatable); default all.")
+@click.option(
+    "--projection",
+    "names",
+    multiple=True,
+    help="Rebuild only this projection (repeatable); default all.",
+)
 def replay(store, names):
     """Drop the projections and rebuild them from the log.
 
@@ -283,24 +326,34 @@ def replay(store, names):
     bar, update = progress_callback("replaying", total)
     with bar:
         applied = replaying.replay(store, chosen, progress=update)
-    click.echo(f"rebuilt {plural(len(applied), 'projection')} from the log (events applied: "
-               + ", ".join(f"{name} {count:,}" for name, count in applied.items()) + ")")
+    click.echo(
+        f"rebuilt {plural(len(applied), 'projection')} from the log (events applied: "
+        + ", ".join(f"{name} {count:,}" for name, count in applied.items())
+        + ")"
+    )
 
 
 # --- crawler commands -------------------------------------------------------------------------
 
 sources_option = click.option(
-    "--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
-    help="Sources file (TOML) [default: the bundled default sources].")
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sources file (TOML) [default: the bundled default sources].",
+)
 
 
 def warn_without_contact(overrides: dict) -> None:
     """One line on a terminal when the crawler's User-Agent names no contact of the user's."""
-    if on_terminal() and not (overrides.get("DEALS_CONTACT_URL")
-                              or os.environ.get("DEALS_CONTACT_URL")):
-        click.echo("warning: DEALS_CONTACT_URL is not set, so the crawler's User-Agent gives "
-                   "the project's page as its contact, not yours: export "
-                   "DEALS_CONTACT_URL=https://... (or --set DEALS_CONTACT_URL=...)", err=True)
+    if on_terminal() and not (
+        overrides.get("DEALS_CONTACT_URL") or os.environ.get("DEALS_CONTACT_URL")
+    ):
+        click.echo(
+            "warning: DEALS_CONTACT_URL is not set, so the crawler's User-Agent gives "
+            "the project's page as its contact, not yours: export "
+            "DEALS_CONTACT_URL=https://... (or --set DEALS_CONTACT_URL=...)",
+            err=True,
+        )
 
 
 def parse_settings(pairs) -> dict:
@@ -310,6 +363,7 @@ def parse_settings(pairs) -> dict:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             from store.errors import ConfigError
+
             raise ConfigError(f"--set {pair!r}: expected NAME=VALUE")
         overrides[name.strip()] = value
     from crawler.run import scrapy_settings
@@ -323,10 +377,18 @@ def parse_settings(pairs) -> dict:
 @sources_option
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
 @click.option("--max-pages", type=sqlite_int(1), help="At most N articles per source.")
-@click.option("--refresh", is_flag=True,
-              help="Also fetch listed entries older than what a source already delivered.")
-@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy setting for this run, e.g. DOWNLOAD_TIMEOUT=5.")
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Also fetch listed entries older than what a source already delivered.",
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run, e.g. DOWNLOAD_TIMEOUT=5.",
+)
 @click.pass_context
 def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
     """Crawl the sources into the log and parse what was fetched.
@@ -335,7 +397,8 @@ def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
 
     Example: deals crawl --source nvidia-newsroom --max-pages 20
     """
-    from crawler.run import check_sources_ready, crawl as run_crawl, summary_lines
+    from crawler.run import check_sources_ready, summary_lines
+    from crawler.run import crawl as run_crawl
     from crawler.sources import load_sources, select
     from ops.lock import RunLock
 
@@ -346,21 +409,27 @@ def crawl(ctx, db_path, sources_file, names, max_pages, refresh, settings):
     check_database(path)
     warn_without_contact(overrides)
     with RunLock(path):
-        report = run_crawl(path, chosen, max_pages=max_pages, refresh=refresh,
-                           overrides=overrides)
+        report = run_crawl(path, chosen, max_pages=max_pages, refresh=refresh, overrides=overrides)
     for line in summary_lines(report):
         click.echo(line)
     ctx.exit(report.exit_code)
 
 
 @cli.command("parse-html")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--url", help="The URL the page came from (resolves relative links).")
-@click.option("--links", is_flag=True,
-              help="Print the page's links instead, and what an index source does with each.")
-@click.option("--follow", metavar="REGEX",
-              help="With --links: the source's `follow` regex, to see which links it takes.")
+@click.option(
+    "--links",
+    is_flag=True,
+    help="Print the page's links instead, and what an index source does with each.",
+)
+@click.option(
+    "--follow",
+    metavar="REGEX",
+    help="With --links: the source's `follow` regex, to see which links it takes.",
+)
 def parse_html(files, url, links, follow):
     """Parse saved pages as the crawler would, no database.
 
@@ -394,14 +463,17 @@ def parse_html(files, url, links, follow):
             continue
         for link in file_links(path, url, follow):
             name = f"{link['file']}  " if len(files) > 1 else ""
-            click.echo(f"{name}{link['verdict']:<8}  {link['url']}"
-                       + (f"  {link['text']}" if link["text"] else ""))
+            click.echo(
+                f"{name}{link['verdict']:<8}  {link['url']}"
+                + (f"  {link['text']}" if link["text"] else "")
+            )
 
 
 @cli.command()
 @with_store(create=False)
-@click.option("--all", "everything", is_flag=True,
-              help="Also re-parse pages an older parser version parsed.")
+@click.option(
+    "--all", "everything", is_flag=True, help="Also re-parse pages an older parser version parsed."
+)
 def parse(store, everything):
     """Parse stored raw pages again, without crawling.
 
@@ -438,11 +510,26 @@ def sources_list(sources_file, as_json):
 
     for s in load_sources(sources_file):
         if as_json:
-            extra = {"query": s.query, "timespan": s.timespan, "start": s.start, "end": s.end,
-                     "ciks": list(s.ciks), "forms": list(s.forms)}
-            echo_json({"name": s.name, "type": s.type, "url": s.url, "follow": s.follow,
-                       "allowed_domains": list(s.allowed_domains), "enabled": s.enabled,
-                       "prefilter": s.prefilter, **{k: v for k, v in extra.items() if v}})
+            extra = {
+                "query": s.query,
+                "timespan": s.timespan,
+                "start": s.start,
+                "end": s.end,
+                "ciks": list(s.ciks),
+                "forms": list(s.forms),
+            }
+            echo_json(
+                {
+                    "name": s.name,
+                    "type": s.type,
+                    "url": s.url,
+                    "follow": s.follow,
+                    "allowed_domains": list(s.allowed_domains),
+                    "enabled": s.enabled,
+                    "prefilter": s.prefilter,
+                    **{k: v for k, v in extra.items() if v},
+                }
+            )
         else:
             from crawler.sources import describe
 
@@ -468,11 +555,20 @@ def sources_check(file):
 
 
 @cli.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path), callback=_remember_db,
-              help="Database file [default: demo.db here; never $DEALS_DB, so the demo stays "
-                   "out of your database].")
-@click.option("--backfill", "since", metavar="DATE",
-              help="Backfill since DATE instead (its sitemap and a GDELT-format search).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    callback=_remember_db,
+    help="Database file [default: demo.db here; never $DEALS_DB, so the demo stays "
+    "out of your database].",
+)
+@click.option(
+    "--backfill",
+    "since",
+    metavar="DATE",
+    help="Backfill since DATE instead (its sitemap and a GDELT-format search).",
+)
 def demo(db_path, since):
     """Crawl and extract the bundled demo newsroom, offline.
 
@@ -502,18 +598,22 @@ def demo(db_path, since):
     with Store(path) as store:
         counts = extract_store(store, run_id=run_id)
         catch_up(store)
-        click.echo(f"extracted {plural(counts['deals'], 'deal')} from "
-                   f"{plural(counts['articles'], 'newly parsed article')}; the deals in the "
-                   "database:")
+        click.echo(
+            f"extracted {plural(counts['deals'], 'deal')} from "
+            f"{plural(counts['articles'], 'newly parsed article')}; the deals in the "
+            "database:"
+        )
         found, _ = find_deals(store.conn, Filters.parse(limit=0))
         click.echo(render.deals(found, "table"))
     deals = _deals_command()
-    click.echo(f"\nnext: {deals} query --db {path} --party \"Halcyon Compute\"\n"
-               f"      {deals} list facilities --db {path}\n"
-               f"      {deals} export --db {path} -o demo.graphml\n"
-               f"      {deals} draw graph --db {path} -o demo-graph.svg\n"
-               f"browse the deals in a web browser (facets, search, deal and company pages):\n"
-               f"      {deals} serve --db {path} --open")
+    click.echo(
+        f'\nnext: {deals} query --db {path} --party "Halcyon Compute"\n'
+        f"      {deals} list facilities --db {path}\n"
+        f"      {deals} export --db {path} -o demo.graphml\n"
+        f"      {deals} draw graph --db {path} -o demo-graph.svg\n"
+        f"browse the deals in a web browser (facets, search, deal and company pages):\n"
+        f"      {deals} serve --db {path} --open"
+    )
 
 
 def _deals_command() -> str:
@@ -528,8 +628,12 @@ def _deals_command() -> str:
 
 MAX_WORKERS = 64  # each worker is a process holding its own spaCy model (about 0.3 GB)
 workers_option = click.option(
-    "--workers", type=click.IntRange(1, MAX_WORKERS), default=1, show_default=True,
-    help="Processes to extract with; each loads its own model.")
+    "--workers",
+    type=click.IntRange(1, MAX_WORKERS),
+    default=1,
+    show_default=True,
+    help="Processes to extract with; each loads its own model.",
+)
 
 
 @cli.command("extract-text")
@@ -555,7 +659,9 @@ def extract_text(workers):
 
 @cli.command()
 @with_store(create=False)
-@click.option("--reextract", is_flag=True, help="Run the current extractor over every article again.")
+@click.option(
+    "--reextract", is_flag=True, help="Run the current extractor over every article again."
+)
 @workers_option
 def extract(store, reextract, workers):
     """Extract deals from articles this extractor has not done.
@@ -569,15 +675,24 @@ def extract(store, reextract, workers):
     todo = pending_articles(store, reextract)
     bar, update = progress_callback("extracting", len(todo))
     with bar:
-        summary = extract_store(store, reextract=reextract, workers=workers, progress=update, todo=todo)
-    click.echo(f"{plural(summary['articles'], 'article')} extracted, "
-               f"{plural(summary['deals'], 'deal')} (extractor {summary['extractor_version']})",
-               err=True)
+        summary = extract_store(
+            store, reextract=reextract, workers=workers, progress=update, todo=todo
+        )
+    click.echo(
+        f"{plural(summary['articles'], 'article')} extracted, "
+        f"{plural(summary['deals'], 'deal')} (extractor {summary['extractor_version']})",
+        err=True,
+    )
 
 
 @cli.command("eval")
-@click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path),
-              help="Gold JSONL file: one article a line with its deals (docs/EVAL.md).")
+@click.option(
+    "--gold",
+    "gold_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Gold JSONL file: one article a line with its deals (docs/EVAL.md).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @workers_option
 def eval_command(gold_path, as_json, workers):
@@ -595,8 +710,8 @@ def eval_command(gold_path, as_json, workers):
     click.echo(json.dumps(result) if as_json else format_report(result))
 
 
-
 # --- graph commands ---------------------------------------------------------------------------
+
 
 def open_view_noting(store, as_of):
     """graph.view.open_view, with a line on stderr when --as-of is before the log began."""
@@ -610,39 +725,84 @@ def open_view_noting(store, as_of):
 
 
 def as_of_option(f):
-    return click.option("--as-of", "as_of", metavar="DATE",
-                        help="Use the log as it was at the end of DATE (YYYY-MM-DD or YYYYMMDD,"
-                             " UTC) or at an ISO timestamp with a time zone.")(f)
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help="Use the log as it was at the end of DATE (YYYY-MM-DD or YYYYMMDD,"
+        " UTC) or at an ISO timestamp with a time zone.",
+    )(f)
 
 
 @cli.command()
 @with_store(create=False)
 @click.argument("text", required=False)
-@click.option("--party", "parties", multiple=True, metavar="NAME",
-              help="A party to the deal, through aliases, any case (repeatable: all must match).")
-@click.option("--facility", metavar="NAME",
-              help="Deals at this named site (`deals list facilities` lists them).")
-@click.option("--location", metavar="PLACE",
-              help="Deals at this place: a whole location (\"Abilene, Texas\") or a part"
-                   " of one (Texas).")
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    metavar="NAME",
+    help="A party to the deal, through aliases, any case (repeatable: all must match).",
+)
+@click.option(
+    "--facility",
+    metavar="NAME",
+    help="Deals at this named site (`deals list facilities` lists them).",
+)
+@click.option(
+    "--location",
+    metavar="PLACE",
+    help='Deals at this place: a whole location ("Abilene, Texas") or a part of one (Texas).',
+)
 @click.option("--chip", metavar="NAME", help="Deals for this accelerator.")
 @click.option("--kind", metavar="K", help="compute, chips, investment, datacenter, power, ...")
-@click.option("--status", metavar="S",
-              help="announced, planned, reported; confirmed or rejected for curated deals.")
+@click.option(
+    "--status",
+    metavar="S",
+    help="announced, planned, reported; confirmed or rejected for curated deals.",
+)
 @click.option("--min-gpus", metavar="N", help="At least N accelerators (50000, 50k).")
 @click.option("--min-mw", metavar="N", help="At least N megawatts.")
 @click.option("--min-usd", metavar="N", help="At least N US dollars (2bn, 500M).")
-@click.option("--since", metavar="DATE",
-              help="First reported on or after DATE (YYYY-MM-DD or YYYYMMDD).")
-@click.option("--until", metavar="DATE",
-              help="First reported on or before DATE (YYYY-MM-DD or YYYYMMDD).")
+@click.option(
+    "--since", metavar="DATE", help="First reported on or after DATE (YYYY-MM-DD or YYYYMMDD)."
+)
+@click.option(
+    "--until", metavar="DATE", help="First reported on or before DATE (YYYY-MM-DD or YYYYMMDD)."
+)
 @as_of_option
-@click.option("--limit", type=sqlite_int(0), default=100, show_default=True,
-              help="At most N deals; 0 for all.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
-              default="table", show_default=True)
-def query(store, text, parties, facility, location, chip, kind, status, min_gpus, min_mw,
-          min_usd, since, until, as_of, limit, fmt):
+@click.option(
+    "--limit",
+    type=sqlite_int(0),
+    default=100,
+    show_default=True,
+    help="At most N deals; 0 for all.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
+def query(
+    store,
+    text,
+    parties,
+    facility,
+    location,
+    chip,
+    kind,
+    status,
+    min_gpus,
+    min_mw,
+    min_usd,
+    since,
+    until,
+    as_of,
+    limit,
+    fmt,
+):
     """Find deals matching every filter.
 
     TEXT is searched in evidence sentences and article text.
@@ -653,10 +813,20 @@ def query(store, text, parties, facility, location, chip, kind, status, min_gpus
     from graph import render
 
     filters = querying.Filters.parse(
-        text=text, parties=parties, facility=facility, chip=chip, location=location,
-        kind=kind, status=status,
-        min_gpus=min_gpus, min_mw=min_mw, min_usd=min_usd, since=since, until=until,
-        limit=limit)
+        text=text,
+        parties=parties,
+        facility=facility,
+        chip=chip,
+        location=location,
+        kind=kind,
+        status=status,
+        min_gpus=min_gpus,
+        min_mw=min_mw,
+        min_usd=min_usd,
+        since=since,
+        until=until,
+        limit=limit,
+    )
     found, more = querying.find_deals(open_view_noting(store, as_of), filters)
     if not found and fmt == "table":
         click.echo("no deals match", err=True)
@@ -687,12 +857,20 @@ def show(store, deal_id, as_of, as_json):
 
 @cli.command()
 @with_store(create=False)
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
-              help="[default: from the extension of -o (.graphml, .gexf, .json); graphml on"
-                   " stdout]")
-@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
-              help="Regular file to write (whole or not at all; a symlink is written through,"
-                   " the mode kept); default stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    help="[default: from the extension of -o (.graphml, .gexf, .json); graphml on stdout]",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True),
+    default="-",
+    help="Regular file to write (whole or not at all; a symlink is written through,"
+    " the mode kept); default stdout.",
+)
 @as_of_option
 @click.option("--companies-only", is_flag=True, help="Only companies and partner edges.")
 @click.option("--with-articles", is_flag=True, help="Add article nodes and reported_by edges.")
@@ -705,8 +883,13 @@ def export(store, fmt, output, as_of, companies_only, with_articles):
     """
     from graph.export import export as exporting
 
-    nodes, edges = exporting(open_view_noting(store, as_of), output, fmt,
-                             companies_only=companies_only, with_articles=with_articles)
+    nodes, edges = exporting(
+        open_view_noting(store, as_of),
+        output,
+        fmt,
+        companies_only=companies_only,
+        with_articles=with_articles,
+    )
     if output != "-":
         click.echo(f"wrote {output}: {nodes} nodes, {edges} edges", err=True)
 
@@ -718,8 +901,11 @@ reason_option = click.option("--reason", help="Why (kept in the deal's history).
 @with_store(create=False)
 @click.argument("first")
 @click.argument("second")
-@click.option("--force", is_flag=True,
-              help="Allow names not seen in any deal yet, or two parties of one deal.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Allow names not seen in any deal yet, or two parties of one deal.",
+)
 @reason_option
 def merge(store, first, second, force, reason):
     """Record that two deals, or two names, are one.
@@ -741,8 +927,11 @@ def merge(store, first, second, force, reason):
         return
     shared = curation.merge_companies(store, first, second, force=force, reason=reason)
     if shared:
-        click.echo(f"warning: {first} and {second} were both parties to "
-                   f"{', '.join(shared[:3])}{' ...' if len(shared) > 3 else ''}", err=True)
+        click.echo(
+            f"warning: {first} and {second} were both parties to "
+            f"{', '.join(shared[:3])}{' ...' if len(shared) > 3 else ''}",
+            err=True,
+        )
     click.echo(f"{first} -> {second}")
 
 
@@ -767,8 +956,14 @@ def unmerge(store, target, reason):
 @cli.command()
 @with_store(create=False)
 @click.argument("deal_id")
-@click.option("--article", "articles", multiple=True, required=True, metavar="URL",
-              help="A source of the deal whose report is the other agreement (repeatable).")
+@click.option(
+    "--article",
+    "articles",
+    multiple=True,
+    required=True,
+    metavar="URL",
+    help="A source of the deal whose report is the other agreement (repeatable).",
+)
 @reason_option
 def split(store, deal_id, articles, reason):
     """Split reports off a deal as another deal.
@@ -787,13 +982,28 @@ def split(store, deal_id, articles, reason):
 @cli.command()
 @with_store(create=False)
 @click.argument("deal_id")
-@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE",
-              help="kind, status, gpu_count, power_mw, value_usd, chip, facility or location"
-                   " (repeatable; numbers take 50k, 1.5M, 2bn).")
-@click.option("--role", "roles", multiple=True, metavar="NAME=ROLE",
-              help="The role of a party: buyer, provider, chip_supplier, ... (repeatable).")
-@click.option("--clear", "clear", multiple=True, metavar="FIELD",
-              help="Hand a field (or a party's role, by name) back to the reports.")
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="kind, status, gpu_count, power_mw, value_usd, chip, facility or location"
+    " (repeatable; numbers take 50k, 1.5M, 2bn).",
+)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="NAME=ROLE",
+    help="The role of a party: buyer, provider, chip_supplier, ... (repeatable).",
+)
+@click.option(
+    "--clear",
+    "clear",
+    multiple=True,
+    metavar="FIELD",
+    help="Hand a field (or a party's role, by name) back to the reports.",
+)
 @reason_option
 def edit(store, deal_id, values, roles, clear, reason):
     """Set a deal's values and roles by hand.
@@ -818,12 +1028,18 @@ def edit(store, deal_id, values, roles, clear, reason):
         return out
 
     fields = {name.lower(): value for name, value in pairs(values, "--set", "FIELD=VALUE").items()}
-    fields = {name: parse_number(value, f"--set {name}") if name in FIGURES else value
-              for name, value in fields.items()}
-    ident, change = editing(store, deal_id, fields, pairs(roles, "--role", "NAME=ROLE"),
-                            list(clear), reason)
-    done = [*sorted(change.get("set", {})), *(f"role of {n}" for n in change.get("roles", {})),
-            *(f"{c} cleared" for c in change.get("clear", []))]
+    fields = {
+        name: parse_number(value, f"--set {name}") if name in FIGURES else value
+        for name, value in fields.items()
+    }
+    ident, change = editing(
+        store, deal_id, fields, pairs(roles, "--role", "NAME=ROLE"), list(clear), reason
+    )
+    done = [
+        *sorted(change.get("set", {})),
+        *(f"role of {n}" for n in change.get("roles", {})),
+        *(f"{c} cleared" for c in change.get("clear", [])),
+    ]
     click.echo(f"edited {ident}: {', '.join(done)}")
 
 
@@ -896,8 +1112,9 @@ def history(store, deal_id, as_of, as_json):
 
 @cli.command("list", short_help="List companies, chips, facilities, locations or kinds.")
 @with_store(create=False)
-@click.argument("what", type=click.Choice(["companies", "chips", "facilities", "locations",
-                                           "kinds"]))
+@click.argument(
+    "what", type=click.Choice(["companies", "chips", "facilities", "locations", "kinds"])
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 def list_command(store, what, as_json):
     """List the companies, chips, facilities, locations or kinds of deal.
@@ -962,8 +1179,9 @@ def path(store, a, b, as_of):
 
 @graph_group.command()
 @with_store(create=False)
-@click.option("--by", type=click.Choice(["deals", "gpus", "mw"]), default="deals",
-              show_default=True)
+@click.option(
+    "--by", type=click.Choice(["deals", "gpus", "mw"]), default="deals", show_default=True
+)
 @click.option("--limit", type=sqlite_int(1), default=10, show_default=True)
 @as_of_option
 def top(store, by, limit, as_of):
@@ -984,18 +1202,27 @@ def top(store, by, limit, as_of):
         click.echo(f"{r['name']:<30} {r['deals']:>5} {gpus:>12} {mw:>9}")
 
 
-
 # --- operations commands ----------------------------------------------------------------------
+
 
 @cli.command()
 @db_option
 @sources_option
 @click.option("--max-pages", type=sqlite_int(1), help="At most N articles per source.")
-@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy setting for this run, e.g. DOWNLOAD_TIMEOUT=5.")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run, e.g. DOWNLOAD_TIMEOUT=5.",
+)
 @workers_option
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Append a plain log of the run to FILE.")
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append a plain log of the run to FILE.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.pass_context
 def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_json):
@@ -1020,9 +1247,16 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
         overrides.setdefault("LOG_LEVEL", "INFO")
     elif not on_terminal():
         overrides.setdefault("LOG_ENABLED", False)  # cron mails only the summary line
-    summary = run_job(path, chosen, max_pages=max_pages, overrides=overrides, workers=workers,
-                      log_file=log_file, progress=progress_callback,
-                      echo=(lambda line: click.echo(line, err=True)) if on_terminal() else None)
+    summary = run_job(
+        path,
+        chosen,
+        max_pages=max_pages,
+        overrides=overrides,
+        workers=workers,
+        log_file=log_file,
+        progress=progress_callback,
+        echo=(lambda line: click.echo(line, err=True)) if on_terminal() else None,
+    )
     echo_json(summary.as_dict()) if as_json else click.echo(summary.line())
     ctx.exit(summary.exit_code)
 
@@ -1032,10 +1266,15 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
 @click.option("--min-mw", metavar="N", help="New deals of at least N megawatts.")
 @click.option("--min-gpus", metavar="N", help="New deals of at least N accelerators (50k).")
 @click.option("--min-usd", metavar="N", help="New deals of at least N US dollars (2bn).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--name", default="default", show_default=True,
-              help="Checkpoint name, so several watchers can keep their own.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--name",
+    default="default",
+    show_default=True,
+    help="Checkpoint name, so several watchers can keep their own.",
+)
 def watch(store, min_mw, min_gpus, min_usd, fmt, name):
     """Print what changed materially since the previous watch.
 
@@ -1049,10 +1288,14 @@ def watch(store, min_mw, min_gpus, min_usd, fmt, name):
       deals watch --min-mw 100 | mail -E -s "compute deals" me@example.com
     """
     from graph.query import parse_number
-    from graph.watch import Thresholds, describe, watch as watch_changes
+    from graph.watch import Thresholds, describe
+    from graph.watch import watch as watch_changes
 
-    thresholds = Thresholds(parse_number(min_gpus, "--min-gpus"),
-                            parse_number(min_mw, "--min-mw"), parse_number(min_usd, "--min-usd"))
+    thresholds = Thresholds(
+        parse_number(min_gpus, "--min-gpus"),
+        parse_number(min_mw, "--min-mw"),
+        parse_number(min_usd, "--min-usd"),
+    )
     found = watch_changes(store, thresholds, name)
     if found and fmt == "json":
         echo_json(found)
@@ -1062,13 +1305,23 @@ def watch(store, min_mw, min_gpus, min_usd, fmt, name):
 
 @cli.command()
 @db_option
-@click.option("--every", default="1h", show_default=True,
-              help="How often: 15m, 30m, 1h, 2h, 6h, 12h or 1d.")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Log file [default: deals-run.log beside the database].")
+@click.option(
+    "--every", default="1h", show_default=True, help="How often: 15m, 30m, 1h, 2h, 6h, 12h or 1d."
+)
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Log file [default: deals-run.log beside the database].",
+)
 @sources_option
-@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
-              help="A Scrapy setting for every run, e.g. DEALS_CONTACT_URL=https://... .")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A Scrapy setting for every run, e.g. DEALS_CONTACT_URL=https://... .",
+)
 def cron(db_path, every, log_file, sources_file, settings):
     """Print a crontab line that runs `deals run` on a schedule.
 
@@ -1089,6 +1342,7 @@ def cron(db_path, every, log_file, sources_file, settings):
 
 # --- pictures and the web pages ---------------------------------------------------------------
 
+
 @cli.group("draw")
 def draw_group():
     """Draw the partnership graph or the timeline.
@@ -1098,10 +1352,18 @@ def draw_group():
 
 
 picture_output = click.option(
-    "-o", "--output", required=True, type=click.Path(),
-    help="File to write (.svg, .png or .html; replaced whole, a symlink written through).")
-picture_format = click.option("--format", "fmt", type=click.Choice(["svg", "png", "html"]),
-                              help="[default: from the extension of -o]")
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="File to write (.svg, .png or .html; replaced whole, a symlink written through).",
+)
+picture_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "html"]),
+    help="[default: from the extension of -o]",
+)
 
 
 @draw_group.command("graph", short_help="Companies joined by the deals they share.")
@@ -1120,8 +1382,14 @@ def draw_graph(store, output, fmt, party, depth, min_mw, as_of):
     from graph.pictures.commands import draw_graph as drawing
     from graph.query import parse_number
 
-    written, nodes, edges = drawing(open_view_noting(store, as_of), output, fmt, party=party,
-                                    depth=depth, min_mw=parse_number(min_mw, "--min-mw"))
+    written, nodes, edges = drawing(
+        open_view_noting(store, as_of),
+        output,
+        fmt,
+        party=party,
+        depth=depth,
+        min_mw=parse_number(min_mw, "--min-mw"),
+    )
     click.echo(f"wrote {output} ({written}): {nodes} companies, {edges} partnerships", err=True)
 
 
@@ -1130,8 +1398,9 @@ def draw_graph(store, output, fmt, party, depth, min_mw, as_of):
 @picture_output
 @picture_format
 @click.option("--by", type=click.Choice(["kind", "party"]), default="kind", show_default=True)
-@click.option("--measure", type=click.Choice(["mw", "gpus", "usd"]), default="mw",
-              show_default=True)
+@click.option(
+    "--measure", type=click.Choice(["mw", "gpus", "usd"]), default="mw", show_default=True
+)
 @as_of_option
 def draw_timeline(store, output, fmt, by, measure, as_of):
     """Announced capacity per quarter, stacked by kind or one line per party.
@@ -1147,8 +1416,12 @@ def draw_timeline(store, output, fmt, by, measure, as_of):
 @cli.command()
 @with_store(create=False)
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 shows the pages to the whole network).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 shows the pages to the whole network).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the deals table in a browser.")
 def serve(store, port, host, open_browser):
     """Browse the deals in Datasette, read-only.
@@ -1160,20 +1433,33 @@ def serve(store, port, host, open_browser):
     """
     from graph.web.serve import serve as serving
 
-    serving(store, host=host, port=port, open_browser=open_browser,
-            echo=lambda line: click.echo(line, err=True))
+    serving(
+        store,
+        host=host,
+        port=port,
+        open_browser=open_browser,
+        echo=lambda line: click.echo(line, err=True),
+    )
 
 
 # --- history: web archives and backfills --------------------------------------------------------
 
+
 @cli.command("import-warc")
 @with_store(create=True)
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--source", default="warc", show_default=True,
-              help="The source name the stored pages carry.")
-@click.option("--batch", type=click.IntRange(min=1), default=2000, show_default=True,
-              help="Records read between two checkpoints (or 5 seconds).")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--source", default="warc", show_default=True, help="The source name the stored pages carry."
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Records read between two checkpoints (or 5 seconds).",
+)
 def import_warc(store, files, source, batch):
     """Store the on-topic pages of WARC files, as a crawl would.
 
@@ -1196,8 +1482,16 @@ def import_warc(store, files, source, batch):
     try:
         with bar:
             for path in files:
-                lines.append(importing(store, path, source=source, progress=update,
-                                       run_id=run_id, batch_records=batch).line())
+                lines.append(
+                    importing(
+                        store,
+                        path,
+                        source=source,
+                        progress=update,
+                        run_id=run_id,
+                        batch_records=batch,
+                    ).line()
+                )
     except Interrupted as stop:
         stop.done = f"{len(lines)} of {len(files)} files imported, the rest up to a checkpoint"
         raise
@@ -1212,6 +1506,7 @@ def growing_progress(label: str):
     pages queued, then answered), on a terminal; nothing otherwise. (context, callback)."""
     if not on_terminal():
         import contextlib
+
         return contextlib.nullcontext(), None
     bar = click.progressbar(length=0, label=label, file=sys.stderr, show_pos=True)
 
@@ -1221,20 +1516,31 @@ def growing_progress(label: str):
             bar.render_progress()
         else:
             bar.update(n)
+
     return bar, note
 
 
 @cli.command(short_help="Crawl what was published since DATE.")
 @db_option
 @sources_option
-@click.option("--since", required=True, metavar="DATE",
-              help="The first day to look back to (YYYY-MM-DD or YYYYMMDD).")
+@click.option(
+    "--since",
+    required=True,
+    metavar="DATE",
+    help="The first day to look back to (YYYY-MM-DD or YYYYMMDD).",
+)
 @click.option("--until", metavar="DATE", help="The last day [default: today].")
-@click.option("--source", "names", multiple=True,
-              help="Only this source (repeatable; a disabled one too).")
+@click.option(
+    "--source", "names", multiple=True, help="Only this source (repeatable; a disabled one too)."
+)
 @click.option("--max-pages", type=sqlite_int(1), help="At most N articles per source.")
-@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy setting for this run, e.g. DEALS_GDELT_INTERVAL=10.")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run, e.g. DEALS_GDELT_INTERVAL=10.",
+)
 @click.pass_context
 def backfill(ctx, db_path, sources_file, since, until, names, max_pages, settings):
     """Crawl what was published since DATE, from the sources that can look back.
@@ -1245,7 +1551,8 @@ def backfill(ctx, db_path, sources_file, since, until, names, max_pages, setting
 
     Example: deals backfill --since 2023-01-01 --source gdelt-gpu-deals
     """
-    from crawler.run import check_sources_ready, crawl as run_crawl, summary_lines
+    from crawler.run import check_sources_ready, summary_lines
+    from crawler.run import crawl as run_crawl
     from crawler.sources import LOOK_BACK, load_sources, select
     from graph.view import parse_date
     from ops.lock import RunLock
@@ -1257,23 +1564,35 @@ def backfill(ctx, db_path, sources_file, since, until, names, max_pages, setting
         raise ConfigError(f"--until {until} is before --since {since}")
     overrides = parse_settings(settings)
     everything = load_sources(sources_file)
-    chosen = select(everything, names) if names else [
-        s for s in select(everything) if s.can_look_back]
+    chosen = (
+        select(everything, names) if names else [s for s in select(everything) if s.can_look_back]
+    )
     cannot = [s for s in chosen if not s.can_look_back]
     if cannot:
-        raise ConfigError(f"source {cannot[0].name} is a {cannot[0].type}, which lists only its "
-                          f"latest items: a backfill reads {', '.join(LOOK_BACK)} sources")
+        raise ConfigError(
+            f"source {cannot[0].name} is a {cannot[0].type}, which lists only its "
+            f"latest items: a backfill reads {', '.join(LOOK_BACK)} sources"
+        )
     if not chosen:
-        raise ConfigError(f"no enabled source can look back (types {', '.join(LOOK_BACK)}): "
-                          "name one with --source NAME")
+        raise ConfigError(
+            f"no enabled source can look back (types {', '.join(LOOK_BACK)}): "
+            "name one with --source NAME"
+        )
     check_sources_ready(chosen, overrides)
     path = db_path or default_db_path()
     check_database(path)
     warn_without_contact(overrides)
     bar, note = growing_progress("backfilling")
     with RunLock(path), bar:
-        report = run_crawl(path, chosen, max_pages=max_pages, overrides=overrides,
-                           since=first, until=last, progress=note)
+        report = run_crawl(
+            path,
+            chosen,
+            max_pages=max_pages,
+            overrides=overrides,
+            since=first,
+            until=last,
+            progress=note,
+        )
     for line in summary_lines(report):
         click.echo(line)
     ctx.exit(report.exit_code)

@@ -34,28 +34,39 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from crawlsite import Page, Site  # noqa: E402  the one local test server
 
 DEALS = str(Path(sys.executable).parent / "deals")
-SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
-            "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "ERROR"}
+SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "DOWNLOAD_DELAY": "0",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "LOG_LEVEL": "ERROR",
+}
 MODES = ("workers", "inline", "stage")
-WORDS = ("compute capacity cluster GPUs accelerators megawatts campus agreement contract "
-         "supply inference training facility power cooling racks network fabric").split()
+WORDS = (
+    "compute capacity cluster GPUs accelerators megawatts campus agreement contract "
+    "supply inference training facility power cooling racks network fabric"
+).split()
 
 
 def article_page(i: int) -> bytes:
     rng = int(hashlib.sha256(str(i).encode()).hexdigest(), 16)
     paragraphs = "".join(
         "<p>" + " ".join(WORDS[(rng >> (k + j)) % len(WORDS)] for j in range(60)) + ".</p>"
-        for k in range(12))
+        for k in range(12)
+    )
     nav = "".join(f'<li><a href="/section/{k}">Section {k}</a></li>' for k in range(150))
-    related = "".join(f'<li><a href="/news/{(i + k) % 9999}.html">Related story {k}</a></li>'
-                      for k in range(60))
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Deal {i} | '
-            f'Bench News</title><meta property="article:published_time" '
-            f'content="2025-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00Z"></head><body>'
-            f"<header><ul>{nav}</ul></header><main><article><h1>Acme Cloud signs deal {i}</h1>"
-            f"<p>Acme Cloud will deploy {1000 + i} NVIDIA H100 GPUs at a 300 MW campus.</p>"
-            f"{paragraphs}</article></main><aside><ul>{related}</ul></aside>"
-            f"<footer>{'Copyright Bench News. ' * 40}</footer></body></html>").encode()
+    related = "".join(
+        f'<li><a href="/news/{(i + k) % 9999}.html">Related story {k}</a></li>' for k in range(60)
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Deal {i} | '
+        f'Bench News</title><meta property="article:published_time" '
+        f'content="2025-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00Z"></head><body>'
+        f"<header><ul>{nav}</ul></header><main><article><h1>Acme Cloud signs deal {i}</h1>"
+        f"<p>Acme Cloud will deploy {1000 + i} NVIDIA H100 GPUs at a 300 MW campus.</p>"
+        f"{paragraphs}</article></main><aside><ul>{related}</ul></aside>"
+        f"<footer>{'Copyright Bench News. ' * 40}</footer></body></html>"
+    ).encode()
 
 
 def make_server(pages: int) -> Site:
@@ -63,10 +74,16 @@ def make_server(pages: int) -> Site:
     site = Site()
     site.add("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
     urls = "".join(f"<url><loc>{site.base}/news/{i}.html</loc></url>" for i in range(pages))
-    site.add("/sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
-             f'schemas/sitemap/0.9">{urls}</urlset>', content_type="application/xml")
-    site.generate("/news/", lambda path: Page(article_page(int(path[6:].split(".")[0])),
-                                              content_type="text/html"))
+    site.add(
+        "/sitemap.xml",
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+        f'schemas/sitemap/0.9">{urls}</urlset>',
+        content_type="application/xml",
+    )
+    site.generate(
+        "/news/",
+        lambda path: Page(article_page(int(path[6:].split(".")[0])), content_type="text/html"),
+    )
     return site
 
 
@@ -90,8 +107,9 @@ process.start()
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
     """(seconds, peak MB) of one process and its children: wall time and the largest PSS sum."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_pss_kb(proc.pid))
@@ -124,10 +142,12 @@ def run_bare(base: str) -> tuple[float, float]:
 def run_deals(base: str, workdir: Path, mode: str) -> tuple[float, float, int, int]:
     db = workdir / f"bench-{time.monotonic_ns()}.db"
     sources = workdir / "sources.toml"
-    sources.write_text(f'[[source]]\nname = "bench"\nurl = "{base}/sitemap.xml"\n'
-                       'type = "sitemap"\n')
-    settings = [arg for k, v in {**SETTINGS, "DEALS_PARSE": mode}.items()
-                for arg in ("--set", f"{k}={v}")]
+    sources.write_text(
+        f'[[source]]\nname = "bench"\nurl = "{base}/sitemap.xml"\ntype = "sitemap"\n'
+    )
+    settings = [
+        arg for k, v in {**SETTINGS, "DEALS_PARSE": mode}.items() for arg in ("--set", f"{k}={v}")
+    ]
     result = timed([DEALS, "crawl", "--db", str(db), "--sources", str(sources), *settings])
     import sqlite3
 
@@ -141,14 +161,19 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--modes", default=",".join(MODES), help="parse modes to run")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="rounds of bare-then-ours; the medians are printed")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds of bare-then-ours; the medians are printed"
+    )
     args = parser.parse_args()
     modes = args.modes.split(",")
-    print(f"cpu cores: {os.cpu_count()}; page size {len(article_page(1)) / 1024:.0f} KB; "
-          f"{args.rounds} round(s), medians")
-    print(f"{'pages':>6} {'parsing':>8} {'bare p/s':>9} {'deals p/s':>10} {'ratio':>6} "
-          f"{'bare MB':>8} {'deals MB':>9}")
+    print(
+        f"cpu cores: {os.cpu_count()}; page size {len(article_page(1)) / 1024:.0f} KB; "
+        f"{args.rounds} round(s), medians"
+    )
+    print(
+        f"{'pages':>6} {'parsing':>8} {'bare p/s':>9} {'deals p/s':>10} {'ratio':>6} "
+        f"{'bare MB':>8} {'deals MB':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for pages in (args.small, args.pages):
             server = make_server(pages)
@@ -167,8 +192,11 @@ def main() -> None:
             bare_rate, bare_mb = (median(v) for v in zip(*bare))
             for mode in modes:
                 rate, mb, ratio = (median(v) for v in zip(*ours[mode]))
-                print(f"{pages:>6} {mode:>8} {bare_rate:>9.0f} {rate:>10.0f} {ratio:>6.2f} "
-                      f"{bare_mb:>8.0f} {mb:>9.0f}", flush=True)
+                print(
+                    f"{pages:>6} {mode:>8} {bare_rate:>9.0f} {rate:>10.0f} {ratio:>6.2f} "
+                    f"{bare_mb:>8.0f} {mb:>9.0f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["DEALS_EXTRACT_MAX_CHARS"] = "70000"
 
-UNIT = ("[Halvard Compute and Korrin Labs agreed on 4,000 NVIDIA H100 GPUs in Reno, Nevada] "
-        "[Brightwater Cloud will host Ondine Research at its 90 MW campus] ")
+UNIT = (
+    "[Halvard Compute and Korrin Labs agreed on 4,000 NVIDIA H100 GPUs in Reno, Nevada] "
+    "[Brightwater Cloud will host Ondine Research at its 90 MW campus] "
+)
 LENGTHS = (4_000, 8_000, 16_000, 32_000, 64_000)
 
 

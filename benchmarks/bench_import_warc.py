@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import subprocess
 import sys
@@ -31,14 +30,18 @@ from pathlib import Path
 from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ("the city council said on tuesday that the new budget would fund schools roads and "
-         "parks while the team won its third game of the season and fans celebrated downtown "
-         "weather forecasters expect rain later this week as the festival opens with music food "
-         "and art from local makers the museum will extend its hours the company reported "
-         "quarterly sales rose as shoppers returned to stores officials warned of traffic delays "
-         "on the bridge during repairs").split()
-TOPIC = ("Lattice Compute signed an agreement to deploy {n} NVIDIA H200 GPUs for Borealis AI in "
-         "a new 80 MW data center, a contract worth $1.{m} billion.")
+WORDS = (
+    "the city council said on tuesday that the new budget would fund schools roads and "
+    "parks while the team won its third game of the season and fans celebrated downtown "
+    "weather forecasters expect rain later this week as the festival opens with music food "
+    "and art from local makers the museum will extend its hours the company reported "
+    "quarterly sales rose as shoppers returned to stores officials warned of traffic delays "
+    "on the bridge during repairs"
+).split()
+TOPIC = (
+    "Lattice Compute signed an agreement to deploy {n} NVIDIA H200 GPUs for Borealis AI in "
+    "a new 80 MW data center, a contract worth $1.{m} billion."
+)
 
 
 def page(i: int, rng: random.Random, on_topic: bool) -> bytes:
@@ -48,11 +51,13 @@ def page(i: int, rng: random.Random, on_topic: bool) -> bytes:
     if on_topic:
         paragraphs.insert(1, f"<p>{TOPIC.format(n=1000 + i, m=i % 10)}</p>")
     nav = "".join(f'<li><a href="/section/{k}">Section {k}</a></li>' for k in range(40))
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Story {i} | '
-            f'Example Times</title><meta property="article:published_time" content="2024-'
-            f'{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00Z"></head><body><header><ul>{nav}</ul>'
-            f"</header><main><article><h1>Story number {i}</h1>{''.join(paragraphs)}</article>"
-            f"</main><footer>Copyright Example Times</footer></body></html>").encode()
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Story {i} | '
+        f'Example Times</title><meta property="article:published_time" content="2024-'
+        f'{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00Z"></head><body><header><ul>{nav}</ul>'
+        f"</header><main><article><h1>Story number {i}</h1>{''.join(paragraphs)}</article>"
+        f"</main><footer>Copyright Example Times</footer></body></html>"
+    ).encode()
 
 
 def write_warc(path: Path, pages: int, every: int, first: int = 0) -> int:
@@ -69,13 +74,18 @@ def write_warc(path: Path, pages: int, every: int, first: int = 0) -> int:
             on = i % every == every // 2
             topical += on
             body = page(i, rng, on)
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                                  ("Content-Length", str(len(body)))],
-                                       protocol="HTTP/1.1")
+            headers = StatusAndHeaders(
+                "200 OK",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+                protocol="HTTP/1.1",
+            )
             record = writer.create_warc_record(
-                f"https://news{i % 97}.example.com/2024/story-{i}.html", "response",
-                payload=io.BytesIO(body), http_headers=headers,
-                warc_headers_dict={"WARC-Date": f"2024-{1 + i % 12:02d}-01T10:00:00Z"})
+                f"https://news{i % 97}.example.com/2024/story-{i}.html",
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": f"2024-{1 + i % 12:02d}-01T10:00:00Z"},
+            )
             writer.write_record(record)
     return topical
 
@@ -113,8 +123,13 @@ print(json.dumps({"records": records, "payload": payload, "seconds": seconds,
 
 
 def run(code: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code + TAIL, *args], capture_output=True,
-                          text=True, check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code + TAIL, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -129,8 +144,10 @@ def main() -> None:
         clock = time.perf_counter()
         topical = write_warc(warc, args.pages, args.every)
         size = warc.stat().st_size
-        print(f"wrote {args.pages:,} pages ({topical} on topic), {size / 1e6:.0f} MB gzipped, "
-              f"in {time.perf_counter() - clock:.0f} s")
+        print(
+            f"wrote {args.pages:,} pages ({topical} on topic), {size / 1e6:.0f} MB gzipped, "
+            f"in {time.perf_counter() - clock:.0f} s"
+        )
         ratios = []
         for number in range(args.rounds):
             base = run(BASELINE, str(warc))
@@ -141,13 +158,20 @@ def main() -> None:
             ratios.append(ratio)
             for name, result in (("warcio iteration", base), ("deals import-warc", ours)):
                 rate = result["records"] / result["seconds"]
-                print(f"round {number + 1}  {name:<18} {rate:>8,.0f}"
-                      f" records/s  {size / 1e6 / result['seconds']:>6.1f} MB/s  "
-                      f"{result['seconds']:>6.1f} s  peak {result['peak_kb'] / 1024:>4.0f} MB"
-                      + (f" + parse worker {result['worker_kb'] / 1024:.0f} MB"
-                         if result["worker_kb"] else ""))
-            print(f"round {number + 1}  ratio import / warcio: {ratio:.2f}; database "
-                  f"{db.stat().st_size / 1e6:.1f} MB")
+                print(
+                    f"round {number + 1}  {name:<18} {rate:>8,.0f}"
+                    f" records/s  {size / 1e6 / result['seconds']:>6.1f} MB/s  "
+                    f"{result['seconds']:>6.1f} s  peak {result['peak_kb'] / 1024:>4.0f} MB"
+                    + (
+                        f" + parse worker {result['worker_kb'] / 1024:.0f} MB"
+                        if result["worker_kb"]
+                        else ""
+                    )
+                )
+            print(
+                f"round {number + 1}  ratio import / warcio: {ratio:.2f}; database "
+                f"{db.stat().st_size / 1e6:.1f} MB"
+            )
         print(f"median ratio over {args.rounds} rounds: {median(ratios):.2f}")
 
 

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_query import generate  # noqa: E402
+
 from store import Store  # noqa: E402
 from store.replay import catch_up, replay  # noqa: E402
 
@@ -59,7 +60,7 @@ def main() -> None:
     events = list(generate(args.deals + args.increment, args.companies))
     # the last `increment` deals' events come after the main log (repeats are left out)
     split = 2 * args.deals
-    base, extra = events[:split], events[split:2 * (args.deals + args.increment)]
+    base, extra = events[:split], events[split : 2 * (args.deals + args.increment)]
     import sqlite_utils  # noqa: F401  (see the docstring)
 
     sides = {"without index": False, "with index": True}
@@ -67,8 +68,10 @@ def main() -> None:
     step = {name: [] for name in sides}
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
         store.append(base)
-        print(f"log: {store.last_seq():,} events ({args.deals:,} deals, "
-              f"{args.companies:,} companies); {args.rounds} rounds, sides alternating")
+        print(
+            f"log: {store.last_seq():,} events ({args.deals:,} deals, "
+            f"{args.companies:,} companies); {args.rounds} rounds, sides alternating"
+        )
         for round_ in range(args.rounds):
             order = list(sides.items())
             if round_ % 2:
@@ -80,8 +83,10 @@ def main() -> None:
         indexed = store.conn.execute("SELECT COUNT(*) FROM deal_search").fetchone()[0]
     print(f"deals projected: {deals:,}; indexed in deal_search: {indexed:,}")
     print(f"{'measure':<36} {'without':>9} {'with':>9} {'ratio':>6}")
-    for label, table in ((f"replay, all projections", full),
-                         (f"catch-up of {args.increment} new articles", step)):
+    for label, table in (
+        ("replay, all projections", full),
+        (f"catch-up of {args.increment} new articles", step),
+    ):
         a, b = (statistics.median(table[n]) for n in sides)
         print(f"{label:<36} {a:>8.2f}s {b:>8.2f}s {b / a:>6.3f}")
 

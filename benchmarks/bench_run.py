@@ -32,8 +32,16 @@ DEAL_SHARE = 7  # one article in seven reports a deal
 
 SYLLABLES = "ka lo ven tra mir sol dex qua rin bor tal nex vio cor zen lum par hal ost ire".split()
 CHIPS = ["H100", "H200", "B200", "GB200", "GB300", "MI300X", "MI355X", "TPU v6e", "Trainium2"]
-PLACES = ["Abilene, Texas", "Quincy, Washington", "Des Moines, Iowa", "Reno, Nevada",
-          "Luleå, Sweden", "Columbus, Ohio", "New Albany, Ohio", "Phoenix, Arizona"]
+PLACES = [
+    "Abilene, Texas",
+    "Quincy, Washington",
+    "Des Moines, Iowa",
+    "Reno, Nevada",
+    "Luleå, Sweden",
+    "Columbus, Ohio",
+    "New Albany, Ohio",
+    "Phoenix, Arizona",
+]
 OFF_TOPIC = [
     "The city council voted {n} to {m} on Tuesday to extend the bus lane on {name} Street, "
     "after a hearing that ran past midnight. Residents raised parking and delivery concerns.",
@@ -50,7 +58,8 @@ DEAL = (
     "{a} has signed a ${v} billion agreement with {b} for {g:,} {chip} GPUs, the companies "
     "said on {day}. The capacity will be delivered from {b}'s {place} campus, which will draw "
     "{mw} megawatts when fully built. {a} will use the cluster to train and serve its models. "
-    "Financial terms beyond the headline value were not disclosed.")
+    "Financial terms beyond the headline value were not disclosed."
+)
 
 
 def name(rng: random.Random) -> str:
@@ -61,20 +70,30 @@ def article(i: int) -> tuple[str, str]:
     rng = random.Random(i)
     if i % DEAL_SHARE == 0:
         a, b = f"{name(rng)} AI", f"{name(rng)} Cloud"
-        text = DEAL.format(a=a, b=b, v=rng.randint(1, 40), g=rng.randint(5, 400) * 1000,
-                           chip=rng.choice(CHIPS), place=rng.choice(PLACES),
-                           mw=rng.randint(50, 1500), day="Monday")
+        text = DEAL.format(
+            a=a,
+            b=b,
+            v=rng.randint(1, 40),
+            g=rng.randint(5, 400) * 1000,
+            chip=rng.choice(CHIPS),
+            place=rng.choice(PLACES),
+            mw=rng.randint(50, 1500),
+            day="Monday",
+        )
         title = f"{a} signs compute deal with {b}"
     else:
-        text = rng.choice(OFF_TOPIC).format(name=name(rng), other=name(rng),
-                                            n=rng.randint(2, 900), m=rng.randint(1, 60))
+        text = rng.choice(OFF_TOPIC).format(
+            name=name(rng), other=name(rng), n=rng.randint(2, 900), m=rng.randint(1, 60)
+        )
         title = " ".join(text.split()[:8])
     filler = " ".join(rng.choice(SYLLABLES) for _ in range(250))
-    body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<meta property="article:published_time" content="2025-{1 + i % 12:02d}-'
-            f'{1 + i % 28:02d}T08:00:00Z"></head><body><nav><a href="/">Home</a></nav>'
-            f"<main><article><h1>{title}</h1><p>{text}</p><p>{filler}.</p></article></main>"
-            f"<footer>Copyright Bench Newsroom.</footer></body></html>")
+    body = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta property="article:published_time" content="2025-{1 + i % 12:02d}-'
+        f'{1 + i % 28:02d}T08:00:00Z"></head><body><nav><a href="/">Home</a></nav>'
+        f"<main><article><h1>{title}</h1><p>{text}</p><p>{filler}.</p></article></main>"
+        f"<footer>Copyright Bench Newsroom.</footer></body></html>"
+    )
     return title, body
 
 
@@ -83,10 +102,13 @@ def serve(pages: int) -> Site:
     site = Site()
     site.add("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
     locs = "".join(f"<url><loc>{site.base}/news/{i}.html</loc></url>" for i in range(pages))
-    site.add("/sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
-             f'schemas/sitemap/0.9">{locs}</urlset>', content_type="application/xml")
-    site.generate("/news/", lambda path: Page(
-        article(int(path[6:].split(".")[0]))[1].encode()))
+    site.add(
+        "/sitemap.xml",
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+        f'schemas/sitemap/0.9">{locs}</urlset>',
+        content_type="application/xml",
+    )
+    site.generate("/news/", lambda path: Page(article(int(path[6:].split(".")[0]))[1].encode()))
     return site
 
 
@@ -105,28 +127,45 @@ def one_size(pages: int, tmp: Path) -> dict:
     server = serve(pages)
     base = server.base
     try:
-        bare_s, bare_mb, _ = measure([sys.executable, "-c", BARE, f"{base}/sitemap.xml",
-                                      *(f"{k}={v}" for k, v in SETTINGS.items())])
+        bare_s, bare_mb, _ = measure(
+            [
+                sys.executable,
+                "-c",
+                BARE,
+                f"{base}/sitemap.xml",
+                *(f"{k}={v}" for k, v in SETTINGS.items()),
+            ]
+        )
         db = tmp / f"run-{pages}.db"
         sources = tmp / "sources.toml"
-        sources.write_text(f'[[source]]\nname = "bench"\nurl = "{base}/sitemap.xml"\n'
-                           'type = "sitemap"\n')
+        sources.write_text(
+            f'[[source]]\nname = "bench"\nurl = "{base}/sitemap.xml"\ntype = "sitemap"\n'
+        )
         settings = [a for k, v in SETTINGS.items() for a in ("--set", f"{k}={v}")]
-        total_s, peak_mb, out = measure([DEALS, "run", "--db", str(db), "--sources",
-                                         str(sources), "--json", *settings])
+        total_s, peak_mb, out = measure(
+            [DEALS, "run", "--db", str(db), "--sources", str(sources), "--json", *settings]
+        )
     finally:
         server.close()
     summary = json.loads(out)
     with sqlite3.connect(db) as conn:
         fetched = conn.execute(
-            "SELECT COUNT(*) FROM events WHERE type = 'DocumentFetched'").fetchone()[0]
+            "SELECT COUNT(*) FROM events WHERE type = 'DocumentFetched'"
+        ).fetchone()[0]
         deals = conn.execute("SELECT COUNT(*) FROM deals").fetchone()[0]
     size = sum(p.stat().st_size for p in tmp.glob(f"run-{pages}.db*"))
     assert fetched == pages, (fetched, pages)
-    return {"pages": pages, "bare_pps": pages / bare_s, "bare_mb": bare_mb,
-            "total_s": total_s, "peak_mb": peak_mb, "seconds": summary["seconds"],
-            "deals": deals, "expected_deals": len(range(0, pages, DEAL_SHARE)),
-            "kb_per_article": size / pages / 1024}
+    return {
+        "pages": pages,
+        "bare_pps": pages / bare_s,
+        "bare_mb": bare_mb,
+        "total_s": total_s,
+        "peak_mb": peak_mb,
+        "seconds": summary["seconds"],
+        "deals": deals,
+        "expected_deals": len(range(0, pages, DEAL_SHARE)),
+        "kb_per_article": size / pages / 1024,
+    }
 
 
 def main() -> None:
@@ -141,19 +180,25 @@ def main() -> None:
     for r in rows:
         s = r["seconds"]
         crawl_pps = r["pages"] / s["crawl"]
-        print(f"\n{r['pages']:,} articles: deals run {r['total_s']:.0f} s end to end "
-              f"({r['pages'] / r['total_s']:.0f} articles/s), peak {r['peak_mb']:.0f} MB, "
-              f"{r['kb_per_article']:.1f} KB of database per article")
-        print(f"  crawl+parse  {crawl_pps:>7.0f} articles/s   bare spider {r['bare_pps']:.0f}/s "
-              f"(ratio {crawl_pps / r['bare_pps']:.2f}, bare peak {r['bare_mb']:.0f} MB)")
+        print(
+            f"\n{r['pages']:,} articles: deals run {r['total_s']:.0f} s end to end "
+            f"({r['pages'] / r['total_s']:.0f} articles/s), peak {r['peak_mb']:.0f} MB, "
+            f"{r['kb_per_article']:.1f} KB of database per article"
+        )
+        print(
+            f"  crawl+parse  {crawl_pps:>7.0f} articles/s   bare spider {r['bare_pps']:.0f}/s "
+            f"(ratio {crawl_pps / r['bare_pps']:.2f}, bare peak {r['bare_mb']:.0f} MB)"
+        )
         print(f"  extract      {r['pages'] / s['extract']:>7.0f} articles/s")
         print(f"  project      {r['pages'] / max(s['project'], 1e-9):>7.0f} articles/s")
         print(f"  deals found  {r['deals']} (generated {r['expected_deals']})")
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
-        print(f"\nmemory growth: {first['peak_mb']:.0f} MB at {first['pages']:,} -> "
-              f"{last['peak_mb']:.0f} MB at {last['pages']:,} "
-              f"(x{last['pages'] / first['pages']:.0f} articles)")
+        print(
+            f"\nmemory growth: {first['peak_mb']:.0f} MB at {first['pages']:,} -> "
+            f"{last['peak_mb']:.0f} MB at {last['pages']:,} "
+            f"(x{last['pages'] / first['pages']:.0f} articles)"
+        )
 
 
 if __name__ == "__main__":

@@ -25,20 +25,26 @@ class RunCounts(Projection):
     """A simple projection: how many times each run id was seen."""
 
     name = "bench_runs"
-    tables = {"bench_runs": "CREATE TABLE IF NOT EXISTS bench_runs "
-                            "(run_id TEXT PRIMARY KEY, n INTEGER NOT NULL)"}
+    tables = {
+        "bench_runs": "CREATE TABLE IF NOT EXISTS bench_runs "
+        "(run_id TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+    }
 
     @handles("CrawlStarted")
     def started(self, conn, event):
-        conn.execute("INSERT INTO bench_runs VALUES (?, 1) ON CONFLICT (run_id)"
-                     " DO UPDATE SET n = n + 1", (event.data["run_id"][:3],))
+        conn.execute(
+            "INSERT INTO bench_runs VALUES (?, 1) ON CONFLICT (run_id) DO UPDATE SET n = n + 1",
+            (event.data["run_id"][:3],),
+        )
 
 
 def batches(n: int, size: int, streams: int = 1000):
     """Small events spread over `streams` streams, `size` at a time."""
     for first in range(0, n, size):
-        yield [NewEvent("CrawlStarted", f"crawl:{i % streams}", {"run_id": f"r{i}"})
-               for i in range(first, min(first + size, n))]
+        yield [
+            NewEvent("CrawlStarted", f"crawl:{i % streams}", {"run_id": f"r{i}"})
+            for i in range(first, min(first + size, n))
+        ]
 
 
 def bench_log(path: Path, n: int, size: int) -> tuple[float, float]:
@@ -68,12 +74,25 @@ def bench_raw(path: Path, n: int, size: int) -> float:
         rows = []
         for event in batch:
             event_id, data_json = event.encoded()
-            rows.append((event_id, event.type, event.stream, number + 1, data_json, "{}",
-                         "2026-01-01T00:00:00+00:00", 1))
+            rows.append(
+                (
+                    event_id,
+                    event.type,
+                    event.stream,
+                    number + 1,
+                    data_json,
+                    "{}",
+                    "2026-01-01T00:00:00+00:00",
+                    1,
+                )
+            )
         start = time.perf_counter()
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO events (id, type, stream, version, data, meta,"
-                         " recorded_at, schema) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany(
+            "INSERT INTO events (id, type, stream, version, data, meta,"
+            " recorded_at, schema) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         conn.execute("COMMIT")
         elapsed += time.perf_counter() - start
     conn.close()

@@ -22,9 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 FOLDS = ROOT / "benchmarks" / "data" / "dev_real_folds.json"
-CATEGORIES = {"party": ("misses", "false deals"), "figures": ("gpu_count", "power_mw", "value_usd"),
-              "chip": ("chip",), "kind": ("kind",), "status": ("status",),
-              "place": ("facility", "location")}
+CATEGORIES = {
+    "party": ("misses", "false deals"),
+    "figures": ("gpu_count", "power_mw", "value_usd"),
+    "chip": ("chip",),
+    "kind": ("kind",),
+    "status": ("status",),
+    "place": ("facility", "location"),
+}
 
 
 def load(path: Path) -> dict[str, dict]:
@@ -34,18 +39,26 @@ def load(path: Path) -> dict[str, dict]:
 def error_table(result: dict) -> dict[str, int]:
     wrong = Counter(field for _, field, _, _ in result["wrong_fields"])
     counts = {"misses": len(result["misses"]), "false deals": len(result["false_deals"])}
-    return {cat: sum(counts.get(f, 0) + wrong.get(f, 0) for f in fields)
-            for cat, fields in CATEGORIES.items()}
+    return {
+        cat: sum(counts.get(f, 0) + wrong.get(f, 0) for f in fields)
+        for cat, fields in CATEGORIES.items()
+    }
 
 
 def summary(result: dict) -> dict:
-    return {"docs": result["docs"], "precision": result["precision"], "recall": result["recall"],
-            "f1": result["f1"], **{f: acc for f, (acc, _) in result["fields"].items()},
-            "errors": error_table(result)}
+    return {
+        "docs": result["docs"],
+        "precision": result["precision"],
+        "recall": result["recall"],
+        "f1": result["f1"],
+        **{f: acc for f, (acc, _) in result["fields"].items()},
+        "errors": error_table(result),
+    }
 
 
-def predict_out_of_fold(docs: list[dict], folds: dict[str, int], shipped: bool,
-                        composed: list[dict] = ()) -> dict:
+def predict_out_of_fold(
+    docs: list[dict], folds: dict[str, int], shipped: bool, composed: list[dict] = ()
+) -> dict:
     """doc_id -> result; each fold's decisions fitted on the other folds. The composed
     articles, when given, are split into the same number of folds (by position) and held out
     the same way, so both sets are scored out of fold."""
@@ -82,8 +95,9 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", help="Folds whose errors to list, e.g. 0,1.")
     args = ap.parse_args(argv)
     if not args.gold.exists():
-        print(f"error: {args.gold} is absent: rebuild the texts (docs/EXTRACTION.md)",
-              file=sys.stderr)
+        print(
+            f"error: {args.gold} is absent: rebuild the texts (docs/EXTRACTION.md)", file=sys.stderr
+        )
         return 2
     gold = load(args.gold)
     folds = {d: f for d, f in json.loads(FOLDS.read_text()).items() if d in gold}
@@ -102,16 +116,31 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(report))
     else:
-        keys = ["f1", "precision", "recall", "gpu_count", "power_mw", "value_usd", "chip",
-                "facility", "location", "kind", "status"]
+        keys = [
+            "f1",
+            "precision",
+            "recall",
+            "gpu_count",
+            "power_mw",
+            "value_usd",
+            "chip",
+            "facility",
+            "location",
+            "kind",
+            "status",
+        ]
         print(f"{'':>7} " + " ".join(f"{k[:9]:>9}" for k in keys))
-        for name, row in [*((f"fold {k}", s) for k, s in report["folds"].items()),
-                          ("pooled", report["pooled"]),
-                          *([("composed", report["composed"])] if composed else [])]:
+        for name, row in [
+            *((f"fold {k}", s) for k, s in report["folds"].items()),
+            ("pooled", report["pooled"]),
+            *([("composed", report["composed"])] if composed else []),
+        ]:
             cells = ("-" if row[k] is None else f"{row[k]:.3f}" for k in keys)
             print(f"{name:>7} " + " ".join(f"{c:>9}" for c in cells))
-        print("errors (pooled): " + ", ".join(f"{k} {v}" for k, v in
-                                              report["pooled"]["errors"].items()))
+        print(
+            "errors (pooled): "
+            + ", ".join(f"{k} {v}" for k, v in report["pooled"]["errors"].items())
+        )
     if args.errors:
         for k in map(int, args.errors.split(",")):
             r = per_fold[k]

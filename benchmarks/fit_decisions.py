@@ -41,7 +41,7 @@ def labelled(gold: dict, found: dict) -> list[tuple[dict, int, str | None, list]
     """(features, is a deal, gold kind or None, amounts) for every candidate of every gold
     article; amounts holds, per figure field, ([(amount features, is the gold amount)], whether
     the gold deal has that figure)."""
-    from extract.scoring import field_equal, party_set, parties_match
+    from extract.scoring import field_equal, parties_match, party_set
 
     rows = []
     for doc_id, record in gold.items():
@@ -49,12 +49,34 @@ def labelled(gold: dict, found: dict) -> list[tuple[dict, int, str | None, list]
         for deal in found[doc_id]["deals"]:
             parties = party_set(deal)
             match = next((g for g in gdeals if parties_match(party_set(g), parties)), None)
-            amounts = [] if match is None else [
-                ([(f, int(match.get(field) is not None and field_equal(field, match[field], v)))
-                  for v, f in choices], match.get(field) is not None)
-                for field, choices in deal["figure_options"].items()]
-            rows.append((deal["features"], int(match is not None),
-                         match["kind"] if match else None, amounts))
+            amounts = (
+                []
+                if match is None
+                else [
+                    (
+                        [
+                            (
+                                f,
+                                int(
+                                    match.get(field) is not None
+                                    and field_equal(field, match[field], v)
+                                ),
+                            )
+                            for v, f in choices
+                        ],
+                        match.get(field) is not None,
+                    )
+                    for field, choices in deal["figure_options"].items()
+                ]
+            )
+            rows.append(
+                (
+                    deal["features"],
+                    int(match is not None),
+                    match["kind"] if match else None,
+                    amounts,
+                )
+            )
     return rows
 
 
@@ -65,8 +87,9 @@ def _cv_probabilities(pairs: list[tuple[dict, int]], names: list[str], c: float)
 
     x = np.array([[f.get(n, 0.0) for n in names] for f, _ in pairs])
     y = np.array([label for _, label in pairs])
-    return cross_val_predict(LogisticRegression(C=c, max_iter=5000), x, y, cv=5,
-                             method="predict_proba")[:, 1]
+    return cross_val_predict(
+        LogisticRegression(C=c, max_iter=5000), x, y, cv=5, method="predict_proba"
+    )[:, 1]
 
 
 def _binary(pairs: list[tuple[dict, int]]):
@@ -79,10 +102,12 @@ def _binary(pairs: list[tuple[dict, int]]):
     names = sorted({n for f, _ in pairs for n in f} - {"bias_term"})
     x = np.array([[f.get(n, 0.0) for n in names] for f, _ in pairs])
     y = np.array([label for _, label in pairs])
-    model = LogisticRegressionCV(Cs=10, cv=5, scoring="f1", max_iter=5000,
-                                 use_legacy_attributes=True).fit(x, y)
-    return Binary(dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]),
-                  0.5), model.C_[0]
+    model = LogisticRegressionCV(
+        Cs=10, cv=5, scoring="f1", max_iter=5000, use_legacy_attributes=True
+    ).fit(x, y)
+    return Binary(
+        dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]), 0.5
+    ), model.C_[0]
 
 
 def _figure_threshold(rows, names: list[str], c: float) -> float:
@@ -115,12 +140,15 @@ def fit(rows: list[tuple[dict, int, str | None, list]]):
     from extract.decisions import Binary, Decisions
 
     binary, c = _binary([(f, label) for f, label, _, _ in rows])
-    figures, _ = _binary([pair for *_, amounts in rows for group, _ in amounts
-                          for pair in group])
-    figures = Binary(figures.weights, figures.bias,
-                     _figure_threshold(rows, sorted(figures.weights), c))
-    kinds = [({n: v for n, v in f.items() if n.startswith(KIND_CUES)}, k)
-             for f, label, k, _ in rows if label and k]
+    figures, _ = _binary([pair for *_, amounts in rows for group, _ in amounts for pair in group])
+    figures = Binary(
+        figures.weights, figures.bias, _figure_threshold(rows, sorted(figures.weights), c)
+    )
+    kinds = [
+        ({n: v for n, v in f.items() if n.startswith(KIND_CUES)}, k)
+        for f, label, k, _ in rows
+        if label and k
+    ]
     return Decisions(keep=binary, kind=_kind_model(kinds, c), figures=figures)
 
 
@@ -141,8 +169,12 @@ def _kind_model(kinds: list[tuple[dict, str]], c: float):
     model = LogisticRegression(C=c, max_iter=5000)
     folds = min(5, min(np.unique(y, return_counts=True)[1]))
     predicted = cross_val_predict(model, x, y, cv=folds)
-    rules = [next((n[len("rule_kind_"):] for n, v in f.items()
-                   if n.startswith("rule_kind_") and v), None) for f, _ in kinds]
+    rules = [
+        next(
+            (n[len("rule_kind_") :] for n, v in f.items() if n.startswith("rule_kind_") and v), None
+        )
+        for f, _ in kinds
+    ]
     if np.mean(predicted == y) <= np.mean([r == k for r, (_, k) in zip(rules, kinds)]):
         return None
     model.fit(x, y)
@@ -161,11 +193,14 @@ def main(argv: list[str]) -> int:
     gold = {d["doc_id"]: d for d in docs}
     rows = labelled(gold, candidates(docs))
     decisions = fit(rows)
-    OUT.write_text(json.dumps(decisions.as_dict(), indent=1, sort_keys=True) + "\n",
-                   encoding="utf-8")
+    OUT.write_text(
+        json.dumps(decisions.as_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     positives = sum(label for _, label, _, _ in rows)
-    print(f"fitted on {len(rows)} candidates ({positives} deals) from {len(docs)} articles: "
-          f"wrote {OUT.relative_to(ROOT)}")
+    print(
+        f"fitted on {len(rows)} candidates ({positives} deals) from {len(docs)} articles: "
+        f"wrote {OUT.relative_to(ROOT)}"
+    )
     return 0
 
 

@@ -9,7 +9,8 @@ agreement (a re-report, a disputed figure, a revision the text says changed the 
 apart). The features are the named cues of `store.projections.deal_merging.features`, the
 very function the projection calls. A logistic regression (scikit-learn, here only) is scored
 by stratified 10-fold cross-validation repeated five times (its regularisation chosen again
-inside each training part), then fitted on every pair; its weights are written as JSON, which the projection applies as a dot product and a sigmoid.
+inside each training part), then fitted on every pair; its weights are written as JSON, which
+the projection applies as a dot product and a sigmoid.
 
 `--check` prints the cross-validated accuracy and the pairs the shipped weights get wrong,
 and writes nothing.
@@ -26,7 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from store.projections.deal_merging import (  # noqa: E402
-    FEATURES, FEATURE_MEANINGS, WEIGHTS_FILE, Model, Report, features, load_model, name_key)
+    FEATURE_MEANINGS,
+    FEATURES,
+    WEIGHTS_FILE,
+    Model,
+    Report,
+    features,
+    load_model,
+    name_key,
+)
 from vocab import FIGURES  # noqa: E402
 
 PAIRS = ROOT / "store" / "projections" / "data" / "same_agreement_pairs.jsonl"
@@ -34,13 +43,19 @@ PAIRS = ROOT / "store" / "projections" / "data" / "same_agreement_pairs.jsonl"
 
 def report(side: dict) -> Report:
     return Report(
-        doc_id=side["outlet"], url=None, reported=side["reported"],
-        raw_keys=tuple(name_key(p) for p in side["parties"]), kind=side.get("kind"),
-        chip=side.get("chip"), facility=side.get("facility"), location=side.get("location"),
+        doc_id=side["outlet"],
+        url=None,
+        reported=side["reported"],
+        raw_keys=tuple(name_key(p) for p in side["parties"]),
+        kind=side.get("kind"),
+        chip=side.get("chip"),
+        facility=side.get("facility"),
+        location=side.get("location"),
         figures={f: float(side[f]) for f in FIGURES if side.get(f) is not None},
         roles={name_key(k): v for k, v in (side.get("roles") or {}).items()},
-        text=side.get("text", ""), party_key="\x1f".join(sorted(name_key(p)
-                                                                  for p in side["parties"])))
+        text=side.get("text", ""),
+        party_key="\x1f".join(sorted(name_key(p) for p in side["parties"])),
+    )
 
 
 def read_pairs(path: Path = PAIRS) -> list[dict]:
@@ -66,8 +81,12 @@ def estimator():
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-    return GridSearchCV(LogisticRegression(max_iter=5000), {"C": list(CS)}, scoring="accuracy",
-                        cv=StratifiedKFold(5, shuffle=True, random_state=0))
+    return GridSearchCV(
+        LogisticRegression(max_iter=5000),
+        {"C": list(CS)},
+        scoring="accuracy",
+        cv=StratifiedKFold(5, shuffle=True, random_state=0),
+    )
 
 
 def cross_validated(x, y, seeds=range(5), folds: int = 10) -> tuple[float, float]:
@@ -86,8 +105,10 @@ def cross_validated(x, y, seeds=range(5), folds: int = 10) -> tuple[float, float
 def fit(x, y) -> tuple[Model, float]:
     search = estimator().fit(x, y)
     model = search.best_estimator_
-    return (Model(dict(zip(FEATURES, map(float, model.coef_[0]))), float(model.intercept_[0])),
-            float(search.best_params_["C"]))
+    return (
+        Model(dict(zip(FEATURES, map(float, model.coef_[0]))), float(model.intercept_[0])),
+        float(search.best_params_["C"]),
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -96,11 +117,16 @@ def main(argv: list[str]) -> int:
     pairs = read_pairs(paths[0] if paths else PAIRS)
     x, y = matrix(pairs)
     mean, std = cross_validated(x, y)
-    print(f"{len(pairs)} pairs ({int(y.sum())} one agreement, {len(y) - int(y.sum())} two);"
-          f" cross-validated accuracy {mean:.3f} (sd {std:.3f}, 10 folds x 5 repeats)")
+    print(
+        f"{len(pairs)} pairs ({int(y.sum())} one agreement, {len(y) - int(y.sum())} two);"
+        f" cross-validated accuracy {mean:.3f} (sd {std:.3f}, 10 folds x 5 repeats)"
+    )
     model, strength = (load_model(), None) if check else fit(x, y)
-    wrong = [p for p in pairs if (model.probability(report(p["a"]), report(p["b"])) >= 0.5)
-             != bool(p["label"])]
+    wrong = [
+        p
+        for p in pairs
+        if (model.probability(report(p["a"]), report(p["b"])) >= 0.5) != bool(p["label"])
+    ]
     print(f"training accuracy {(len(pairs) - len(wrong)) / len(pairs):.3f}; misjudged:")
     for p in wrong:
         print(f"  label {p['label']}: {p['why']}")
@@ -109,14 +135,25 @@ def main(argv: list[str]) -> int:
     for name in FEATURES:
         print(f"  {name:<17} {model.weights[name]:+.3f}  {FEATURE_MEANINGS[name]}")
     print(f"  {'intercept':<17} {model.intercept:+.3f}   (C = {strength:g})")
-    WEIGHTS_FILE.write_text(json.dumps({
-        "about": "Logistic regression over deal_merging.FEATURES, fitted by "
-                 "benchmarks/fit_same_agreement.py on same_agreement_pairs.jsonl",
-        "fitted_on": date.today().isoformat(), "pairs": len(pairs),
-        "cv_accuracy": round(mean, 3), "cv_sd": round(std, 3), "C": strength,
-        "weights": {n: round(w, 4) for n, w in model.weights.items()},
-        "intercept": round(model.intercept, 4), "threshold": 0.5}, indent=2) + "\n",
-        encoding="utf-8")
+    WEIGHTS_FILE.write_text(
+        json.dumps(
+            {
+                "about": "Logistic regression over deal_merging.FEATURES, fitted by "
+                "benchmarks/fit_same_agreement.py on same_agreement_pairs.jsonl",
+                "fitted_on": date.today().isoformat(),
+                "pairs": len(pairs),
+                "cv_accuracy": round(mean, 3),
+                "cv_sd": round(std, 3),
+                "C": strength,
+                "weights": {n: round(w, 4) for n, w in model.weights.items()},
+                "intercept": round(model.intercept, 4),
+                "threshold": 0.5,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {WEIGHTS_FILE.relative_to(ROOT)}")
     return 0
 

@@ -1,6 +1,7 @@
 """Split the real-news development set into 5 fixed folds by story, written once as data.
 
-Usage: python benchmarks/make_folds.py ../shared/eval/dev-real.jsonl > benchmarks/data/dev_real_folds.json
+Usage: python benchmarks/make_folds.py ../shared/eval/dev-real.jsonl \
+           > benchmarks/data/dev_real_folds.json
 
 Two excerpts are one story when they share a search query or their headline deals have the same
 parties; a story never straddles two folds, so a fold scores text about agreements its training
@@ -31,7 +32,9 @@ def stories(records: list[dict]) -> list[list[str]]:
     for r in records:
         keys = [("q", r["query"])] + [
             ("p", "|".join(sorted(p.lower() for p in d["parties"])))
-            for d in r["deals"] if d.get("headline")]
+            for d in r["deals"]
+            if d.get("headline")
+        ]
         for key in map(str, keys):
             if key in first_of:
                 parent[root(r["doc_id"])] = root(first_of[key])

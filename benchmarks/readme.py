@@ -58,8 +58,9 @@ def examples(text: str) -> list[Example]:
                 current = Example(line[2:].rstrip("\n"), [], start=offset)
                 found.append(current)
             elif current is None:
-                raise ValueError(f"README.md: a console block starts with {line!r}, not "
-                                 "`$ command`")
+                raise ValueError(
+                    f"README.md: a console block starts with {line!r}, not `$ command`"
+                )
             elif line.rstrip("\n") == ELIDED:
                 current.elided = True
             else:
@@ -85,8 +86,11 @@ def workspace(folder: Path) -> Path:
 
 
 def environment() -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("DEALS_") and k not in ("COLUMNS", "LINES")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DEALS_") and k not in ("COLUMNS", "LINES")
+    }
     env.update(COLUMNS="80", PYTHONUNBUFFERED="1", DEALS_CONTACT_URL="https://example.org/me")
     return env
 
@@ -94,13 +98,24 @@ def environment() -> dict:
 def run(example: Example, folder: Path) -> list[str]:
     """What the command prints, stdout and stderr in the order written, the paths of the
     folder and of the checkout written as CHECKOUT."""
-    done = subprocess.run(["bash", "-c", example.command], cwd=folder, env=environment(),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=900)
+    done = subprocess.run(
+        ["bash", "-c", example.command],
+        cwd=folder,
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+    )
     text = done.stdout
     venv = Path(sys.prefix)
-    places = {str(folder): CHECKOUT, str(folder.resolve()): CHECKOUT, str(REPO): CHECKOUT,
-              str(venv): f"{CHECKOUT}/.venv", str(venv.resolve()): f"{CHECKOUT}/.venv"}
+    places = {
+        str(folder): CHECKOUT,
+        str(folder.resolve()): CHECKOUT,
+        str(REPO): CHECKOUT,
+        str(venv): f"{CHECKOUT}/.venv",
+        str(venv.resolve()): f"{CHECKOUT}/.venv",
+    }
     for place in sorted(places, key=len, reverse=True):
         text = text.replace(place, places[place])
     lines = [line.rstrip() for line in text.splitlines()]
@@ -124,7 +139,7 @@ def loose(lines: list[str], dates: set[str]) -> list[str]:
 def shown(example: Example) -> list[str]:
     """The actual lines as the README shows them: the first ones only when it elides."""
     if example.elided:
-        return example.actual[:len(example.expected)]
+        return example.actual[: len(example.expected)]
     return example.actual
 
 
@@ -134,8 +149,7 @@ def differences(example: Example, dates: set[str]) -> str:
     actual = loose(shown(example), dates)
     if expected == actual:
         return ""
-    return "\n".join(difflib.unified_diff(expected, actual, "README.md", "printed",
-                                          lineterm=""))
+    return "\n".join(difflib.unified_diff(expected, actual, "README.md", "printed", lineterm=""))
 
 
 def run_all(folder: Path, text: str | None = None) -> list[Example]:
@@ -150,9 +164,9 @@ def rewrite(text: str, found: list[Example]) -> str:
     """The README with each example's output replaced by what it printed."""
     pieces, last = [], 0
     for example in found:
-        head = text[example.start:example.end].split("\n", 1)[0] + "\n"
+        head = text[example.start : example.end].split("\n", 1)[0] + "\n"
         lines = shown(example) + ([ELIDED] if example.elided else [])
-        pieces += [text[last:example.start], head, "".join(f"{x}\n" for x in lines)]
+        pieces += [text[last : example.start], head, "".join(f"{x}\n" for x in lines)]
         last = example.end
     return "".join(pieces) + text[last:]
 

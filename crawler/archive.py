@@ -66,9 +66,11 @@ class ImportReport:
         resumed = f" (went on from byte {self.resumed_at:,})" if self.resumed_at else ""
         failed = f", {self.parse_failed} could not be parsed" if self.parse_failed else ""
         large = f", {self.too_large} too large" if self.too_large else ""
-        return (f"{name}: {self.records:,} records, {self.pages:,} HTML pages, "
-                f"{self.on_topic:,} on topic: {self.stored:,} stored, {self.already_stored:,} "
-                f"already stored{large}{failed}{resumed}")
+        return (
+            f"{name}: {self.records:,} records, {self.pages:,} HTML pages, "
+            f"{self.on_topic:,} on topic: {self.stored:,} stored, {self.already_stored:,} "
+            f"already stored{large}{failed}{resumed}"
+        )
 
 
 def fingerprint(path: str | Path) -> str:
@@ -88,7 +90,9 @@ def checkpoint(store: Store, print_: str) -> dict | None:
     """The newest ArchiveImported data of the file with this fingerprint, or None."""
     row = store.conn.execute(
         "SELECT data FROM events WHERE stream = ? AND type = 'ArchiveImported' "
-        "ORDER BY seq DESC LIMIT 1", (f"archive:{print_}",)).fetchone()
+        "ORDER BY seq DESC LIMIT 1",
+        (f"archive:{print_}",),
+    ).fetchone()
     if row is None:
         return None
     import json
@@ -96,10 +100,17 @@ def checkpoint(store: Store, print_: str) -> dict | None:
     return json.loads(row[0])
 
 
-def import_warc(store: Store, path: str | Path, *, source: str = "warc",
-                progress: Callable[[int], None] | None = None, run_id: str | None = None,
-                batch_records: int = BATCH_RECORDS, batch_seconds: float = BATCH_SECONDS,
-                workers: int | None = None) -> ImportReport:
+def import_warc(
+    store: Store,
+    path: str | Path,
+    *,
+    source: str = "warc",
+    progress: Callable[[int], None] | None = None,
+    run_id: str | None = None,
+    batch_records: int = BATCH_RECORDS,
+    batch_seconds: float = BATCH_SECONDS,
+    workers: int | None = None,
+) -> ImportReport:
     """Import one WARC file into `store`; returns what was read and stored.
 
     :param source: the source name the DocumentFetched events carry
@@ -111,8 +122,9 @@ def import_warc(store: Store, path: str | Path, *, source: str = "warc",
     from crawler.parse_pool import ParsePool, default_workers
 
     with ParsePool(default_workers() if workers is None else workers) as pool:
-        return _import(store, Path(path), source, progress, run_id, batch_records,
-                       batch_seconds, pool)
+        return _import(
+            store, Path(path), source, progress, run_id, batch_records, batch_seconds, pool
+        )
 
 
 def _import(store, path, source, progress, run_id, batch_records, batch_seconds, pool):
@@ -155,16 +167,20 @@ def _import(store, path, source, progress, run_id, batch_records, batch_seconds,
                 if progress:
                     progress(end - report.offset)
                 report.offset = end
-                if (report.records % batch_records == 0
-                        or time.monotonic() - started > batch_seconds):
+                if (
+                    report.records % batch_records == 0
+                    or time.monotonic() - started > batch_seconds
+                ):
                     batch.commit(done=False)
                     started = time.monotonic()
         except ArchiveLoadFailed as exc:
             if report.records == 0 and not report.resumed_at:
                 raise ConfigError(f"{path}: not a WARC file ({_one_line(exc)})") from None
             batch.commit(done=False)  # what came before the broken record is kept
-            raise ConfigError(f"{path}: broken WARC record after byte {report.offset:,} "
-                              f"({_one_line(exc)}); the records before it are stored") from None
+            raise ConfigError(
+                f"{path}: broken WARC record after byte {report.offset:,} "
+                f"({_one_line(exc)}); the records before it are stored"
+            ) from None
     if report.records == 0 and not report.resumed_at:
         raise ConfigError(f"{path}: not a WARC file (no record in it)")
     batch.commit(done=True)
@@ -174,8 +190,7 @@ def _import(store, path, source, progress, run_id, batch_records, batch_seconds,
 class Batch:
     """Pages read since the last checkpoint, appended with the next one in one transaction."""
 
-    def __init__(self, store: Store, report: ImportReport, source: str, run_id: str | None,
-                 pool):
+    def __init__(self, store: Store, report: ImportReport, source: str, run_id: str | None, pool):
         from crawler.parse_pool import PendingParses
 
         self.parses = PendingParses(pool)  # parsed in the pool while the file is read on
@@ -194,8 +209,12 @@ class Batch:
         if http.get_statuscode() != "200":
             return
         content_type = http.get_header("Content-Type")
-        kind = (content_type or record.rec_headers.get_header("WARC-Identified-Payload-Type")
-                or "").split(";")[0].strip().lower()
+        kind = (
+            (content_type or record.rec_headers.get_header("WARC-Identified-Payload-Type") or "")
+            .split(";")[0]
+            .strip()
+            .lower()
+        )
         if kind not in HTML:
             return
         self.report.pages += 1
@@ -215,9 +234,16 @@ class Batch:
             self.report.already_stored += 1
             return
         self.mine[url] = (sha, captured)
-        item = ArticleItem(source=self.source, url=url, final_url=url, status=200, body=body,
-                           content_type=content_type, etag=http.get_header("ETag"),
-                           last_modified=http.get_header("Last-Modified"))
+        item = ArticleItem(
+            source=self.source,
+            url=url,
+            final_url=url,
+            status=200,
+            body=body,
+            content_type=content_type,
+            etag=http.get_header("ETag"),
+            last_modified=http.get_header("Last-Modified"),
+        )
         self.pages.append((item, sha, captured))
         self.parses.submit(job_of(item, sha))
 
@@ -226,7 +252,8 @@ class Batch:
         known = self.mine.get(url)
         if known is None:
             known = self.store.conn.execute(
-                "SELECT sha256, fetched_at FROM pages WHERE url = ?", (url,)).fetchone()
+                "SELECT sha256, fetched_at FROM pages WHERE url = ?", (url,)
+            ).fetchone()
         if known is None:
             return False
         stored_sha, stored_at = known
@@ -238,14 +265,24 @@ class Batch:
         parsed, _ = self.parses.take(wait=True)  # one event a page, in page order
         report.parse_failed += sum(e.type == "ParseFailed" for e in parsed)
         report.stored += len(self.pages)
-        mark = NewEvent("ArchiveImported", f"archive:{report.fingerprint}", {
-            "fingerprint": report.fingerprint, "file": Path(report.file).name,
-            "offset": report.offset, "done": done, "counts": report.counts()})
+        mark = NewEvent(
+            "ArchiveImported",
+            f"archive:{report.fingerprint}",
+            {
+                "fingerprint": report.fingerprint,
+                "file": Path(report.file).name,
+                "offset": report.offset,
+                "done": done,
+                "counts": report.counts(),
+            },
+        )
         with self.store.transaction():
             for (item, sha, captured), article in zip(self.pages, parsed):
                 self.store.put_blob(item.body)
-                self.store.append(document_fetched(item, sha),
-                                  meta={"run_id": self.run_id, "fetched_at": captured})
+                self.store.append(
+                    document_fetched(item, sha),
+                    meta={"run_id": self.run_id, "fetched_at": captured},
+                )
                 self.store.append(article, meta={"run_id": self.run_id})
                 crash_point("import")
             self.store.append(mark, meta={"run_id": self.run_id})

@@ -41,8 +41,9 @@ class Listing:
     bad_entries: int = 0  # entries with a field that could not be read (kept or dropped)
 
 
-def parse_feed(body: bytes, url: str, content_type: str | None = None,
-               max_size: int = 50 * 1024 * 1024) -> Listing:
+def parse_feed(
+    body: bytes, url: str, content_type: str | None = None, max_size: int = 50 * 1024 * 1024
+) -> Listing:
     """RSS 0.9x/1.0/2.0 or Atom; a malformed feed yields what feedparser could recover."""
     import feedparser
 
@@ -55,8 +56,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
             return Listing(error=f"bad gzip feed: {_one_line(exc)}", fatal=True)
     body, repaired = _valid_char_refs(body)
     try:
-        parsed = feedparser.parse(body, response_headers={
-            "content-type": content_type or "application/xml"})
+        parsed = feedparser.parse(
+            body, response_headers={"content-type": content_type or "application/xml"}
+        )
     except Exception as exc:  # feedparser's loose parser has more such traps: not a crash
         return Listing(error=f"not a feed: {type(exc).__name__}: {_one_line(exc)}", fatal=True)
     benign = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -110,8 +112,12 @@ def _valid_char_refs(body: bytes) -> tuple[bytes, bool]:
         nonlocal replaced
         hexa, decimal = match.groups()
         code = int(hexa, 16) if hexa else int(decimal)
-        if (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-                or 0x10000 <= code <= 0x10FFFF):
+        if (
+            code in (0x9, 0xA, 0xD)
+            or 0x20 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF
+        ):
             return match.group(0)
         replaced = True
         return b"&#xFFFD;"
@@ -134,9 +140,15 @@ def parse_sitemap(body: bytes, url: str, max_size: int = 50 * 1024 * 1024) -> Li
         except (OSError, EOFError, ValueError) as exc:
             return Listing(error=f"bad gzip sitemap: {_one_line(exc)}", fatal=True)
     events = etree.iterparse(
-        io.BytesIO(_without_doctype(body.lstrip())), events=("start", "end"), recover=True,
-        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True,
-        huge_tree=False)
+        io.BytesIO(_without_doctype(body.lstrip())),
+        events=("start", "end"),
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
+    )
     listing, kind = Listing(), None
     try:
         for event, node in events:
@@ -157,8 +169,11 @@ def parse_sitemap(body: bytes, url: str, max_size: int = 50 * 1024 * 1024) -> Li
     if kind is None:
         return Listing(error="not a sitemap: empty document", fatal=True)
     # lxml recovers silently from a document cut short or past its limits: say so, as for feeds
-    broken = [e for e in events.error_log
-              if e.level_name == "FATAL" and e.type_name != "ERR_UNDECLARED_ENTITY"]
+    broken = [
+        e
+        for e in events.error_log
+        if e.level_name == "FATAL" and e.type_name != "ERR_UNDECLARED_ENTITY"
+    ]
     if broken and listing.error is None:
         listing.error = f"malformed sitemap: {_one_line(broken[0].message)}"
     return listing
@@ -188,16 +203,17 @@ def _sitemap_entry(listing: Listing, kind: str, node, url: str) -> None:
 
 _DOCTYPE = re.compile(
     rb"<!DOCTYPE(?:[^\[>'\"]|'[^']*'|\"[^\"]*\"|\[(?:[^\]'\"]|'[^']*'|\"[^\"]*\")*\])*>",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _without_doctype(body: bytes) -> bytes:
     """The body without a DOCTYPE before its root element: sitemaps have no use for one, and an
     internal subset is where billion-laughs entities live (lxml stops at their first use)."""
     found = _DOCTYPE.search(body, 0, 1024 * 1024)
-    if found is None or re.search(rb"<[A-Za-z_]", body[:found.start()]):
+    if found is None or re.search(rb"<[A-Za-z_]", body[: found.start()]):
         return body
-    return body[:found.start()] + body[found.end():]
+    return body[: found.start()] + body[found.end() :]
 
 
 def parse_robots(body: bytes, url: str) -> Listing:
@@ -270,8 +286,7 @@ def parse_gdelt(body: bytes) -> tuple[Listing, int]:
     try:
         document = json.loads(text, strict=False)  # the API leaves control characters in titles
     except ValueError:
-        return Listing(error=f"not a GDELT article list: {_one_line(text)[:120]}",
-                       fatal=True), 0
+        return Listing(error=f"not a GDELT article list: {_one_line(text)[:120]}", fatal=True), 0
     articles = document.get("articles", []) if isinstance(document, dict) else None
     if not isinstance(articles, list):
         return Listing(error="not a GDELT article list: no articles array", fatal=True), 0
@@ -284,8 +299,9 @@ def parse_gdelt(body: bytes) -> tuple[Listing, int]:
         seen = _gdelt_time(item.get("seendate"))
         if item.get("seendate") and seen is None:
             listing.bad_entries += 1
-        listing.entries.append(Entry(link.strip(), seen.date().isoformat() if seen else None,
-                                     _text(item.get("title"))))
+        listing.entries.append(
+            Entry(link.strip(), seen.date().isoformat() if seen else None, _text(item.get("title")))
+        )
     return listing, len(articles)
 
 
@@ -303,8 +319,10 @@ def parse_edgar_feed(body: bytes, url: str, forms: tuple[str, ...]) -> Listing:
     of the given forms (amendments included), its URL the filing's index page, its date the
     filing date. Parsed like sitemaps: lxml, no DTD, no entity expansion, no network."""
     try:
-        root = etree.fromstring(_without_doctype(body.lstrip()), etree.XMLParser(
-            recover=True, resolve_entities=False, no_network=True, huge_tree=False))
+        root = etree.fromstring(
+            _without_doctype(body.lstrip()),
+            etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False),
+        )
     except etree.XMLSyntaxError as exc:
         return Listing(error=f"not an EDGAR feed: {_one_line(exc)}", fatal=True)
     if root is None or etree.QName(root).localname != "feed":
@@ -313,12 +331,16 @@ def parse_edgar_feed(body: bytes, url: str, forms: tuple[str, ...]) -> Listing:
     wanted = {f.upper() for f in forms}
     listing = Listing()
     for entry in root.iterchildren("{*}entry"):
-        form = (_child_text(entry, "filing-type", deep=True)
-                or next((c.get("term") for c in entry.iterchildren("{*}category")), None) or "")
+        form = (
+            _child_text(entry, "filing-type", deep=True)
+            or next((c.get("term") for c in entry.iterchildren("{*}category")), None)
+            or ""
+        )
         if form.upper().removesuffix("/A") not in wanted:
             continue
         link = _child_text(entry, "filing-href", deep=True) or next(
-            (a.get("href") for a in entry.iterchildren("{*}link") if a.get("href")), None)
+            (a.get("href") for a in entry.iterchildren("{*}link") if a.get("href")), None
+        )
         if not link:
             listing.bad_entries += 1
             continue

@@ -45,8 +45,9 @@ class ParsePool:
         self.workers = workers
         self.executor = None
         if workers > 0:
-            self.executor = ProcessPoolExecutor(workers, initializer=_worker_started,
-                                                initargs=(os.getpid(),))
+            self.executor = ProcessPoolExecutor(
+                workers, initializer=_worker_started, initargs=(os.getpid(),)
+            )
             self.executor.submit(_warm_up)  # fork the workers now, before the crawl starts
 
     def submit(self, jobs: list[Job]) -> Future:
@@ -134,8 +135,9 @@ def _result(jobs: list[Job], future: Future) -> list:
 
 
 def _warm_up() -> None:
-    import crawler.parsing  # noqa: F401
     import trafilatura  # noqa: F401
+
+    import crawler.parsing  # noqa: F401
 
 
 def _worker_started(parent: int) -> None:

@@ -33,16 +33,31 @@ def pending_pages(store: Store, *, reparse: bool = False) -> list[str]:
     if reparse:
         where += " OR parser_version IS NOT ?"
         params = (PARSER_VERSION,)
-    failed = {(e.data["url"], e.data["sha256"]) for e in store.read(types=["ParseFailed"])
-              if e.data.get("parser_version") == PARSER_VERSION}
-    return [url for url, sha in store.conn.execute(
-        f"SELECT url, sha256 FROM pages WHERE sha256 IS NOT NULL AND ({where}) "
-        "ORDER BY fetch_seq", params) if (url, sha) not in failed]
+    failed = {
+        (e.data["url"], e.data["sha256"])
+        for e in store.read(types=["ParseFailed"])
+        if e.data.get("parser_version") == PARSER_VERSION
+    }
+    return [
+        url
+        for url, sha in store.conn.execute(
+            f"SELECT url, sha256 FROM pages WHERE sha256 IS NOT NULL AND ({where}) "
+            "ORDER BY fetch_seq",
+            params,
+        )
+        if (url, sha) not in failed
+    ]
 
 
-def parse_pending(store: Store, *, workers: int | None = None, reparse: bool = False,
-                  meta: dict | None = None, progress: Callable[[int], None] | None = None,
-                  failed: list[tuple[str, str]] | None = None) -> int:
+def parse_pending(
+    store: Store,
+    *,
+    workers: int | None = None,
+    reparse: bool = False,
+    meta: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+    failed: list[tuple[str, str]] | None = None,
+) -> int:
     """Append ArticleParsed for each pending page; returns how many were parsed.
 
     A page the parser raises on gets a ParseFailed event, a warning in the log and, when
@@ -56,16 +71,21 @@ def parse_pending(store: Store, *, workers: int | None = None, reparse: bool = F
     try:
         # A window at a time, so memory holds a few hundred bodies, never the whole backlog.
         for start in range(0, len(urls), WINDOW):
-            jobs = list(_jobs(store, urls[start:start + WINDOW]))
-            events = list(pool.map(parse_or_fail, jobs, chunksize=8) if pool
-                          else map(parse_or_fail, jobs))
+            jobs = list(_jobs(store, urls[start : start + WINDOW]))
+            events = list(
+                pool.map(parse_or_fail, jobs, chunksize=8) if pool else map(parse_or_fail, jobs)
+            )
             if events:
                 with store.transaction():
                     store.append(events, meta=meta)
                     crash_point("parse")
                 for url, error in failures(events):
-                    logger.warning("could not parse %s: %s (recorded as ParseFailed; not "
-                                   "tried again until the parser changes)", url, error)
+                    logger.warning(
+                        "could not parse %s: %s (recorded as ParseFailed; not "
+                        "tried again until the parser changes)",
+                        url,
+                        error,
+                    )
                     if failed is not None:
                         failed.append((url, error))
                 count += sum(e.type == "ArticleParsed" for e in events)
@@ -86,21 +106,34 @@ def _jobs(store: Store, urls: list[str]) -> Iterator[tuple]:
             continue
         body = store.get_blob(fetched["sha256"])
         if body is not None:
-            yield (url, fetched["sha256"], body, fetched.get("final_url") or url,
-                   fetched.get("content_type"), fetched.get("listed_published"))
+            yield (
+                url,
+                fetched["sha256"],
+                body,
+                fetched.get("final_url") or url,
+                fetched.get("content_type"),
+                fetched.get("listed_published"),
+            )
 
 
 def job_of(item, sha256: str) -> tuple:
     """The parse job for a page just fetched (an `ArticleItem`)."""
-    return (item.url, sha256, item.body, item.final_url or item.url, item.content_type,
-            item.listed_published)
+    return (
+        item.url,
+        sha256,
+        item.body,
+        item.final_url or item.url,
+        item.content_type,
+        item.listed_published,
+    )
 
 
 def parse_job(job: tuple):
     """(url, sha256, body, final_url, content_type, listed_published) -> ArticleParsed."""
     url, sha, body, final_url, content_type, listed = job
-    article = parse_article(body, final_url, headers={"Content-Type": content_type or ""},
-                            feed_published=listed)
+    article = parse_article(
+        body, final_url, headers={"Content-Type": content_type or ""}, feed_published=listed
+    )
     return article_parsed(url, sha, article)
 
 
@@ -114,5 +147,8 @@ def parse_or_fail(job: tuple):
 
 def failures(events) -> list[tuple[str, str]]:
     """(url, "ErrorType: message") of each ParseFailed event among `events`."""
-    return [(e.data["url"], f"{e.data['error_type']}: {e.data['message']}")
-            for e in events if e.type == "ParseFailed"]
+    return [
+        (e.data["url"], f"{e.data['error_type']}: {e.data['message']}")
+        for e in events
+        if e.type == "ParseFailed"
+    ]

@@ -42,16 +42,18 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     or meta tag that says Latin-1; other bytes use the header, then the meta tag, then
     windows-1252 (what HTML5 means by "latin-1").
     """
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
-                       (b"\xfe\xff", "utf-16-be")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if body.startswith(bom):
-            return body[len(bom):].decode(codec, errors="replace")
+            return body[len(bom) :].decode(codec, errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = [http_content_type_encoding(content_type or ""),
-                html_body_declared_encoding(body)]
+    declared = [http_content_type_encoding(content_type or ""), html_body_declared_encoding(body)]
     for name in declared:
         codec = resolve_encoding(name) if name else None
         if codec and codec not in ("utf-8", "utf8"):
@@ -62,8 +64,13 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     return body.decode("cp1252", errors="replace")
 
 
-def parse_article(body: bytes, url: str, *, headers: Mapping[str, str] | None = None,
-                  feed_published: str | None = None) -> Article:
+def parse_article(
+    body: bytes,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    feed_published: str | None = None,
+) -> Article:
     """Main text (tables kept as text), title, date, authors, language and canonical URL.
 
     :param body: the raw page as downloaded
@@ -79,9 +86,12 @@ def parse_article(body: bytes, url: str, *, headers: Mapping[str, str] | None = 
     jsonld = _jsonld_article(tree, url)
     meta = _extract(tree, url)
     text, dateline_day = wire_release(meta.get("text") or "")
-    published = (normalise_date(jsonld.get("datePublished"))
-                 or normalise_date(meta.get("date")) or dateline_day
-                 or normalise_date(feed_published))
+    published = (
+        normalise_date(jsonld.get("datePublished"))
+        or normalise_date(meta.get("date"))
+        or dateline_day
+        or normalise_date(feed_published)
+    )
     return Article(
         title=_title(meta.get("title")) or _clean(jsonld.get("headline")),
         text=text,
@@ -95,13 +105,16 @@ def parse_article(body: bytes, url: str, *, headers: Mapping[str, str] | None = 
 # "SANTA CLARA, Calif., May 1, 2024 /PRNewswire/ -- ", "NEW YORK--(BUSINESS WIRE)--",
 # "SAN JOSE, Calif., May 01, 2024 (GLOBE NEWSWIRE) -- ": the wires' datelines, up to where the
 # release itself begins.
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
-           "December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|"
-           "Nov\\.?|Dec\\.?")
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|"
+    "December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|"
+    "Nov\\.?|Dec\\.?"
+)
 _DATELINE = re.compile(
     r"^(?P<line>[^\n]{0,160}?(?:(?P<day>(?:" + _MONTHS + r")\s+\d{1,2},\s+\d{4})[^\n]{0,20}?)?"
     r"(?:/\s*PRNewswire(?:-[A-Za-z]+)?\s*/|\(\s*BUSINESS\s+WIRE\s*\)|\(\s*GLOBE\s+NEWSWIRE\s*\)|"
-    r"/\s*CNW\s*/|\(\s*ACCESSWIRE\s*\))\s*(?:--|\u2013|\u2014|-)+\s*)")
+    r"/\s*CNW\s*/|\(\s*ACCESSWIRE\s*\))\s*(?:--|\u2013|\u2014|-)+\s*)"
+)
 # Where the release ends: the "About ..." heading, forward-looking statements, contacts, the
 # wire's SOURCE line and links to the original. A line of its own, after the first.
 _TAIL = re.compile(
@@ -111,7 +124,9 @@ _TAIL = re.compile(
     r"[^\n]*|(?:media|press|investor|company|news)(?: relations)?(?: and [a-z]+ relations)? "
     r"(?:contacts?|inquiries)\s*:?[^\n]{0,80}|contacts?\s*:?|source:?\s+[A-Z][^\n]{0,80}|"
     r"view original content[^\n]*|for (?:further|more) information,? (?:please )?contact"
-    r"[^\n]*)$", re.IGNORECASE | re.MULTILINE)
+    r"[^\n]*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def wire_release(text: str) -> tuple[str, str | None]:
@@ -131,11 +146,14 @@ def wire_release(text: str) -> tuple[str, str | None]:
     day = None
     if found.group("day"):
         try:
-            day = normalise_date(datetime.strptime(
-                " ".join(found.group("day").replace(".", "").split()[:3]), "%B %d, %Y"))
+            day = normalise_date(
+                datetime.strptime(
+                    " ".join(found.group("day").replace(".", "").split()[:3]), "%B %d, %Y"
+                )
+            )
         except ValueError:
             day = normalise_date(_abbreviated(found.group("day")))
-    paragraphs[number] = paragraph[found.end():]
+    paragraphs[number] = paragraph[found.end() :]
     kept = paragraphs[number:]
     for index, line in enumerate(kept[1:], 1):
         if _TAIL.match(line.strip()):
@@ -168,18 +186,28 @@ def _extract(tree, url: str) -> dict:
     from htmldate import find_date
     from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
-    doc = trafilatura.bare_extraction(copy.deepcopy(tree), url=url, include_tables=True,
-                                      include_comments=False, with_metadata=False, fast=True)
+    doc = trafilatura.bare_extraction(
+        copy.deepcopy(tree),
+        url=url,
+        include_tables=True,
+        include_comments=False,
+        with_metadata=False,
+        fast=True,
+    )
     meta = examine_meta(tree)
     try:
         meta = extract_meta_json(tree, meta)
     except Exception:  # trafilatura's JSON-LD reader trips on odd documents
         pass
     author = meta.author if meta.author and " " in meta.author else None
-    return {"text": doc.text if doc is not None else "",
-            "title": meta.title or extract_title(tree), "author": author,
-            "date": find_date(tree, url=url, extensive_search=False, original_date=True,
-                              outputformat="%Y-%m-%d")}
+    return {
+        "text": doc.text if doc is not None else "",
+        "title": meta.title or extract_title(tree),
+        "author": author,
+        "date": find_date(
+            tree, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d"
+        ),
+    }
 
 
 def _jsonld_article(tree, url: str) -> dict:
@@ -234,8 +262,10 @@ def _to_date(value) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    for parse in (lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
-                  parsedate_to_datetime):
+    for parse in (
+        lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
+        parsedate_to_datetime,
+    ):
         try:
             parsed = parse(text)
         except (TypeError, ValueError, IndexError):
@@ -302,8 +332,9 @@ def _clean(value) -> str | None:
     return text or None
 
 
-_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|title|meta|p|div|article|a|br)\b",
-                     re.IGNORECASE)
+_MARKUP = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|title|meta|p|div|article|a|br)\b", re.IGNORECASE
+)
 
 
 def html_problem(body: bytes) -> str | None:
@@ -365,6 +396,5 @@ def file_links(path, url: str | None = None, follow: str | None = None) -> list[
             verdict = "no match"
         else:
             verdict = "follow"
-        found.append({"file": str(path), "url": entry.url, "text": entry.title,
-                      "verdict": verdict})
+        found.append({"file": str(path), "url": entry.url, "text": entry.title, "verdict": verdict})
     return found

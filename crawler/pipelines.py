@@ -54,8 +54,9 @@ class EventLogPipeline:
     what the source delivered last time appends nothing.
     """
 
-    def __init__(self, crawler, db_path: str, run_id: str | None, parse: str = "workers",
-                 batch: int = 50):
+    def __init__(
+        self, crawler, db_path: str, run_id: str | None, parse: str = "workers", batch: int = 50
+    ):
         if parse not in PARSE_MODES:
             raise ValueError(f"DEALS_PARSE must be one of {', '.join(PARSE_MODES)}, not {parse!r}")
         self.crawler = crawler
@@ -70,9 +71,13 @@ class EventLogPipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler, settings.get("DEALS_DB"), settings.get("DEALS_RUN_ID"),
-                   settings.get("DEALS_PARSE", "workers"),
-                   settings.getint("DEALS_PARSE_BATCH", 50))
+        return cls(
+            crawler,
+            settings.get("DEALS_DB"),
+            settings.get("DEALS_RUN_ID"),
+            settings.get("DEALS_PARSE", "workers"),
+            settings.getint("DEALS_PARSE_BATCH", 50),
+        )
 
     def open_spider(self):
         self.store = Store(self.db_path)
@@ -146,8 +151,12 @@ class EventLogPipeline:
     def _count_failures(self, failed: list[tuple[str, str]]) -> None:
         for url, error in failed:
             self.crawler.stats.inc_value("deals/errors/parse_failed")
-            logger.error("could not parse %s: %s (recorded as ParseFailed; not tried again "
-                         "until the parser changes)", url, error)
+            logger.error(
+                "could not parse %s: %s (recorded as ParseFailed; not tried again "
+                "until the parser changes)",
+                url,
+                error,
+            )
 
     def _append_parsed(self, events: list, failed: list[tuple[str, str]]) -> None:
         """Append ArticleParsed and ParseFailed events from the pool; `failed` names the

@@ -65,11 +65,19 @@ class CrawlReport:
         return 0 if all(s.reached for s in self.sources.values()) else 1
 
 
-def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None = None,
-          refresh: bool = False, overrides: dict | None = None,
-          parse_workers: int | None = None, run_id: str | None = None,
-          since: str | None = None, until: str | None = None,
-          progress: Callable[[str, int], None] | None = None) -> CrawlReport:
+def crawl(
+    db_path: str | Path,
+    sources: list[Source],
+    *,
+    max_pages: int | None = None,
+    refresh: bool = False,
+    overrides: dict | None = None,
+    parse_workers: int | None = None,
+    run_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> CrawlReport:
     """Crawl `sources` into the database at `db_path`; every fetched page is parsed on return.
 
     :param max_pages: at most this many article pages per source
@@ -104,28 +112,43 @@ def crawl(db_path: str | Path, sources: list[Source], *, max_pages: int | None =
         options = {"max_pages": max_pages, "refresh": refresh}
         if since:
             options.update(since=since, until=until)
-        store.append(crawl_started(run_id, utc_now(), [s.name for s in sources], options),
-                     meta=meta)
+        store.append(
+            crawl_started(run_id, utc_now(), [s.name for s in sources], options), meta=meta
+        )
         # Pages an interrupted run stored unparsed come first, so articles reach the log in
         # the order their pages were fetched, as in a run that was never interrupted.
         failed: list[tuple[str, str]] = []
         parsed = parse_pending(store, workers=parse_workers, meta=meta, failed=failed)
-        reports, signum = run_spiders(settings, sources, states, max_pages=max_pages,
-                                      refresh=refresh, shared=shared, since=since,
-                                      until=until)
+        reports, signum = run_spiders(
+            settings,
+            sources,
+            states,
+            max_pages=max_pages,
+            refresh=refresh,
+            shared=shared,
+            since=since,
+            until=until,
+        )
         catch_up(store)
         if signum is not None:  # stop now: what was stored stays, the next crawl goes on
-            store.append(crawl_finished(run_id, utc_now(),
-                                        {n: r.as_event_data() for n, r in reports.items()},
-                                        interrupted=signum), meta=meta)
+            store.append(
+                crawl_finished(
+                    run_id,
+                    utc_now(),
+                    {n: r.as_event_data() for n, r in reports.items()},
+                    interrupted=signum,
+                ),
+                meta=meta,
+            )
             catch_up(store)
             new = sum(r.new for r in reports.values())
             raise Interrupted(signum, f"{new} new pages stored")
         # Only DEALS_PARSE=stage leaves work here, or pages an interrupted run stored unparsed.
         parsed += parse_pending(store, workers=parse_workers, meta=meta, failed=failed)
-        store.append(crawl_finished(run_id, utc_now(),
-                                    {n: r.as_event_data() for n, r in reports.items()}),
-                     meta=meta)
+        store.append(
+            crawl_finished(run_id, utc_now(), {n: r.as_event_data() for n, r in reports.items()}),
+            meta=meta,
+        )
         catch_up(store)
     in_pipeline = sum(r.errors.get("parse_failed", 0) for r in reports.values())
     return CrawlReport(run_id, reports, parsed, in_pipeline + len(failed))
@@ -181,8 +204,10 @@ def scrapy_settings(overrides: dict | None):
     from crawler.pipelines import PARSE_MODES
 
     if settings.get("DEALS_PARSE") not in PARSE_MODES:
-        raise ConfigError(f"DEALS_PARSE must be one of {', '.join(PARSE_MODES)}, "
-                          f"not {settings.get('DEALS_PARSE')!r}")
+        raise ConfigError(
+            f"DEALS_PARSE must be one of {', '.join(PARSE_MODES)}, "
+            f"not {settings.get('DEALS_PARSE')!r}"
+        )
     try:
         parse_workers(settings)
     except ValueError as exc:
@@ -204,24 +229,32 @@ def check_override(settings, name: str, value: str) -> None:
     default = settings[name]
     kind = dict if isinstance(default, BaseSettings) else type(default)
     probe = settings.copy()
-    getter = {bool: probe.getbool, int: probe.getint, float: probe.getfloat,
-              dict: probe.getdict, list: probe.getlist}.get(kind)
+    getter = {
+        bool: probe.getbool,
+        int: probe.getint,
+        float: probe.getfloat,
+        dict: probe.getdict,
+        list: probe.getlist,
+    }.get(kind)
     try:
         probe.set(name, value, priority="cmdline")
         number = getter(name) if getter else value
     except (TypeError, ValueError):
         example = "a JSON object" if kind is dict else repr(default)
-        raise ConfigError(f"--set {name}={value}: expected {kind.__name__}, "
-                          f"like {name}={example}") from None
+        raise ConfigError(
+            f"--set {name}={value}: expected {kind.__name__}, like {name}={example}"
+        ) from None
     if kind in (int, float) and number < 0:
         raise ConfigError(f"--set {name}={value}: must not be negative")
 
 
 # Scrapy's own lines for a request that failed for good; the crawl's summary counts each
 # failure by kind and names each failing source's, so on a terminal they are said once there.
-DOWNLOAD_FAILURES = {"scrapy.downloadermiddlewares.retry": "Gave up retrying",
-                     "scrapy.downloadermiddlewares.robotstxt": "Error downloading",
-                     "scrapy.core.scraper": "Error downloading"}
+DOWNLOAD_FAILURES = {
+    "scrapy.downloadermiddlewares.retry": "Gave up retrying",
+    "scrapy.downloadermiddlewares.robotstxt": "Error downloading",
+    "scrapy.core.scraper": "Error downloading",
+}
 
 
 class _SaidInTheSummary(logging.Filter):
@@ -237,12 +270,17 @@ class _SaidInTheSummary(logging.Filter):
 def quiet_download_failures(settings):
     """Leave out Scrapy's lines for failed downloads when the log goes to the terminal (not to
     --log FILE, and DEALS_LOG_LEVEL not set): each failure is in the summary already."""
-    if (settings.get("LOG_FILE") or os.environ.get("DEALS_LOG_LEVEL")
-            or os.environ.get("DEALS_DEBUG")):
+    if (
+        settings.get("LOG_FILE")
+        or os.environ.get("DEALS_LOG_LEVEL")
+        or os.environ.get("DEALS_DEBUG")
+    ):
         yield
         return
-    added = [(logging.getLogger(name), _SaidInTheSummary(start))
-             for name, start in DOWNLOAD_FAILURES.items()]
+    added = [
+        (logging.getLogger(name), _SaidInTheSummary(start))
+        for name, start in DOWNLOAD_FAILURES.items()
+    ]
     for logger, quiet in added:
         logger.addFilter(quiet)
     try:
@@ -267,8 +305,11 @@ def one_line_errors():
         error = record.exc_info[1] if record.exc_info else None
         if error is not None:
             message, said = record.getMessage(), str(error)
-            record.msg = (f"{message} ({type(error).__name__})" if said in message
-                          else f"{message} ({type(error).__name__}: {said})")
+            record.msg = (
+                f"{message} ({type(error).__name__})"
+                if said in message
+                else f"{message} ({type(error).__name__}: {said})"
+            )
             record.args = ()
             record.exc_info = None
         return record
@@ -280,8 +321,17 @@ def one_line_errors():
         logging.setLogRecordFactory(make)
 
 
-def run_spiders(settings, sources: list[Source], states: dict, *, max_pages,
-                refresh, shared=None, since=None, until=None) -> tuple[dict, int | None]:
+def run_spiders(
+    settings,
+    sources: list[Source],
+    states: dict,
+    *,
+    max_pages,
+    refresh,
+    shared=None,
+    since=None,
+    until=None,
+) -> tuple[dict, int | None]:
     """Run one crawler per source, all in one reactor; one failing source never stops another.
 
     The sources share `shared` (a `SharedCrawl`): a URL several of them list is requested once,
@@ -302,9 +352,17 @@ def run_spiders(settings, sources: list[Source], states: dict, *, max_pages,
         for source in sources:
             crawler = process.create_crawler(SPIDERS[source.type])
             crawlers[source.name] = crawler
-            process.crawl(crawler, source=source, state=states[source.name],
-                          refresh=refresh, max_pages=max_pages, parses=parses, shared=shared,
-                          since=since, until=until)
+            process.crawl(
+                crawler,
+                source=source,
+                state=states[source.name],
+                refresh=refresh,
+                max_pages=max_pages,
+                parses=parses,
+                shared=shared,
+                since=since,
+                until=until,
+            )
         received = _note_signals(process)
         with one_line_errors(), quiet_download_failures(settings):
             process.start()
@@ -333,8 +391,11 @@ def source_report(name: str, crawler) -> SourceReport:
     """Per-source counts from a finished crawler's stats and its spider's verdict."""
     stats = crawler.stats.get_stats()
     spider = crawler.spider
-    errors = {k.removeprefix("deals/errors/"): v for k, v in sorted(stats.items())
-              if k.startswith("deals/errors/")}
+    errors = {
+        k.removeprefix("deals/errors/"): v
+        for k, v in sorted(stats.items())
+        if k.startswith("deals/errors/")
+    }
     errors.update(robots_errors(stats))
     reached = bool(spider and spider.reached)
     error = spider.error if spider else None
@@ -346,19 +407,28 @@ def source_report(name: str, crawler) -> SourceReport:
         error = _close_reason(stats) or "source listing was not fetched"
         kind = "not_fetched"
     return SourceReport(
-        name=name, reached=reached, requests=stats.get("downloader/request_count", 0),
-        articles=stats.get("deals/articles", 0), new=stats.get("deals/new", 0),
-        unchanged=stats.get("deals/unchanged", 0), skipped_old=stats.get("deals/skipped_old", 0),
-        off_topic=stats.get("deals/off_topic", 0), out_of_range=stats.get("deals/out_of_range", 0),
+        name=name,
+        reached=reached,
+        requests=stats.get("downloader/request_count", 0),
+        articles=stats.get("deals/articles", 0),
+        new=stats.get("deals/new", 0),
+        unchanged=stats.get("deals/unchanged", 0),
+        skipped_old=stats.get("deals/skipped_old", 0),
+        off_topic=stats.get("deals/off_topic", 0),
+        out_of_range=stats.get("deals/out_of_range", 0),
         known_off_topic=stats.get("deals/known_off_topic", 0),
         already_stored=stats.get("deals/already_stored", 0),
         domain_capped=stats.get("deals/domain_capped", 0),
         offsite_links=stats.get("deals/offsite_links", 0),
         listed_elsewhere=stats.get("deals/listed_elsewhere", 0),
-        bad_entries=stats.get("deals/bad_entries", 0), retries=stats.get("retry/count", 0),
+        bad_entries=stats.get("deals/bad_entries", 0),
+        retries=stats.get("retry/count", 0),
         stopped_by=spider.stopped_by if spider else None,
-        over_budget=stats.get("deals/over_budget", 0), errors=errors, error=error,
-        error_kind=(kind or "failed") if not reached else None)
+        over_budget=stats.get("deals/over_budget", 0),
+        errors=errors,
+        error=error,
+        error_kind=(kind or "failed") if not reached else None,
+    )
 
 
 def robots_errors(stats: dict) -> dict[str, int]:
@@ -383,8 +453,10 @@ def _close_reason(stats: dict) -> str | None:
 def _refuse_second_run() -> None:
     reactor_module = sys.modules.get("twisted.internet.reactor")
     if reactor_module is not None and getattr(reactor_module, "_startedBefore", False):
-        raise DealsError("a crawl already ran in this process (Scrapy's reactor cannot "
-                         "restart): run each crawl in its own process")
+        raise DealsError(
+            "a crawl already ran in this process (Scrapy's reactor cannot "
+            "restart): run each crawl in its own process"
+        )
 
 
 def summary_lines(report: CrawlReport) -> list[str]:
@@ -394,13 +466,18 @@ def summary_lines(report: CrawlReport) -> list[str]:
     for name, s in report.sources.items():
         state = "ok    " if s.reached else "FAILED"
         errors = ", ".join(f"{k}={v}" for k, v in s.errors.items())
-        line = (f"{name:<{width}}  {state} {s.articles:>4} "
-                f"{'article' if s.articles == 1 else 'articles'} ({s.new} new, "
-                f"{s.unchanged} unchanged), {plural(s.requests, 'request')}")
-        for count, what in ((s.off_topic, "off topic"), (s.known_off_topic, "known off topic"),
-                            (s.already_stored, "already stored"),
-                            (s.out_of_range, "outside the dates"),
-                            (s.domain_capped, "over the per-publisher cap")):
+        line = (
+            f"{name:<{width}}  {state} {s.articles:>4} "
+            f"{'article' if s.articles == 1 else 'articles'} ({s.new} new, "
+            f"{s.unchanged} unchanged), {plural(s.requests, 'request')}"
+        )
+        for count, what in (
+            (s.off_topic, "off topic"),
+            (s.known_off_topic, "known off topic"),
+            (s.already_stored, "already stored"),
+            (s.out_of_range, "outside the dates"),
+            (s.domain_capped, "over the per-publisher cap"),
+        ):
             if count:
                 line += f", {count} {what}"
         if s.offsite_links:
@@ -412,20 +489,29 @@ def summary_lines(report: CrawlReport) -> list[str]:
         if errors:
             line += f", errors: {errors}"
         if s.stopped_by:
-            line += (f", stopped by {s.stopped_by} ({s.over_budget} listed entries left for "
-                     "the next run)")
+            line += (
+                f", stopped by {s.stopped_by} ({s.over_budget} listed entries left for "
+                "the next run)"
+            )
         if not s.reached and s.error:
             line += f" -- {s.error}"
         lines.append(line)
     new = sum(s.new for s in report.sources.values())
-    parsed = (f"{report.parse_failed} could not be parsed (see the ParseFailed events), the "
-              "rest parsed" if report.parse_failed else "all parsed")
-    lines.append(f"stored {plural(new, 'new page')}, {parsed} ({report.parsed} in the parse "
-                 f"stage); run {report.run_id}")
+    parsed = (
+        f"{report.parse_failed} could not be parsed (see the ParseFailed events), the rest parsed"
+        if report.parse_failed
+        else "all parsed"
+    )
+    lines.append(
+        f"stored {plural(new, 'new page')}, {parsed} ({report.parsed} in the parse "
+        f"stage); run {report.run_id}"
+    )
     failing = {n: s.error_kind for n, s in report.sources.items() if not s.reached}
     if offline(failing, len(report.sources)):
-        lines.append(f"no source could be reached ({error_kinds(failing)}): are you offline? "
-                     "Check the network (or a proxy, or DNS) and run again; nothing was lost")
+        lines.append(
+            f"no source could be reached ({error_kinds(failing)}): are you offline? "
+            "Check the network (or a proxy, or DNS) and run again; nothing was lost"
+        )
     return lines
 
 
@@ -436,8 +522,11 @@ NO_NETWORK = ("dns", "connection", "timeout")
 
 def offline(failing: dict[str, str | None], sources: int) -> bool:
     """Whether every one of `sources` failed without a connection ({name: error kind})."""
-    return bool(sources) and len(failing) >= sources and all(
-        kind in NO_NETWORK for kind in failing.values())
+    return (
+        bool(sources)
+        and len(failing) >= sources
+        and all(kind in NO_NETWORK for kind in failing.values())
+    )
 
 
 def error_kinds(failing: dict[str, str | None]) -> str:
@@ -445,5 +534,6 @@ def error_kinds(failing: dict[str, str | None]) -> str:
     from collections import Counter
 
     counts = Counter(kind or "failed" for kind in failing.values())
-    return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items(),
-                                                          key=lambda kv: (-kv[1], kv[0])))
+    return ", ".join(
+        f"{kind} {n}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )

@@ -15,7 +15,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 DEALS_DB = os.environ.get("DEALS_DB", "deals.db")
 # Site owners need a way to reach whoever runs the crawler: set your own page or mailto: URL.
 DEALS_CONTACT_URL = os.environ.get(
-    "DEALS_CONTACT_URL", "https://github.com/compute-deals/compute-deals#crawler")
+    "DEALS_CONTACT_URL", "https://github.com/compute-deals/compute-deals#crawler"
+)
 
 
 def user_agent(contact_url: str) -> str:

@@ -23,8 +23,9 @@ class SharedCrawl:
         from crawler import settings as defaults
 
         pages = settings.getint("DEALS_CRAWL_MAX_PAGES", defaults.DEALS_CRAWL_MAX_PAGES) or None
-        seconds = settings.getfloat("DEALS_CRAWL_MAX_SECONDS",
-                                    defaults.DEALS_CRAWL_MAX_SECONDS) or None
+        seconds = (
+            settings.getfloat("DEALS_CRAWL_MAX_SECONDS", defaults.DEALS_CRAWL_MAX_SECONDS) or None
+        )
         started = time.monotonic() if started is None else started
         return cls(pages, started + seconds if seconds else None)
 

@@ -18,8 +18,10 @@ KEYS = {"name", "url", "type", "follow", "allowed_domains", "enabled", "prefilte
 TYPE_KEYS = {"gdelt": {"query", "timespan", "start", "end"}, "edgar": {"ciks", "forms"}}
 # Types that can list what was published before a given date (`deals backfill --since`).
 LOOK_BACK = ("sitemap", "gdelt", "edgar")
-DEFAULT_URLS = {"gdelt": "https://api.gdeltproject.org/api/v2/doc/doc",
-                "edgar": "https://www.sec.gov/cgi-bin/browse-edgar"}
+DEFAULT_URLS = {
+    "gdelt": "https://api.gdeltproject.org/api/v2/doc/doc",
+    "edgar": "https://www.sec.gov/cgi-bin/browse-edgar",
+}
 DEFAULT_TIMESPAN = "1d"
 DEFAULT_SOURCES = "default_sources.toml"
 _TIMESPAN = re.compile(r"^([1-9][0-9]{0,4})(min|h|d|w|m)$")
@@ -63,8 +65,10 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
     if len(problems) == 1:
         raise ConfigError(problems[0])
     if problems:
-        raise ConfigError(f"{problems[0]} (and {len(problems) - 1} more problems: "
-                          f"run `deals sources check {path or ''}`)".replace(" )", ")"))
+        raise ConfigError(
+            f"{problems[0]} (and {len(problems) - 1} more problems: "
+            f"run `deals sources check {path or ''}`)".replace(" )", ")")
+        )
     return sources
 
 
@@ -106,14 +110,21 @@ def make_source(table: dict) -> Source:
     timespan = table.get("timespan")
     if kind == "gdelt" and not timespan and not table.get("start"):
         timespan = DEFAULT_TIMESPAN
-    return Source(name=table["name"], url=url, type=kind,
-                  follow=table.get("follow"), allowed_domains=tuple(domains),
-                  enabled=table.get("enabled", True),
-                  prefilter=table.get("prefilter", kind == "gdelt"),
-                  query=table.get("query"), timespan=timespan,
-                  start=_day(table.get("start")), end=_day(table.get("end")),
-                  ciks=tuple(str(c).zfill(10) for c in table.get("ciks", ())),
-                  forms=tuple(table.get("forms") or (("8-K",) if kind == "edgar" else ())))
+    return Source(
+        name=table["name"],
+        url=url,
+        type=kind,
+        follow=table.get("follow"),
+        allowed_domains=tuple(domains),
+        enabled=table.get("enabled", True),
+        prefilter=table.get("prefilter", kind == "gdelt"),
+        query=table.get("query"),
+        timespan=timespan,
+        start=_day(table.get("start")),
+        end=_day(table.get("end")),
+        ciks=tuple(str(c).zfill(10) for c in table.get("ciks", ())),
+        forms=tuple(table.get("forms") or (("8-K",) if kind == "edgar" else ())),
+    )
 
 
 def _day(value) -> str | None:
@@ -132,8 +143,11 @@ def timespan_delta(timespan: str):
 def describe(source: Source) -> str:
     """What `deals sources list` shows of a source: its URL, or what a discovery source asks."""
     if source.type == "gdelt":
-        window = (f"{source.start} to {source.end or 'now'}" if source.start
-                  else f"last {source.timespan}")
+        window = (
+            f"{source.start} to {source.end or 'now'}"
+            if source.start
+            else f"last {source.timespan}"
+        )
         return f"GDELT: {source.query}  ({window})"
     if source.type == "edgar":
         ciks = ", ".join(c.lstrip("0") for c in source.ciks[:4])
@@ -153,8 +167,10 @@ def select(sources: list[Source], names: list[str] | tuple[str, ...] = ()) -> li
     if not names:
         enabled = [s for s in sources if s.enabled]
         if not enabled:
-            raise ConfigError(f"no enabled source: all {len(sources)} are disabled (set "
-                              "enabled = true on one, or name one with --source NAME)")
+            raise ConfigError(
+                f"no enabled source: all {len(sources)} are disabled (set "
+                "enabled = true on one, or name one with --source NAME)"
+            )
         return enabled
     by_name = {s.name: s for s in sources}
     unknown = [n for n in names if n not in by_name]
@@ -172,7 +188,7 @@ def _problems(table) -> list[str]:
     errors = [f"unknown key {key!r}" for key in sorted(set(table) - KEYS - own - others)]
     for key in sorted(set(table) & others):
         owner = next(t for t, keys in TYPE_KEYS.items() if key in keys)
-        errors.append(f"{key} only applies to type = \"{owner}\"")
+        errors.append(f'{key} only applies to type = "{owner}"')
     for key in ("name", "url", "type"):
         value = table.get(key)
         if value is not None and not isinstance(value, str):
@@ -197,8 +213,9 @@ def _problems(table) -> list[str]:
         except re.error as exc:
             errors.append(f"bad follow regex {follow!r}: {exc}")
     domains = table.get("allowed_domains")
-    if domains is not None and (not isinstance(domains, list)
-                                or not all(isinstance(d, str) and d for d in domains)):
+    if domains is not None and (
+        not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains)
+    ):
         errors.append("allowed_domains must be a list of host names")
     for key in ("enabled", "prefilter"):
         if key in table and not isinstance(table[key], bool):
@@ -212,11 +229,13 @@ def _type_problems(table: dict, kind) -> list[str]:
     if kind == "gdelt":
         query = table.get("query")
         if not isinstance(query, str) or not query.strip():
-            errors.append("missing query (the GDELT DOC API query, e.g. "
-                          "'\"GPU\" AND (deal OR agreement)')")
+            errors.append(
+                "missing query (the GDELT DOC API query, e.g. '\"GPU\" AND (deal OR agreement)')"
+            )
         timespan = table.get("timespan")
-        if timespan is not None and (not isinstance(timespan, str)
-                                     or not _TIMESPAN.match(timespan)):
+        if timespan is not None and (
+            not isinstance(timespan, str) or not _TIMESPAN.match(timespan)
+        ):
             errors.append(f"bad timespan {timespan!r} (a number and min, h, d, w or m: 1d, 12h)")
         for key in ("start", "end"):
             value = table.get(key)
@@ -227,22 +246,31 @@ def _type_problems(table: dict, kind) -> list[str]:
             errors.append("give timespan or start/end, not both")
         if table.get("end") is not None and table.get("start") is None:
             errors.append("end needs a start")
-        elif (table.get("start") is not None and table.get("end") is not None
-              and str(table["end"]) < str(table["start"])):
+        elif (
+            table.get("start") is not None
+            and table.get("end") is not None
+            and str(table["end"]) < str(table["start"])
+        ):
             errors.append("end is before start")
     if kind == "edgar":
         ciks = table.get("ciks")
         if not isinstance(ciks, list) or not ciks:
-            errors.append("missing ciks (the companies' SEC Central Index Keys, e.g. "
-                          "ciks = [1045810])")
-        elif not all((isinstance(c, int) and not isinstance(c, bool) and 0 < c < 10**10)
-                     or (isinstance(c, str) and c.isdigit() and 0 < len(c) <= 10)
-                     for c in ciks):
+            errors.append(
+                "missing ciks (the companies' SEC Central Index Keys, e.g. ciks = [1045810])"
+            )
+        elif not all(
+            (isinstance(c, int) and not isinstance(c, bool) and 0 < c < 10**10)
+            or (isinstance(c, str) and c.isdigit() and 0 < len(c) <= 10)
+            for c in ciks
+        ):
             errors.append("ciks must be numbers of at most 10 digits")
         forms = table.get("forms")
-        if forms is not None and (not isinstance(forms, list) or not forms
-                                  or not all(isinstance(f, str) and f.strip() for f in forms)):
-            errors.append("forms must be a list of filing types, e.g. [\"8-K\"]")
+        if forms is not None and (
+            not isinstance(forms, list)
+            or not forms
+            or not all(isinstance(f, str) and f.strip() for f in forms)
+        ):
+            errors.append('forms must be a list of filing types, e.g. ["8-K"]')
     return errors
 
 
@@ -260,8 +288,14 @@ def _url_problem(url: str) -> str | None:
 
 def _toml_type(value) -> str:
     """The TOML name of a parsed value's type, for messages."""
-    for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a float"),
-                       (str, "a string"), (list, "an array"), (dict, "a table")):
+    for kind, name in (
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a float"),
+        (str, "a string"),
+        (list, "an array"),
+        (dict, "a table"),
+    ):
         if isinstance(value, kind):
             return name
     return "a date or time"

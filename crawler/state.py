@@ -27,8 +27,9 @@ class SourceState:
     off_topic: set[str] = field(default_factory=set)
 
 
-def load_states(conn: sqlite3.Connection, sources: list[str],
-                today: date | None = None) -> dict[str, SourceState]:
+def load_states(
+    conn: sqlite3.Connection, sources: list[str], today: date | None = None
+) -> dict[str, SourceState]:
     """Each source's state, all sharing one `pages` dict; empty before the projection exists.
 
     A date after tomorrow (`today` + 1) is no watermark: a page claiming to be from the future
@@ -36,14 +37,19 @@ def load_states(conn: sqlite3.Connection, sources: list[str],
     """
     pages: dict[str, SeenPage] = {}
     try:
-        off_topic = {url for (url,) in conn.execute(
-            "SELECT json_extract(data, '$.url') FROM events WHERE type = 'PageOffTopic'")}
+        off_topic = {
+            url
+            for (url,) in conn.execute(
+                "SELECT json_extract(data, '$.url') FROM events WHERE type = 'PageOffTopic'"
+            )
+        }
     except sqlite3.OperationalError:  # no log yet
         off_topic = set()
     states = {name: SourceState(pages, off_topic=off_topic) for name in sources}
     try:
         rows = conn.execute(
-            "SELECT url, source, sha256, etag, last_modified, published FROM pages").fetchall()
+            "SELECT url, source, sha256, etag, last_modified, published FROM pages"
+        ).fetchall()
     except sqlite3.OperationalError:
         return states
     latest = ((today or date.today()) + timedelta(days=1)).isoformat()

@@ -1,4 +1,5 @@
 """Library entry points: extract deals from documents, one result dict per document."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -27,8 +28,14 @@ __all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_documents"]
 class Extractor:
     """A loaded pipeline with its gate and assembler; reuse one for many documents."""
 
-    def __init__(self, nlp: Language | None = None, batch_size: int = 64, decisions=None,
-                 with_features: bool = False, lexicon: Lexicon | None = None):
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        batch_size: int = 64,
+        decisions=None,
+        with_features: bool = False,
+        lexicon: Lexicon | None = None,
+    ):
         """:param decisions: fitted decisions to apply (default: the shipped weights;
             `extract.decisions.NONE` keeps every candidate the rules propose)
         :param with_features: keep each deal's named features in the result (for fitting)
@@ -81,8 +88,9 @@ class Extractor:
             row = deal.fields()
             row["proposed_by_pairs"] = deal.proposed_by_pairs
             row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues)
-            row["figure_options"] = figure_options(doc, row, deal.sentences, title_end,
-                                                   self.figure_context)
+            row["figure_options"] = figure_options(
+                doc, row, deal.sentences, title_end, self.figure_context
+            )
             rows.append(row)
         decided = {id(row): row for row in self.decisions.apply(rows)}
         out = []
@@ -100,8 +108,10 @@ class Extractor:
         try:
             return self._batch([doc])[0]
         except Exception as exc:
-            return {"doc_id": str(doc.get("doc_id") or ""),
-                    "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+            return {
+                "doc_id": str(doc.get("doc_id") or ""),
+                "error": f"{type(exc).__name__}: {str(exc)[:300]}",
+            }
 
 
 def _work(chunk: list[dict]) -> list[dict]:
@@ -114,9 +124,14 @@ def _work(chunk: list[dict]) -> list[dict]:
 _EXTRACTOR = None  # one per worker process
 
 
-def extract_documents(docs: Iterable[dict], workers: int = 1, nlp: Language | None = None,
-                      chunk_size: int = 64, decisions=None,
-                      with_features: bool = False) -> Iterator[dict]:
+def extract_documents(
+    docs: Iterable[dict],
+    workers: int = 1,
+    nlp: Language | None = None,
+    chunk_size: int = 64,
+    decisions=None,
+    with_features: bool = False,
+) -> Iterator[dict]:
     """Extract deals from dicts with `doc_id`, `title`, `text`, `published`, in input order.
 
     :param workers: processes to use; each loads its own pipeline.

@@ -3,6 +3,7 @@
 Returns the cleaned text with a map from each cleaned character to its offset in the text
 as given, so that evidence offsets always point into the original article.
 """
+
 from __future__ import annotations
 
 import html
@@ -60,8 +61,11 @@ def clean(text: str, lexicon: Lexicon) -> tuple[str, list[int]]:
     in_list = False
     for line in lines:
         head = line.strip().rstrip(".:").lower()
-        if head in stops or (head.startswith(lex["about_heading"].lower())
-                             and len(head.split()) <= 5 and not head.endswith(".")):
+        if head in stops or (
+            head.startswith(lex["about_heading"].lower())
+            and len(head.split()) <= 5
+            and not head.endswith(".")
+        ):
             stopped = True
         # a link list ("Related:" and the bullet lines under it) runs until a line that is not
         # a bullet
@@ -76,4 +80,4 @@ def clean(text: str, lexicon: Lexicon) -> tuple[str, list[int]]:
             out_chars.append(ch)
             out_offsets.append(offsets[min(pos + i, len(offsets) - 1)] if offsets else 0)
         pos += len(line) + 1
-    return "".join(out_chars[:len(decoded)]), out_offsets[:len(decoded)]
+    return "".join(out_chars[: len(decoded)]), out_offsets[: len(decoded)]

@@ -21,8 +21,7 @@ from vocab import FIGURES, KINDS, STATUSES
 
 WORD = re.compile(r"[a-z0-9][a-z0-9&.'-]*")
 # features that also get a copy for candidates only the pair finder proposed
-PAIR_CROSSED = ("link_", "cue_", "deal_", "in_title", "lede", "unknown_", "implausible",
-                "crowded")
+PAIR_CROSSED = ("link_", "cue_", "deal_", "in_title", "lede", "unknown_", "implausible", "crowded")
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,13 @@ class Cues:
             outlets=frozenset(o.lower() for o in party["outlets"]),
             sentence={k: tuple(v) for k, v in data["sentence"].items()},
             kind_cues={k: tuple(kind[k]) for k in KINDS if k in kind},
-            known=frozenset(lexicon.companies), sectors=lexicon.sector_of,
-            products=frozenset(names), sector_names=tuple(party["sectors"]),
-            deal_nouns=tuple(lexicon["deal"]["nouns"]), verb_forms=lexicon.verb_forms)
+            known=frozenset(lexicon.companies),
+            sectors=lexicon.sector_of,
+            products=frozenset(names),
+            sector_names=tuple(party["sectors"]),
+            deal_nouns=tuple(lexicon["deal"]["nouns"]),
+            verb_forms=lexicon.verb_forms,
+        )
 
 
 def _has(text: str, phrases: tuple[str, ...]) -> bool:
@@ -78,11 +81,16 @@ def _implausible(name: str, c: Cues, persons: set[str]) -> bool:
     """A name the gazetteer does not know that does not read as a company's: a lower-case or
     descriptive word in it, a news outlet, a product, a person."""
     words = WORD.findall(name.lower())
-    return (not words or bool(set(words) & c.generic)
-            or any(t[:1].islower() and t.lower() not in c.function for t in name.split())
-            or name.lower() in c.outlets or words[-1] in c.outlet_words
-            or name.lower() in c.products or name.lower() in persons
-            or bool(set(words) & c.person))
+    return (
+        not words
+        or bool(set(words) & c.generic)
+        or any(t[:1].islower() and t.lower() not in c.function for t in name.split())
+        or name.lower() in c.outlets
+        or words[-1] in c.outlet_words
+        or name.lower() in c.products
+        or name.lower() in persons
+        or bool(set(words) & c.person)
+    )
 
 
 def party_features(parties: list[str], doc: Doc, c: Cues) -> dict[str, float]:
@@ -97,14 +105,22 @@ def party_features(parties: list[str], doc: Doc, c: Cues) -> dict[str, float]:
         "unknown_generic": float(any(set(w) & c.generic for w in words)),
         "unknown_all_generic": float(any(w and set(w) <= c.generic | c.function for w in words)),
         "unknown_one_word": float(any(len(w) == 1 for w in words)),
-        "unknown_lowercase": float(any(
-            any(t[:1].islower() and t.lower() not in c.function for t in p.split())
-            for p in unknown)),
-        "outlet": float(any(p.lower() in c.outlets or (WORD.findall(p.lower()) or [""])[-1]
-                            in c.outlet_words for p in unknown)),
+        "unknown_lowercase": float(
+            any(
+                any(t[:1].islower() and t.lower() not in c.function for t in p.split())
+                for p in unknown
+            )
+        ),
+        "outlet": float(
+            any(
+                p.lower() in c.outlets or (WORD.findall(p.lower()) or [""])[-1] in c.outlet_words
+                for p in unknown
+            )
+        ),
         "product": float(any(p.lower() in c.products for p in parties)),
-        "person": float(any(p.lower() in persons or set(WORD.findall(p.lower())) & c.person
-                            for p in parties)),
+        "person": float(
+            any(p.lower() in persons or set(WORD.findall(p.lower())) & c.person for p in parties)
+        ),
         "same_sector": float(len(set(sectors)) == 1 and sectors[0] != "unknown"),
         **{f"sector_{s}": float(s in sectors) for s in c.sector_names},
     }
@@ -152,7 +168,7 @@ def _path(a: Token, b: Token) -> list[Token] | None:
     index_b = {t.i: n for n, t in enumerate(up_b)}
     for n, t in enumerate(up_a):
         if t.i in index_b:
-            return up_a[:n + 1] + list(reversed(up_b[:index_b[t.i]]))
+            return up_a[: n + 1] + list(reversed(up_b[: index_b[t.i]]))
     return None
 
 
@@ -160,22 +176,34 @@ def _link(a: Token, b: Token, path: list[Token], c: Cues) -> dict[str, float]:
     inner = path[1:-1]
     deps = {a.dep_, b.dep_}
     return {
-        "link_through_cue": float(any(t.lower_ in c.verb_forms or t.lower_ in c.deal_nouns
-                                      for t in inner)),
+        "link_through_cue": float(
+            any(t.lower_ in c.verb_forms or t.lower_ in c.deal_nouns for t in inner)
+        ),
         "link_with": float(any(t.lower_ == "with" for t in inner)),
-        "link_conjunct": float(a.dep_ == "conj" and a.head == b
-                               or b.dep_ == "conj" and b.head == a),
+        "link_conjunct": float(
+            a.dep_ == "conj" and a.head == b or b.dep_ == "conj" and b.head == a
+        ),
         "link_possessive": float(a.dep_ == "poss" or b.dep_ == "poss"),
-        "link_subject_object": float(bool(deps & {"nsubj", "nsubjpass"})
-                                     and bool(deps & {"dobj", "pobj", "dative", "attr"})),
+        "link_subject_object": float(
+            bool(deps & {"nsubj", "nsubjpass"}) and bool(deps & {"dobj", "pobj", "dative", "attr"})
+        ),
     }
 
 
 def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[str, float]:
     """How the grammar of the sentences that name two parties ties them together: the
     shortest dependency path between them, and what lies on the paths."""
-    best = dict.fromkeys(("link_path", "link_through_cue", "link_with", "link_conjunct",
-                          "link_possessive", "link_subject_object"), 0.0)
+    best = dict.fromkeys(
+        (
+            "link_path",
+            "link_through_cue",
+            "link_with",
+            "link_conjunct",
+            "link_possessive",
+            "link_subject_object",
+        ),
+        0.0,
+    )
     shortest = None
     for sent in sentences:
         roots: dict[str, list[Token]] = {}
@@ -184,7 +212,7 @@ def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[st
                 roots.setdefault(e.kb_id_, []).append(e.root)
         names = list(roots)
         for i, a_name in enumerate(names):
-            for b_name in names[i + 1:]:
+            for b_name in names[i + 1 :]:
                 for a in roots[a_name]:
                     for b in roots[b_name]:
                         path = _path(a, b)
@@ -199,12 +227,15 @@ def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[st
 
 
 def figure_features(deal: dict) -> dict[str, float]:
-    return {f"has_{f}": float(deal.get(f) is not None)
-            for f in (*FIGURES, "chip", "facility", "location")}
+    return {
+        f"has_{f}": float(deal.get(f) is not None)
+        for f in (*FIGURES, "chip", "facility", "location")
+    }
 
 
-def deal_features(doc: Doc, deal: dict, sentences: list[Span], title_end: int,
-                  c: Cues) -> dict[str, float]:
+def deal_features(
+    doc: Doc, deal: dict, sentences: list[Span], title_end: int, c: Cues
+) -> dict[str, float]:
     """Every feature of one candidate deal, by name.
 
     :param deal: the deal's fields (`Deal.fields()`); `c`: the cues, `Cues.from_lexicon()`.
@@ -222,6 +253,9 @@ def deal_features(doc: Doc, deal: dict, sentences: list[Span], title_end: int,
     features["rule_headline"] = float(bool(deal.get("headline")))
     features["pair_only"] = float(bool(deal.get("proposed_by_pairs")))
     if features["pair_only"]:  # the same cues weigh differently where no rule tied the parties
-        features |= {f"pair_x_{name}": value for name, value in list(features.items())
-                     if name.startswith(PAIR_CROSSED)}
+        features |= {
+            f"pair_x_{name}": value
+            for name, value in list(features.items())
+            if name.startswith(PAIR_CROSSED)
+        }
     return features

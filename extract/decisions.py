@@ -60,7 +60,9 @@ class Decisions:
             keep=Binary(keep["weights"], keep["bias"], keep["threshold"]) if keep else None,
             kind=Multiclass(kind["weights"], kind["bias"]) if kind else None,
             figures=Binary(figures["weights"], figures["bias"], figures["threshold"])
-            if figures else None)
+            if figures
+            else None,
+        )
 
     def apply(self, deals: list[dict]) -> list[dict]:
         """The candidates decided to be deals, each with its decided kind. Each deal carries
@@ -93,13 +95,19 @@ class Decisions:
     def as_dict(self) -> dict:
         out = {}
         if self.keep:
-            out["keep"] = {"weights": self.keep.weights, "bias": self.keep.bias,
-                           "threshold": self.keep.threshold}
+            out["keep"] = {
+                "weights": self.keep.weights,
+                "bias": self.keep.bias,
+                "threshold": self.keep.threshold,
+            }
         if self.kind:
             out["kind"] = {"weights": self.kind.weights, "bias": self.kind.bias}
         if self.figures:
-            out["figures"] = {"weights": self.figures.weights, "bias": self.figures.bias,
-                              "threshold": self.figures.threshold}
+            out["figures"] = {
+                "weights": self.figures.weights,
+                "bias": self.figures.bias,
+                "threshold": self.figures.threshold,
+            }
         return out
 
 

@@ -1,4 +1,5 @@
 """Run the extractor over a gold file and score it (`deals eval`)."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,10 @@ def load_gold(path: str | Path) -> dict[str, dict]:
                 raise GoldFileError(f"{path}:{n}: a gold line needs a doc_id")
             gold[rec["doc_id"]] = rec
     if not gold:
-        raise GoldFileError(f"{path}: no gold documents (one JSON object a line, each with a "
-                            "doc_id, text and deals; see docs/EVAL.md)")
+        raise GoldFileError(
+            f"{path}: no gold documents (one JSON object a line, each with a "
+            "doc_id, text and deals; see docs/EVAL.md)"
+        )
     return gold
 
 
@@ -47,14 +50,17 @@ def evaluate(gold_path: str | Path, workers: int = 1, nlp=None) -> dict:
 
 def format_report(result: dict) -> str:
     """The human-readable report: headline figures, per-field accuracy, then what to learn from."""
-    lines = [f"docs={result['docs']} headline deals={result['headline_deals']} "
-             f"predicted={result['predicted_deals']}",
-             f"precision={result['precision']} recall={result['recall']} F1={result['f1']}",
-             "field accuracy:"]
+    lines = [
+        f"docs={result['docs']} headline deals={result['headline_deals']} "
+        f"predicted={result['predicted_deals']}",
+        f"precision={result['precision']} recall={result['recall']} F1={result['f1']}",
+        "field accuracy:",
+    ]
     for name, (acc, n) in result["fields"].items():
         lines.append(f"  {name:<10} {'-' if acc is None else f'{acc:.3f}'} (n={n})")
     lines += [f"miss   {d} {' + '.join(p)}" for d, p in result["misses"]]
     lines += [f"false  {d} {' + '.join(p)}" for d, p in result["false_deals"]]
-    lines += [f"field  {d} {f}: gold={g!r} predicted={p!r}"
-              for d, f, g, p in result["wrong_fields"]]
+    lines += [
+        f"field  {d} {f}: gold={g!r} predicted={p!r}" for d, f, g, p in result["wrong_fields"]
+    ]
     return "\n".join(lines)

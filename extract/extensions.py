@@ -5,6 +5,7 @@ Token getters (read by the figure patterns, the figure reader and the organisati
 `deals_count_noun`, `deals_count_mid`. Doc attribute: `deals_figures`, the figures component's
 list of `Figure` (None until it runs).
 """
+
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
@@ -24,16 +25,28 @@ def register(lexicon: Lexicon) -> None:
     mid_words = set(figures["mid_words"])
 
     def count_mid(t: Token) -> bool:
-        return t.lower_ not in not_after and t.lower_ not in generic \
-            and t.lower_ not in units and t.lower_ not in scales \
-            and t.lower_ not in currencies and (
-                t.lower_ in mid_words or (t.is_alpha and t.text[:1].isupper()) or (
-                    any(c.isdigit() for c in t.text) and any(c.isalpha() for c in t.text)
-                    and numbers.token_value(t.text) is None))
+        return (
+            t.lower_ not in not_after
+            and t.lower_ not in generic
+            and t.lower_ not in units
+            and t.lower_ not in scales
+            and t.lower_ not in currencies
+            and (
+                t.lower_ in mid_words
+                or (t.is_alpha and t.text[:1].isupper())
+                or (
+                    any(c.isdigit() for c in t.text)
+                    and any(c.isalpha() for c in t.text)
+                    and numbers.token_value(t.text) is None
+                )
+            )
+        )
 
     getters = {
-        "deals_num": lambda t: numbers.token_value(t.text) is not None
-        or (numbers.glued(t.text) or ("", ""))[1] in scales,
+        "deals_num": lambda t: (
+            numbers.token_value(t.text) is not None
+            or (numbers.glued(t.text) or ("", ""))[1] in scales
+        ),
         "deals_scale": lambda t: t.lower_ in scales,
         "deals_power_unit": lambda t: t.lower_ in units,
         "deals_glued_power": lambda t: (numbers.glued(t.text) or ("", ""))[1] in units,

@@ -27,8 +27,9 @@ def amount(figure) -> float | None:
     return figure.value
 
 
-def figure_options(doc: Doc, deal: dict, sentences: list[Span], title_end: int,
-                   context: frozenset[str]) -> dict[str, list]:
+def figure_options(
+    doc: Doc, deal: dict, sentences: list[Span], title_end: int, context: frozenset[str]
+) -> dict[str, list]:
     """field -> [(value, features)] for every amount of the field's kind in the article.
 
     :param deal: the deal's fields (its parties and the figures the rules picked)
@@ -53,8 +54,9 @@ def figure_options(doc: Doc, deal: dict, sentences: list[Span], title_end: int,
         i = index_of(figure.start)
         sent = sents[i]
         named = {e.kb_id_ for e in ents_of(sent) if e.label_ == "ORG" and e.kb_id_}
-        near = {t.lower_ for t in doc[max(sent.start, figure.start - 5):figure.start]} | {
-            t.lower_ for t in doc[figure.end:min(sent.end, figure.end + 5)]}
+        near = {t.lower_ for t in doc[max(sent.start, figure.start - 5) : figure.start]} | {
+            t.lower_ for t in doc[figure.end : min(sent.end, figure.end + 5)]
+        }
         rule = deal.get(field)
         features = {
             f"field_{field}": 1.0,
@@ -69,8 +71,9 @@ def figure_options(doc: Doc, deal: dict, sentences: list[Span], title_end: int,
             "names_other_org": float(bool(named - parties)),
             "first_of_kind": float(not seen[field]),
             "repeated": float(value in seen[field]),
-            **{f"qualifier_{q.replace(' ', '_')}": float(figure.qualifier == q)
-               for q in QUALIFIERS},
+            **{
+                f"qualifier_{q.replace(' ', '_')}": float(figure.qualifier == q) for q in QUALIFIERS
+            },
             **{f"near_{w}": 1.0 for w in sorted(near & context)},
         }
         seen[field].add(value)

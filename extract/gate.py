@@ -3,6 +3,7 @@
 Tokenising and phrase matching cost a few percent of the statistical model, so articles that
 fail here never reach it.
 """
+
 from __future__ import annotations
 
 from spacy.language import Language
@@ -27,8 +28,11 @@ class Gate:
             return False
         doc = self.gazetteer(doc)
         known_orgs = {e.kb_id_ for e in doc.ents if e.label_ == "ORG"}
-        if not (lowers & self.domain or len(known_orgs) >= 1
-                or any(e.label_ == "CHIP" for e in doc.ents)):
+        if not (
+            lowers & self.domain
+            or len(known_orgs) >= 1
+            or any(e.label_ == "CHIP" for e in doc.ents)
+        ):
             return False
         if lowers & self.cues:
             return True

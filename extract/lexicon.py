@@ -4,6 +4,7 @@ read into one frozen `Lexicon` that the pipeline components and the deal readers
 `load_lexicon()` reads a data folder once per process; everything else takes the object it
 returns as an argument.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def freeze(value):
     return value
 
 
-def inflect(lemma: str, irregular: Mapping[str, Iterable[str]],
-            es_after: tuple[str, ...]) -> set[str]:
+def inflect(
+    lemma: str, irregular: Mapping[str, Iterable[str]], es_after: tuple[str, ...]
+) -> set[str]:
     """The regular and listed irregular forms of a verb, so cues match without a lemmatizer."""
     forms = {lemma, *irregular.get(lemma, [])}
     if lemma.endswith("e"):
@@ -40,8 +42,12 @@ def inflect(lemma: str, irregular: Mapping[str, Iterable[str]],
     else:
         ending = "es" if lemma.endswith(es_after) else "s"
         forms |= {lemma + ending, lemma + "ed", lemma + "ing"}
-        if len(lemma) <= 4 and lemma[-1] in "pgtn" and lemma[-2] in "aeiou" \
-                and lemma[-3] not in "aeiou":
+        if (
+            len(lemma) <= 4
+            and lemma[-1] in "pgtn"
+            and lemma[-2] in "aeiou"
+            and lemma[-3] not in "aeiou"
+        ):
             forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
 
@@ -105,17 +111,25 @@ class Lexicon:
         companies = read_companies(data / "companies.jsonl")
         accelerators = freeze(read_jsonl(data / "accelerators.jsonl"))
         table = words["inflection"]
-        verb_forms = frozenset(f for v in words["deal"]["verbs"]
-                               for f in inflect(v, table["irregular"], table["es_after"]))
+        verb_forms = frozenset(
+            f
+            for v in words["deal"]["verbs"]
+            for f in inflect(v, table["irregular"], table["es_after"])
+        )
         return cls(
-            words=words, numbers=freeze(read_toml(data / "numbers.toml")), rules=rules,
-            companies=MappingProxyType(companies), accelerators=accelerators,
+            words=words,
+            numbers=freeze(read_toml(data / "numbers.toml")),
+            rules=rules,
+            companies=MappingProxyType(companies),
+            accelerators=accelerators,
             facilities=freeze(read_jsonl(data / "facilities.jsonl")),
             places=MappingProxyType(read_places(data / "places.toml")),
             cues=freeze(read_toml(data / "cues.toml") if (data / "cues.toml").exists() else {}),
-            products=freeze(read_jsonl(data / "products.jsonl")
-                            if (data / "products.jsonl").exists() else []),
-            verb_forms=verb_forms, count_nouns=count_nouns(words, accelerators),
+            products=freeze(
+                read_jsonl(data / "products.jsonl") if (data / "products.jsonl").exists() else []
+            ),
+            verb_forms=verb_forms,
+            count_nouns=count_nouns(words, accelerators),
             sector_of=MappingProxyType({c.name: c.sector for c in companies.values()}),
         )
 
@@ -147,24 +161,34 @@ def read_companies(path: Path) -> dict[str, Company]:
         known = rows.get(row["name"])
         if known:
             known["aliases"] += [a for a in row.get("aliases", []) if a not in known["aliases"]]
-            known["descriptors"] += [d for d in row.get("descriptors", [])
-                                     if d not in known["descriptors"]]
+            known["descriptors"] += [
+                d for d in row.get("descriptors", []) if d not in known["descriptors"]
+            ]
             continue
         rows[row["name"]] = {
-            "name": row["name"], "aliases": list(row.get("aliases", [])),
+            "name": row["name"],
+            "aliases": list(row.get("aliases", [])),
             "descriptors": list(row.get("descriptors", [])),
-            "sector": row.get("sector", "other"), "case": bool(row.get("case")),
-            "ambiguous": bool(row.get("ambiguous"))}
-    return {name: Company(**{**r, "aliases": tuple(r["aliases"]),
-                             "descriptors": tuple(r["descriptors"])})
-            for name, r in rows.items()}
+            "sector": row.get("sector", "other"),
+            "case": bool(row.get("case")),
+            "ambiguous": bool(row.get("ambiguous")),
+        }
+    return {
+        name: Company(
+            **{**r, "aliases": tuple(r["aliases"]), "descriptors": tuple(r["descriptors"])}
+        )
+        for name, r in rows.items()
+    }
 
 
 def read_places(path: Path) -> dict[str, str]:
     """Known place names -> "country", "region" or "state"."""
     data = read_toml(path)
-    return {name: PLACE_LEVELS.get(level, level.rstrip("s"))
-            for level, names in data.items() for name in names}
+    return {
+        name: PLACE_LEVELS.get(level, level.rstrip("s"))
+        for level, names in data.items()
+        for name in names
+    }
 
 
 def count_nouns(words: Mapping, accelerators: tuple[Mapping, ...]) -> frozenset[str]:
@@ -181,12 +205,23 @@ def check_rules(rules: Mapping) -> None:
     kind, role = rules["kind"], rules["roles"]
     if sorted(kind["priority"]) != sorted(KINDS):
         raise ValueError("rules.toml: kind.priority must list every kind of vocab.KINDS once")
-    kinds = set(kind["priority"]) | set(kind["sector_prior"].values()) | set(kind["verb_bonus"]) \
-        | set(kind["no_vendor_chip"]) | set(role["said_pairs"]) | set(role["fill_pairs"]) \
+    kinds = (
+        set(kind["priority"])
+        | set(kind["sector_prior"].values())
+        | set(kind["verb_bonus"])
+        | set(kind["no_vendor_chip"])
+        | set(role["said_pairs"])
+        | set(role["fill_pairs"])
         | (set(role["verb_roles"]) - {"default"})
-    roles = {r for name in ("said_pairs", "fill_pairs", "verb_roles")
-             for listed in role[name].values() for r in listed}
+    )
+    roles = {
+        r
+        for name in ("said_pairs", "fill_pairs", "verb_roles")
+        for listed in role[name].values()
+        for r in listed
+    }
     if kinds - set(KINDS) or roles - set(ROLES):
-        raise ValueError(f"rules.toml: unknown kinds {sorted(kinds - set(KINDS))} "
-                         f"or roles {sorted(roles - set(ROLES))}")
-
+        raise ValueError(
+            f"rules.toml: unknown kinds {sorted(kinds - set(KINDS))} "
+            f"or roles {sorted(roles - set(ROLES))}"
+        )

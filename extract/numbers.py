@@ -1,5 +1,6 @@
 """Turn the text of number tokens into values: "1,200", "14.2B", "1.5bn", "100k", "two",
 "half a million", with the number words, scales and units of the lexicon's `numbers.toml`."""
+
 from __future__ import annotations
 
 import re
@@ -29,9 +30,12 @@ class Numbers:
         self.articles = tables["articles"]
         self.glued_scales = "|".join(tables["glued_scales"])
         self.glued_power = "|".join(tables["glued_power"])
-        self.glued_re = re.compile(r"^[~≈]?(\d[\d,]*(?:\.\d+)?)("
-                                   + "|".join([*tables["glued_scales"], *tables["glued_power"]])
-                                   + r")\+?$", re.I)
+        self.glued_re = re.compile(
+            r"^[~≈]?(\d[\d,]*(?:\.\d+)?)("
+            + "|".join([*tables["glued_scales"], *tables["glued_power"]])
+            + r")\+?$",
+            re.I,
+        )
 
     def token_value(self, text: str) -> float | None:
         """Value of one token that is a plain number ("1,121", "~200,000", "300+", "two",

@@ -1,5 +1,6 @@
 """Shape documents in and results out: combined title and body text, offsets back into each
 field."""
+
 from __future__ import annotations
 
 import os
@@ -32,7 +33,10 @@ class Prepared:
 
 def same_line(a: str, b: str) -> bool:
     """Two lines that say the same once case, spacing and edge punctuation are set aside."""
-    norm = lambda s: " ".join(s.replace("\u00a0", " ").split()).strip(" .:|-–—").casefold()
+
+    def norm(s: str) -> str:
+        return " ".join(s.replace("\u00a0", " ").split()).strip(" .:|-–—").casefold()
+
     return bool(norm(a)) and norm(a) == norm(b)
 
 
@@ -64,9 +68,13 @@ def prepare(record: dict, lexicon: Lexicon) -> Prepared:
         lo, hi = (len(title) + len(SEPARATOR) + i for i in cut)
         kept = [i for i, o in enumerate(offsets) if not lo <= o < hi]
         text, offsets = "".join(text[i] for i in kept), [offsets[i] for i in kept]
-    return Prepared(str(record.get("doc_id") or ""), text, offsets,
-                    title_end=len(title) if title else 0,
-                    title_len=len(title) + len(SEPARATOR) if title else 0)
+    return Prepared(
+        str(record.get("doc_id") or ""),
+        text,
+        offsets,
+        title_end=len(title) if title else 0,
+        title_len=len(title) + len(SEPARATOR) if title else 0,
+    )
 
 
 def place(p: Prepared, start: int, end: int) -> dict:
@@ -94,8 +102,9 @@ def deal_result(p: Prepared, deal: Deal) -> dict:
     if deal.features is not None:
         d["features"], d["figure_options"] = deal.features, deal.figure_options
     if d["value_usd"] is not None:
-        d["value_usd"] = int(d["value_usd"]) if float(d["value_usd"]).is_integer() \
-            else d["value_usd"]
+        d["value_usd"] = (
+            int(d["value_usd"]) if float(d["value_usd"]).is_integer() else d["value_usd"]
+        )
     if d["power_mw"] is not None and float(d["power_mw"]).is_integer():
         d["power_mw"] = int(d["power_mw"])
     d["evidence"] = [evidence(p, s) for s in deal.sentences]
@@ -106,9 +115,16 @@ def result(p: Prepared, doc: Doc | None, deals: list[Deal]) -> dict:
     out_deals = [deal_result(p, deal) for deal in deals]
     entities, figures = [], []
     if doc is not None:
-        entities = [{"text": e.text, "label": e.label_, "canonical": e.kb_id_ or None,
-                     **place(p, e.start_char, e.end_char)}
-                    for e in doc.ents if e.label_ in ENTITY_LABELS]
+        entities = [
+            {
+                "text": e.text,
+                "label": e.label_,
+                "canonical": e.kb_id_ or None,
+                **place(p, e.start_char, e.end_char),
+            }
+            for e in doc.ents
+            if e.label_ in ENTITY_LABELS
+        ]
         for f in doc._.deals_figures or []:
             fd = f.as_dict()
             fd.pop("start_char"), fd.pop("end_char")

@@ -1,5 +1,6 @@
 """Build the one spaCy pipeline the extractor uses, as `extract/data/pipeline.toml` lays it out;
 importing this module registers the deals_* components."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -42,8 +43,9 @@ def placement(pipe_names: list[str], before: list[str], after: list[str]) -> dic
     return {"after": last} if last is not None else {}
 
 
-def build_nlp(model: str | None = None, exclude: tuple[str, ...] | None = None,
-              layout: Path = LAYOUT) -> Language:
+def build_nlp(
+    model: str | None = None, exclude: tuple[str, ...] | None = None, layout: Path = LAYOUT
+) -> Language:
     """The statistical model with the extractor's components added by name.
 
     :param model: package name or path; default from `model_name()`.

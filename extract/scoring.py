@@ -8,6 +8,7 @@ Roles, which the shared scorer leaves out, are one more field, scored over match
 the gold deal has roles: right when every gold party's role is the role the prediction gives
 the same company. docs/EVAL.md has the gold format and these rules.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,7 @@ def same_org(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long_ = sorted((a.split(), b.split()), key=len)
-    return bool(short) and long_[:len(short)] == short and len(" ".join(short)) >= 3
+    return bool(short) and long_[: len(short)] == short and len(" ".join(short)) >= 3
 
 
 def common(a: set[str], b: set[str]) -> int:
@@ -81,8 +82,11 @@ def field_equal(name: str, gold, pred) -> bool:
 def roles_equal(gold: dict, pred) -> bool:
     """Every party the gold deal gives a role has that role in the prediction (names matched
     as parties are: normalised, one name's words beginning the other's)."""
-    predicted = {norm_name(name): role for name, role in (pred or {}).items()} \
-        if isinstance(pred, dict) else {}
+    predicted = (
+        {norm_name(name): role for name, role in (pred or {}).items()}
+        if isinstance(pred, dict)
+        else {}
+    )
     for name, role in gold.items():
         key = norm_name(name)
         found = [r for k, r in predicted.items() if same_org(key, k)]
@@ -91,8 +95,9 @@ def roles_equal(gold: dict, pred) -> bool:
     return True
 
 
-def pair_deals(gdeals: list[dict],
-               pdeals: list[dict]) -> tuple[list[tuple[dict, dict]], set[int], list[int]]:
+def pair_deals(
+    gdeals: list[dict], pdeals: list[dict]
+) -> tuple[list[tuple[dict, dict]], set[int], list[int]]:
     """Match gold to predictions, headline gold first; returns pairs, used predictions,
     unmatched headline golds."""
     used, pairs, missed = set(), [], []
@@ -128,8 +133,9 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
         misses += [(doc_id, sorted(party_set(gdeals[i]))) for i in missed]
         pred_total += len(pdeals)
         pred_ok += len(used)
-        false_deals += [(doc_id, sorted(party_set(pd)))
-                        for pi, pd in enumerate(pdeals) if pi not in used]
+        false_deals += [
+            (doc_id, sorted(party_set(pd))) for pi, pd in enumerate(pdeals) if pi not in used
+        ]
         for gd, pd in pairs:
             for f in NUMERIC + TEXTUAL:
                 gv, pv = gd.get(f), pd.get(f)
@@ -150,8 +156,14 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
     precision = pred_ok / pred_total if pred_total else (1.0 if not headline_total else 0.0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "docs": len(gold), "headline_deals": headline_total, "predicted_deals": pred_total,
-        "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+        "docs": len(gold),
+        "headline_deals": headline_total,
+        "predicted_deals": pred_total,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
         "fields": {f: (round(c / n, 3) if n else None, n) for f, (c, n) in fields.items()},
-        "misses": misses, "false_deals": false_deals, "wrong_fields": wrong,
+        "misses": misses,
+        "false_deals": false_deals,
+        "wrong_fields": wrong,
     }

@@ -32,7 +32,7 @@ def ents_of(span: Span | Doc) -> list[Span]:
     if isinstance(span, Doc):
         return ents
     out = []
-    for ent in ents[bisect_left(starts, span.start):]:
+    for ent in ents[bisect_left(starts, span.start) :]:
         if ent.start >= span.end:
             break
         if ent.end <= span.end:

@@ -9,8 +9,11 @@ from itertools import combinations
 from graph import names
 from store.errors import ConfigError, DealsError
 
-TOP_BY = {"deals": "COUNT(*)", "gpus": "SUM(COALESCE(d.gpu_count, 0))",
-          "mw": "SUM(COALESCE(d.power_mw, 0))"}
+TOP_BY = {
+    "deals": "COUNT(*)",
+    "gpus": "SUM(COALESCE(d.gpu_count, 0))",
+    "mw": "SUM(COALESCE(d.power_mw, 0))",
+}
 
 
 def partner_graph(conn: sqlite3.Connection):
@@ -20,8 +23,9 @@ def partner_graph(conn: sqlite3.Connection):
     graph = nx.Graph()
     parties = defaultdict(list)
     for deal, company in conn.execute(
-            "SELECT p.deal_id, p.company_key FROM deal_parties p JOIN deals d ON d.id = p.deal_id"
-            " WHERE d.curation IS NOT 'rejected' ORDER BY p.deal_id, p.company_key"):
+        "SELECT p.deal_id, p.company_key FROM deal_parties p JOIN deals d ON d.id = p.deal_id"
+        " WHERE d.curation IS NOT 'rejected' ORDER BY p.deal_id, p.company_key"
+    ):
         parties[deal].append(company)
     for deal, keys in parties.items():
         graph.add_nodes_from(keys)
@@ -47,8 +51,14 @@ def neighbors(conn: sqlite3.Connection, name: str, depth: int = 1) -> list[dict]
         if key == start:
             continue
         shared = graph[start][key]["deals"] if graph.has_edge(start, key) else []
-        found.append({"name": names.company_name(conn, key), "depth": distance,
-                      "deals": len(shared), "deal_ids": shared})
+        found.append(
+            {
+                "name": names.company_name(conn, key),
+                "depth": distance,
+                "deals": len(shared),
+                "deal_ids": shared,
+            }
+        )
     return found
 
 
@@ -65,8 +75,14 @@ def path(conn: sqlite3.Connection, a: str, b: str) -> list[dict]:
         keys = nx.shortest_path(graph, start, end)
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         raise DealsError(f"no chain of deals links {a} and {b}") from None
-    return [{"from": names.company_name(conn, x), "to": names.company_name(conn, y),
-             "deal_ids": graph[x][y]["deals"]} for x, y in zip(keys, keys[1:])]
+    return [
+        {
+            "from": names.company_name(conn, x),
+            "to": names.company_name(conn, y),
+            "deal_ids": graph[x][y]["deals"],
+        }
+        for x, y in zip(keys, keys[1:])
+    ]
 
 
 def top(conn: sqlite3.Connection, by: str = "deals", limit: int = 10) -> list[dict]:
@@ -77,5 +93,7 @@ def top(conn: sqlite3.Connection, by: str = "deals", limit: int = 10) -> list[di
         f"SELECT c.name, COUNT(*), SUM(d.gpu_count), SUM(d.power_mw),"
         f" {TOP_BY[by]} AS score FROM deal_parties p JOIN deals d ON d.id = p.deal_id"
         f" JOIN companies c ON c.key = p.company_key WHERE d.curation IS NOT 'rejected'"
-        f" GROUP BY p.company_key ORDER BY score DESC, c.name LIMIT ?", (limit,))
+        f" GROUP BY p.company_key ORDER BY score DESC, c.name LIMIT ?",
+        (limit,),
+    )
     return [{"name": n, "deals": k, "gpus": g, "mw": m} for n, k, g, m, _ in rows]

@@ -28,8 +28,9 @@ VISIBLE = "curation IS NOT 'rejected'"
 def _deals(conn) -> list[dict]:
     from graph.query import former_ids
 
-    rows = conn.execute(f"SELECT {', '.join(DEAL_COLUMNS)}, edited FROM deals WHERE {VISIBLE}"
-                        " ORDER BY id").fetchall()
+    rows = conn.execute(
+        f"SELECT {', '.join(DEAL_COLUMNS)}, edited FROM deals WHERE {VISIBLE} ORDER BY id"
+    ).fetchall()
     merged = former_ids(conn)
     deals = []
     for row in rows:
@@ -43,8 +44,9 @@ def _deals(conn) -> list[dict]:
 def _parties(conn) -> dict[str, list[tuple[str, str]]]:
     parties = defaultdict(list)
     for deal, company, role in conn.execute(
-            "SELECT p.deal_id, p.company_key, p.role FROM deal_parties p JOIN deals d"
-            f" ON d.id = p.deal_id WHERE d.{VISIBLE} ORDER BY p.deal_id, p.company_key"):
+        "SELECT p.deal_id, p.company_key, p.role FROM deal_parties p JOIN deals d"
+        f" ON d.id = p.deal_id WHERE d.{VISIBLE} ORDER BY p.deal_id, p.company_key"
+    ):
         parties[deal].append((company, role))
     return parties
 
@@ -59,8 +61,9 @@ Nodes = list[tuple[str, dict]]
 Edges = list[tuple[str, str, str, dict]]
 
 
-def build_graph(conn: sqlite3.Connection, *, companies_only: bool = False,
-                with_articles: bool = False):
+def build_graph(
+    conn: sqlite3.Connection, *, companies_only: bool = False, with_articles: bool = False
+):
     """Companies, deals, facilities, chips (and articles) with typed edges between them.
 
     :param companies_only: only companies and the derived `partner` edges between them
@@ -75,13 +78,19 @@ def build_graph(conn: sqlite3.Connection, *, companies_only: bool = False,
     return graph
 
 
-def elements(conn: sqlite3.Connection, *, companies_only: bool = False,
-             with_articles: bool = False) -> tuple[Nodes, Edges]:
+def elements(
+    conn: sqlite3.Connection, *, companies_only: bool = False, with_articles: bool = False
+) -> tuple[Nodes, Edges]:
     """The graph's nodes and edges as lists, in a stable order."""
     deals, parties = _deals(conn), _parties(conn)
-    companies = {key: (name, parent) for key, name, parent in conn.execute(
-        "SELECT c.key, c.name, p.name FROM companies c LEFT JOIN companies p ON p.key = c.parent"
-        " WHERE c.key IN (SELECT company_key FROM deal_parties)")}
+    companies = {
+        key: (name, parent)
+        for key, name, parent in conn.execute(
+            "SELECT c.key, c.name, p.name FROM companies c"
+            " LEFT JOIN companies p ON p.key = c.parent"
+            " WHERE c.key IN (SELECT company_key FROM deal_parties)"
+        )
+    }
     totals = defaultdict(lambda: [0, 0, 0.0])
     partners = defaultdict(list)
     for deal in deals:
@@ -96,15 +105,34 @@ def elements(conn: sqlite3.Connection, *, companies_only: bool = False,
     nodes: Nodes = []
     for key, (deals_n, gpus, mw) in sorted(totals.items()):
         name, parent = companies.get(key, (key, None))
-        nodes.append((f"company:{key}", {"type": "company", "name": name, "deals": deals_n,
-                                         "gpus": gpus, "mw": mw, "parent": parent}))
+        nodes.append(
+            (
+                f"company:{key}",
+                {
+                    "type": "company",
+                    "name": name,
+                    "deals": deals_n,
+                    "gpus": gpus,
+                    "mw": mw,
+                    "parent": parent,
+                },
+            )
+        )
     edges: Edges = [
-        (f"company:{a}", f"company:{b}", "partner",
-         {"type": "partner", "weight": len(shared),
-          "kinds": sorted({d["kind"] or "" for d in shared}),
-          "first": min(d["first_reported"] for d in shared),
-          "last": max(d["last_reported"] for d in shared)})
-        for (a, b), shared in sorted(partners.items())]
+        (
+            f"company:{a}",
+            f"company:{b}",
+            "partner",
+            {
+                "type": "partner",
+                "weight": len(shared),
+                "kinds": sorted({d["kind"] or "" for d in shared}),
+                "first": min(d["first_reported"] for d in shared),
+                "last": max(d["last_reported"] for d in shared),
+            },
+        )
+        for (a, b), shared in sorted(partners.items())
+    ]
     if not companies_only:
         _add_deals(nodes, edges, conn, deals, parties, set(totals))
         if with_articles:
@@ -113,27 +141,41 @@ def elements(conn: sqlite3.Connection, *, companies_only: bool = False,
 
 
 def _add_deals(nodes, edges, conn, deals, parties, company_keys) -> None:
-    facilities = {k: (n, loc, op) for k, n, loc, op in conn.execute(
-        "SELECT key, name, location, operator FROM facilities")}
+    facilities = {
+        k: (n, loc, op)
+        for k, n, loc, op in conn.execute("SELECT key, name, location, operator FROM facilities")
+    }
     chips = {k: (n, v) for k, n, v in conn.execute("SELECT key, name, vendor FROM chips")}
     places, accelerators, operates = {}, {}, set()
     for deal in deals:
         node = f"deal:{deal['id']}"
         attrs = {k: v for k, v in deal.items() if k not in ("id", "parties", "curation")}
         names = json.loads(deal["parties"])
-        attrs.update(type="deal", name=f"{' + '.join(names)}: {deal['kind'] or 'deal'}",
-                     deal_id=deal["id"], parties=names, confirmed=deal["curation"] == "confirmed",
-                     headline=bool(deal["headline"]), conflicted=bool(deal["conflicted"]))
+        attrs.update(
+            type="deal",
+            name=f"{' + '.join(names)}: {deal['kind'] or 'deal'}",
+            deal_id=deal["id"],
+            parties=names,
+            confirmed=deal["curation"] == "confirmed",
+            headline=bool(deal["headline"]),
+            conflicted=bool(deal["conflicted"]),
+        )
         nodes.append((node, attrs))
         members = parties[deal["id"]]
-        edges.extend((f"company:{c}", node, "party_to", {"type": "party_to", "role": role})
-                     for c, role in members)
+        edges.extend(
+            (f"company:{c}", node, "party_to", {"type": "party_to", "role": role})
+            for c, role in members
+        )
         if deal["facility"]:
             key = name_key(deal["facility"])
             if key not in places:
                 name, location, operator = facilities.get(key, (deal["facility"], None, None))
-                places[key] = {"type": "facility", "name": name,
-                               "location": location or deal["location"], "operator": operator}
+                places[key] = {
+                    "type": "facility",
+                    "name": name,
+                    "location": location or deal["location"],
+                    "operator": operator,
+                }
                 if operator:
                     operates.add((_resolve(conn, operator), key))
             edges.append((node, f"facility:{key}", "at_facility", {"type": "at_facility"}))
@@ -146,28 +188,52 @@ def _add_deals(nodes, edges, conn, deals, parties, company_keys) -> None:
             edges.append((node, f"chip:{key}", "uses_chip", {"type": "uses_chip"}))
     nodes.extend((f"facility:{k}", a) for k, a in places.items())
     nodes.extend((f"chip:{k}", a) for k, a in accelerators.items())
-    edges.extend((f"company:{c}", f"facility:{f}", "operates", {"type": "operates"})
-                 for c, f in sorted(operates) if c in company_keys)
+    edges.extend(
+        (f"company:{c}", f"facility:{f}", "operates", {"type": "operates"})
+        for c, f in sorted(operates)
+        if c in company_keys
+    )
 
 
 def _add_articles(nodes, edges, conn, deal_ids: set[str]) -> None:
-    has_articles = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is not None
-    join = ("LEFT JOIN articles a ON a.url = dd.url" if has_articles
-            else "LEFT JOIN (SELECT NULL AS url, NULL AS title, NULL AS source) a ON 0")
+    has_articles = (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is not None
+    )
+    join = (
+        "LEFT JOIN articles a ON a.url = dd.url"
+        if has_articles
+        else "LEFT JOIN (SELECT NULL AS url, NULL AS title, NULL AS source) a ON 0"
+    )
     rows = conn.execute(
         "SELECT r.deal_id, COALESCE(dd.url, dd.doc_id), a.title, a.source,"
         " COALESCE(da.published, dd.published, dd.extracted_on), COUNT(*)"
         f" FROM deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id {join}"
         " LEFT JOIN deal_articles da ON da.url = dd.url"
-        " GROUP BY r.deal_id, COALESCE(dd.url, dd.doc_id) ORDER BY r.deal_id, 5, 2")
+        " GROUP BY r.deal_id, COALESCE(dd.url, dd.doc_id) ORDER BY r.deal_id, 5, 2"
+    )
     seen = set()
     for deal, url, title, source, published, reports in rows:
         if deal not in deal_ids:
             continue
         if url not in seen:
             seen.add(url)
-            nodes.append((f"article:{url}", {"type": "article", "name": title or url, "url": url,
-                                             "source": source, "published": published}))
-        edges.append((f"deal:{deal}", f"article:{url}", "reported_by",
-                      {"type": "reported_by", "reports": reports}))
+            nodes.append(
+                (
+                    f"article:{url}",
+                    {
+                        "type": "article",
+                        "name": title or url,
+                        "url": url,
+                        "source": source,
+                        "published": published,
+                    },
+                )
+            )
+        edges.append(
+            (
+                f"deal:{deal}",
+                f"article:{url}",
+                "reported_by",
+                {"type": "reported_by", "reports": reports},
+            )
+        )

@@ -25,7 +25,7 @@ from store.errors import ConfigError
 FORMATS = ("graphml", "gexf", "json")
 EXTENSIONS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json"}
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_INT64 = 2 ** 63 - 1
+_INT64 = 2**63 - 1
 _SPACE = re.compile(r"\s")  # XML ids have none; % is escaped too, so the map is one-to-one
 
 
@@ -78,8 +78,13 @@ def _unify(items) -> None:
     for attrs in items:
         for k in mixed.keys() & attrs.keys():
             v = attrs[k]
-            attrs[k] = (float(v) if mixed[k] <= {int, float} else
-                        json.dumps(v) if isinstance(v, bool) else str(v))
+            attrs[k] = (
+                float(v)
+                if mixed[k] <= {int, float}
+                else json.dumps(v)
+                if isinstance(v, bool)
+                else str(v)
+            )
 
 
 def _node_id(node) -> str:
@@ -113,8 +118,9 @@ def prepare(graph, *, xml: bool = True) -> tuple[Nodes, Edges]:
         given_edges = graph.edges(keys=True, data=True)
     if not xml:
         nodes = [(_node_id(n), _attrs(d, xml)) for n, d in given_nodes]
-        edges = [(_node_id(u), _node_id(v), str(key), _attrs(d, xml))
-                 for u, v, key, d in given_edges]
+        edges = [
+            (_node_id(u), _node_id(v), str(key), _attrs(d, xml)) for u, v, key, d in given_edges
+        ]
     else:
         nodes, ids = [], {}
         for n, d in given_nodes:
@@ -123,8 +129,10 @@ def prepare(graph, *, xml: bool = True) -> tuple[Nodes, Edges]:
             attrs.setdefault("label", name if type(name) is str else _node_id(n))
             ids[n] = xml_id(n)
             nodes.append((ids[n], attrs))
-        edges = [(ids.get(u) or xml_id(u), ids.get(v) or xml_id(v), f"e{i}", _attrs(d, xml))
-                 for i, (u, v, _, d) in enumerate(given_edges)]
+        edges = [
+            (ids.get(u) or xml_id(u), ids.get(v) or xml_id(v), f"e{i}", _attrs(d, xml))
+            for i, (u, v, _, d) in enumerate(given_edges)
+        ]
     _unify([d for _, d in nodes])
     _unify([d for *_, d in edges])
     return nodes, edges
@@ -169,9 +177,10 @@ def _write_gexf(graph, target) -> None:
     nodes, edges = prepare(graph, xml=True)
     out = nx.MultiDiGraph()
     out.add_nodes_from(nodes)
-    out.add_edges_from((u, v, key, {("kind" if k == "type" else k): value
-                                    for k, value in attrs.items()})
-                       for u, v, key, attrs in edges)
+    out.add_edges_from(
+        (u, v, key, {("kind" if k == "type" else k): value for k, value in attrs.items()})
+        for u, v, key, attrs in edges
+    )
     nx.write_gexf(out, target)
 
 
@@ -184,9 +193,13 @@ def _write_json(graph, target) -> None:
 
 
 WRITERS = {"graphml": _write_graphml, "gexf": _write_gexf, "json": _write_json}
-_KINDS_OF_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
-                  (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-                  (stat.S_ISSOCK, "a socket"))
+_KINDS_OF_FILE = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def _to_stdout(path) -> bool:
@@ -204,11 +217,15 @@ def choose_format(path: str | os.PathLike | None, fmt: str | None) -> str:
     suffix = Path(path).suffix
     named = EXTENSIONS.get(suffix.lower())
     if fmt is None and named is None:
-        raise ConfigError(f"cannot tell the format of {path} from its extension: name it"
-                          " .graphml, .gexf or .json, or give --format")
+        raise ConfigError(
+            f"cannot tell the format of {path} from its extension: name it"
+            " .graphml, .gexf or .json, or give --format"
+        )
     if fmt is not None and named is not None and named != fmt:
-        raise ConfigError(f"--format {fmt} contradicts the {suffix} extension of {path}"
-                          f" ({named}): drop --format or rename the file")
+        raise ConfigError(
+            f"--format {fmt} contradicts the {suffix} extension of {path}"
+            f" ({named}): drop --format or rename the file"
+        )
     return fmt or named
 
 
@@ -224,8 +241,9 @@ def output_file(path: str | os.PathLike) -> tuple[Path, os.stat_result | None]:
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(found.st_mode):
-        kind = next((name for test, name in _KINDS_OF_FILE if test(found.st_mode)),
-                    "a special file")
+        kind = next(
+            (name for test, name in _KINDS_OF_FILE if test(found.st_mode)), "a special file"
+        )
         raise ConfigError(f"cannot write {path}: it is {kind}, not a regular file")
     return real, found
 
@@ -233,8 +251,7 @@ def output_file(path: str | os.PathLike) -> tuple[Path, os.stat_result | None]:
 def _stdout_binary():
     out = getattr(sys.stdout, "buffer", None)
     if out is None:
-        raise ConfigError("cannot write the export to standard output: it is closed"
-                          " (give -o FILE)")
+        raise ConfigError("cannot write the export to standard output: it is closed (give -o FILE)")
     return out
 
 
@@ -279,8 +296,9 @@ def replace_file(path: str | os.PathLike, write_to: Callable[[str], None]) -> No
         raise
 
 
-def export(conn, path, fmt: str | None = None, *, companies_only: bool = False,
-           with_articles: bool = False) -> tuple[int, int]:
+def export(
+    conn, path, fmt: str | None = None, *, companies_only: bool = False, with_articles: bool = False
+) -> tuple[int, int]:
     """Build the graph from the read tables and write it; returns (nodes, edges). The format
     and the target are checked before the graph is built."""
     from graph.build import elements

@@ -14,11 +14,13 @@ from typing import IO, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
-HEADER = ('<?xml version=\'1.0\' encoding=\'utf-8\'?>\n<graphml'
-          ' xmlns="http://graphml.graphdrawing.org/xmlns"'
-          ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
-          ' xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns'
-          ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+HEADER = (
+    "<?xml version='1.0' encoding='utf-8'?>\n<graphml"
+    ' xmlns="http://graphml.graphdrawing.org/xmlns"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    ' xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns'
+    ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
 _CR = {"\r": "&#13;"}  # a bare \r in XML text is read back as \n
 Nodes = list[tuple[str, dict]]
 Edges = list[tuple[str, str, str, dict]]
@@ -48,8 +50,10 @@ def write_graphml(nodes: Nodes, edges: Edges, out: IO[str], *, directed: bool = 
     out.write(HEADER)
     for scope, keys in (("node", node_keys), ("edge", edge_keys)):
         for name, (key_id, kind) in keys.items():
-            out.write(f'<key id="{key_id}" for="{scope}" attr.name={quoteattr(name)}'
-                      f' attr.type="{kind}"/>\n')
+            out.write(
+                f'<key id="{key_id}" for="{scope}" attr.name={quoteattr(name)}'
+                f' attr.type="{kind}"/>\n'
+            )
     out.write(f'<graph edgedefault="{"directed" if directed else "undirected"}">\n')
     chunk = []
     for node, attrs in nodes:
@@ -60,8 +64,9 @@ def write_graphml(nodes: Nodes, edges: Edges, out: IO[str], *, directed: bool = 
             out.write("".join(chunk))
             chunk = []
     for source, target, key, attrs in edges:
-        chunk.append(f"<edge id={quoteattr(key)} source={quoteattr(source)}"
-                     f" target={quoteattr(target)}>")
+        chunk.append(
+            f"<edge id={quoteattr(key)} source={quoteattr(source)} target={quoteattr(target)}>"
+        )
         chunk.extend(f'<data key="{edge_keys[k][0]}">{_text(v)}</data>' for k, v in attrs.items())
         chunk.append("</edge>\n")
         if len(chunk) > 20_000:

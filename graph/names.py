@@ -6,8 +6,26 @@ writers in ops/ resolve names and ids exactly as the read commands do.
 
 from store.projections.deal_merging import name_key
 from store.projections.lookup import (
-    DealGone, FoundDeal, UnknownName, company_key, company_name, deal_column_value, deal_id,
-    find_deal, suggest)
+    DealGone,
+    FoundDeal,
+    UnknownName,
+    company_key,
+    company_name,
+    deal_column_value,
+    deal_id,
+    find_deal,
+    suggest,
+)
 
-__all__ = ["DealGone", "FoundDeal", "UnknownName", "company_key", "company_name",
-           "deal_column_value", "deal_id", "find_deal", "name_key", "suggest"]
+__all__ = [
+    "DealGone",
+    "FoundDeal",
+    "UnknownName",
+    "company_key",
+    "company_name",
+    "deal_column_value",
+    "deal_id",
+    "find_deal",
+    "name_key",
+    "suggest",
+]

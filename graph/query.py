@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from graph import names
 from graph.view import parse_date
 from store.errors import ConfigError
-
 from vocab import CURATION_MARKS, DEAL_COLUMNS, KINDS
 from vocab import STATUSES as REPORTED_STATUSES
 
@@ -23,7 +22,7 @@ STATUSES = REPORTED_STATUSES + CURATION_MARKS
 COLUMNS = (*DEAL_COLUMNS, "edited")  # read from `deals`
 FIELDS = (*COLUMNS, "sources", "former_ids")
 _SCALE = {"": 1, "k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
-_INT64 = 2 ** 63 - 1
+_INT64 = 2**63 - 1
 _NUMBER = re.compile(r"^\$?\s*([0-9][0-9,]*\.?[0-9]*)\s*([a-z]*)$")
 
 
@@ -52,26 +51,50 @@ class Filters:
     parties: list[str] = field(default_factory=list)
     facility: str | None = None
     chip: str | None = None
-    location: str | None = None       # a place: the whole location or one of its parts
+    location: str | None = None  # a place: the whole location or one of its parts
     kind: str | None = None
     status: str | None = None
     min_gpus: float | None = None
     min_mw: float | None = None
     min_usd: float | None = None
-    since: str | None = None          # YYYY-MM-DD, inclusive
-    until: str | None = None          # YYYY-MM-DD, inclusive
+    since: str | None = None  # YYYY-MM-DD, inclusive
+    until: str | None = None  # YYYY-MM-DD, inclusive
     limit: int = 100
 
     @classmethod
-    def parse(cls, *, text=None, parties=(), facility=None, chip=None, location=None,
-              kind=None, status=None, min_gpus=None, min_mw=None, min_usd=None, since=None,
-              until=None, limit=100):
+    def parse(
+        cls,
+        *,
+        text=None,
+        parties=(),
+        facility=None,
+        chip=None,
+        location=None,
+        kind=None,
+        status=None,
+        min_gpus=None,
+        min_mw=None,
+        min_usd=None,
+        since=None,
+        until=None,
+        limit=100,
+    ):
         """Validate raw option strings; bad dates, numbers or choices raise one-line errors."""
-        return cls(text or None, list(parties), facility, chip, location,
-                   _choice(kind, KINDS, "--kind"), _choice(status, STATUSES, "--status"),
-                   parse_number(min_gpus, "--min-gpus"), parse_number(min_mw, "--min-mw"),
-                   parse_number(min_usd, "--min-usd"), _day(since, "--since"),
-                   _day(until, "--until", end_of_day=True), limit)
+        return cls(
+            text or None,
+            list(parties),
+            facility,
+            chip,
+            location,
+            _choice(kind, KINDS, "--kind"),
+            _choice(status, STATUSES, "--status"),
+            parse_number(min_gpus, "--min-gpus"),
+            parse_number(min_mw, "--min-mw"),
+            parse_number(min_usd, "--min-usd"),
+            _day(since, "--since"),
+            _day(until, "--until", end_of_day=True),
+            limit,
+        )
 
 
 def _day(text: str | None, option: str, *, end_of_day: bool = False) -> str | None:
@@ -94,13 +117,21 @@ def location_pattern(conn: sqlite3.Connection, place: str) -> str:
     a place no deal is at is a one-line error naming the closest known places."""
     wanted = ", ".join(part.strip() for part in place.split(",") if part.strip())
     pattern = f"%, {_like(wanted)},%"
-    found = conn.execute(f"SELECT 1 FROM deals d WHERE {_PLACE_PARTS} LIKE ? ESCAPE '\\'"
-                         " LIMIT 1", (pattern,)).fetchone()
+    found = conn.execute(
+        f"SELECT 1 FROM deals d WHERE {_PLACE_PARTS} LIKE ? ESCAPE '\\' LIMIT 1", (pattern,)
+    ).fetchone()
     if found or not wanted:
         return pattern
-    known = sorted({part.strip() for (loc,) in conn.execute(
-        "SELECT DISTINCT location FROM deals WHERE location IS NOT NULL")
-        for part in [loc, *loc.split(",")] if part.strip()})
+    known = sorted(
+        {
+            part.strip()
+            for (loc,) in conn.execute(
+                "SELECT DISTINCT location FROM deals WHERE location IS NOT NULL"
+            )
+            for part in [loc, *loc.split(",")]
+            if part.strip()
+        }
+    )
     raise names.suggest("location", place, known)
 
 
@@ -113,8 +144,9 @@ def facility_value(conn: sqlite3.Connection, name: str) -> str:
             location_pattern(conn, name)
         except names.UnknownName:
             raise miss from None
-        raise names.UnknownName(f"{miss}; {name} is a place deals are at: use --location "
-                                f"{shlex.quote(name)}") from None
+        raise names.UnknownName(
+            f"{miss}; {name} is a place deals are at: use --location {shlex.quote(name)}"
+        ) from None
 
 
 def fts_query(text: str) -> str:
@@ -147,10 +179,14 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
     if f.location:
         where.append(f"{_PLACE_PARTS} LIKE ? ESCAPE '\\'")
         params.append(location_pattern(conn, f.location))
-    for column, op, value in (("kind", "=", f.kind), ("gpu_count", ">=", f.min_gpus),
-                              ("power_mw", ">=", f.min_mw), ("value_usd", ">=", f.min_usd),
-                              ("first_reported", ">=", f.since),
-                              ("first_reported", "<=", f.until)):
+    for column, op, value in (
+        ("kind", "=", f.kind),
+        ("gpu_count", ">=", f.min_gpus),
+        ("power_mw", ">=", f.min_mw),
+        ("value_usd", ">=", f.min_usd),
+        ("first_reported", ">=", f.since),
+        ("first_reported", "<=", f.until),
+    ):
         if value is not None:
             where.append(f"d.{column} {op} ?")
             params.append(value)
@@ -160,7 +196,8 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
             " deal_reports_fts WHERE deal_reports_fts MATCH ?) UNION SELECT r.deal_id FROM"
             " deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id JOIN articles a"
             " ON a.url = dd.url WHERE a.id IN (SELECT rowid FROM articles_fts"
-            " WHERE articles_fts MATCH ?))")
+            " WHERE articles_fts MATCH ?))"
+        )
         params += [fts_query(f.text)] * 2
     return where, params
 
@@ -168,13 +205,15 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
 def find_deals(conn: sqlite3.Connection, f: Filters) -> tuple[list[dict], bool]:
     """Deals matching all filters, newest first; and whether more than `limit` matched."""
     where, params = _where(conn, f)
-    sql = (f"SELECT {', '.join('d.' + c for c in COLUMNS)} FROM deals d"
-           f" WHERE {' AND '.join(where)} ORDER BY d.first_reported DESC, d.id")
+    sql = (
+        f"SELECT {', '.join('d.' + c for c in COLUMNS)} FROM deals d"
+        f" WHERE {' AND '.join(where)} ORDER BY d.first_reported DESC, d.id"
+    )
     if f.limit:  # one more row tells whether there are more; SQLite holds at most 2**63-1
         sql += f" LIMIT {min(int(f.limit), _INT64 - 1) + 1}"
     rows = conn.execute(sql, params).fetchall()
     more = bool(f.limit) and len(rows) > f.limit
-    deals = [as_dict(row) for row in rows[:f.limit or None]]
+    deals = [as_dict(row) for row in rows[: f.limit or None]]
     attach_sources(conn, deals)
     attach_former_ids(conn, deals)
     return deals, more
@@ -197,7 +236,8 @@ def former_ids(conn: sqlite3.Connection) -> dict[str, list[str]]:
         return {}
     into, provisional = {}, set()
     for ident, target, how in conn.execute(
-            "SELECT id, into_id, how FROM deal_ids WHERE state = 'merged'"):
+        "SELECT id, into_id, how FROM deal_ids WHERE state = 'merged'"
+    ):
         into[ident] = target
         if how == "run":
             provisional.add(ident)
@@ -222,12 +262,14 @@ def attach_sources(conn: sqlite3.Connection, deals: list[dict]) -> None:
         d["sources"] = []
     ids = list(by_id)
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         for deal, url, _ in conn.execute(
-                f"SELECT DISTINCT r.deal_id, COALESCE(dd.url, dd.doc_id) AS url,"
-                f" COALESCE(da.published, dd.published, dd.extracted_on) AS reported"
-                f" FROM deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id"
-                f" LEFT JOIN deal_articles da ON da.url = dd.url"
-                f" WHERE r.deal_id IN ({','.join('?' * len(chunk))})"
-                f" ORDER BY r.deal_id, reported, url", chunk):
+            f"SELECT DISTINCT r.deal_id, COALESCE(dd.url, dd.doc_id) AS url,"
+            f" COALESCE(da.published, dd.published, dd.extracted_on) AS reported"
+            f" FROM deal_reports r JOIN deal_docs dd ON dd.doc_id = r.doc_id"
+            f" LEFT JOIN deal_articles da ON da.url = dd.url"
+            f" WHERE r.deal_id IN ({','.join('?' * len(chunk))})"
+            f" ORDER BY r.deal_id, reported, url",
+            chunk,
+        ):
             by_id[deal]["sources"].append(url)

@@ -11,13 +11,20 @@ from vocab.words import count, money  # noqa: F401 (graph.show imports them from
 
 FORMATS = ("table", "json", "jsonl", "csv")
 # (header, width, right-aligned): 10+10+24+10+7+6+6 plus six spaces = 79 columns
-COLUMNS = (("ID", 10, False), ("FIRST", 10, False), ("PARTIES", 24, False),
-           ("KIND", 10, False), ("GPUS", 7, True), ("MW", 6, True), ("USD", 6, True))
+COLUMNS = (
+    ("ID", 10, False),
+    ("FIRST", 10, False),
+    ("PARTIES", 24, False),
+    ("KIND", 10, False),
+    ("GPUS", 7, True),
+    ("MW", 6, True),
+    ("USD", 6, True),
+)
 
 
 def _cell(text: str, width: int, right: bool) -> str:
     if len(text) > width:
-        text = text[:width - 1] + "…"
+        text = text[: width - 1] + "…"
     return text.rjust(width) if right else text.ljust(width)
 
 
@@ -25,8 +32,15 @@ def table(deals: list[dict]) -> str:
     lines = [" ".join(_cell(h, w, r) for h, w, r in COLUMNS).rstrip()]
     for d in deals:
         kind = (d["kind"] or "") + ("!" if d["conflicted"] else "")
-        cells = (d["id"], d["first_reported"], ", ".join(d["parties"]), kind,
-                 count(d["gpu_count"]), count(d["power_mw"]), money(d["value_usd"]))
+        cells = (
+            d["id"],
+            d["first_reported"],
+            ", ".join(d["parties"]),
+            kind,
+            count(d["gpu_count"]),
+            count(d["power_mw"]),
+            money(d["value_usd"]),
+        )
         lines.append(" ".join(_cell(c, w, r) for c, (_, w, r) in zip(cells, COLUMNS)).rstrip())
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ from graph import names
 from graph.query import COLUMNS, as_dict, attach_former_ids, attach_sources
 from graph.render import count, money
 from store.projections import identity
+from vocab.words import plural
 
 LABELS = {"gpu_count": "accelerators", "power_mw": "power (MW)", "value_usd": "value (USD)"}
 BY_PERSON = " (set by a person)"
@@ -24,17 +25,29 @@ def actions(conn: sqlite3.Connection, ident: str) -> list[dict]:
     rows = conn.execute(
         f"SELECT seq, at, deal_id, other, action, by, reason, detail FROM deal_history"
         f" WHERE deal_id IN ({marks}) OR other IN ({marks}) ORDER BY seq, rowid",
-        ids + ids).fetchall()
-    return [{"seq": seq, "at": at, "deal_id": deal, "other": other, "action": action, "by": by,
-             "reason": reason, "detail": json.loads(detail) if detail else {}}
-            for seq, at, deal, other, action, by, reason, detail in rows]
+        ids + ids,
+    ).fetchall()
+    return [
+        {
+            "seq": seq,
+            "at": at,
+            "deal_id": deal,
+            "other": other,
+            "action": action,
+            "by": by,
+            "reason": reason,
+            "detail": json.loads(detail) if detail else {},
+        }
+        for seq, at, deal, other, action, by, reason, detail in rows
+    ]
 
 
 def deal_details(conn: sqlite3.Connection, text: str) -> dict:
     found = names.find_deal(conn, text)
     ident = found.id
-    row = conn.execute(f"SELECT {', '.join(COLUMNS)}, curation_reason FROM deals"
-                       " WHERE id = ?", (ident,)).fetchone()
+    row = conn.execute(
+        f"SELECT {', '.join(COLUMNS)}, curation_reason FROM deals WHERE id = ?", (ident,)
+    ).fetchone()
     deal = as_dict(row[:-1])
     deal["curation_reason"] = row[-1]
     deal["named"], deal["note"] = found.named, found.note
@@ -43,21 +56,30 @@ def deal_details(conn: sqlite3.Connection, text: str) -> dict:
     registry = identity.row(conn, ident)
     deal["split_from"] = registry[6] if registry else None
     deal["edited_values"] = identity.overrides(conn, ident) if deal["edited"] else {}
-    deal["roles"] = {names.company_name(conn, key): role for key, role in conn.execute(
-        "SELECT company_key, role FROM deal_parties WHERE deal_id = ? ORDER BY company_key",
-        (ident,))}
+    deal["roles"] = {
+        names.company_name(conn, key): role
+        for key, role in conn.execute(
+            "SELECT company_key, role FROM deal_parties WHERE deal_id = ? ORDER BY company_key",
+            (ident,),
+        )
+    }
     deal["history"] = [
         {"field": f, "value": v, "reported": r, "source": u or doc, "conflicting": bool(c)}
         for f, v, r, doc, u, c in conn.execute(
             "SELECT field, value, reported, doc_id, url, conflicting FROM deal_figures"
-            " WHERE deal_id = ? ORDER BY field, reported, rowid", (ident,))]
+            " WHERE deal_id = ? ORDER BY field, reported, rowid",
+            (ident,),
+        )
+    ]
     deal["actions"] = actions(conn, ident)
     deal["evidence"], seen = [], set()
     for doc, url, reported, evidence in conn.execute(
-            "SELECT r.doc_id, d.url, COALESCE(a.published, d.published, d.extracted_on),"
-            " r.evidence FROM deal_reports r JOIN deal_docs d ON d.doc_id = r.doc_id"
-            " LEFT JOIN deal_articles a ON a.url = d.url WHERE r.deal_id = ?"
-            " ORDER BY 3, r.doc_id, r.idx", (ident,)):
+        "SELECT r.doc_id, d.url, COALESCE(a.published, d.published, d.extracted_on),"
+        " r.evidence FROM deal_reports r JOIN deal_docs d ON d.doc_id = r.doc_id"
+        " LEFT JOIN deal_articles a ON a.url = d.url WHERE r.deal_id = ?"
+        " ORDER BY 3, r.doc_id, r.idx",
+        (ident,),
+    ):
         for item in json.loads(evidence):
             said = (url or doc, item.get("text"))
             if said not in seen:  # a headline and a report of the same article repeat it
@@ -77,16 +99,20 @@ def describe(action: dict, names_of=None) -> str:
     at = (action["at"] or "")[:16].replace("T", " ")
     detail, what = action["detail"], action["action"]
     if what == "edited":
-        parts = [f"{k}={_figure(k, v) if k in LABELS else v}"
-                 for k, v in detail.get("set", {}).items()]
+        parts = [
+            f"{k}={_figure(k, v) if k in LABELS else v}" for k, v in detail.get("set", {}).items()
+        ]
         parts += [f"role {n}={r}" for n, r in detail.get("roles", {}).items()]
         parts += [f"{k} back to the reports" for k in detail.get("clear", [])]
         text = ", ".join(parts)
     elif what == "merged":
         text = f"{action['deal_id']} into {action['other']}"
     elif what == "unmerged":
-        text = f"{action['deal_id']} out of {action['other']}" if action["other"] \
+        text = (
+            f"{action['deal_id']} out of {action['other']}"
+            if action["other"]
             else action["deal_id"]
+        )
     elif what == "renamed":
         text = f"{action['deal_id']} is {action['other']} (an earlier report of the same run)"
     elif what == "split":
@@ -109,40 +135,52 @@ def deal_text(deal: dict) -> str:
     if deal["conflicted"]:
         flags.append("CONFLICTED")
     if deal["curation"]:
-        flags.append(deal["curation"] + (f": {deal['curation_reason']}"
-                                         if deal.get("curation_reason") else ""))
+        flags.append(
+            deal["curation"]
+            + (f": {deal['curation_reason']}" if deal.get("curation_reason") else "")
+        )
     edited = deal.get("edited_values") or {}
 
     def mark(field: str) -> str:
         return BY_PERSON if field in edited else ""
 
-    lines = [f"deal {deal['id']}  {deal['kind'] or 'kind unknown'}{mark('kind')}"
-             f"  ({', '.join(flags)})"]
+    lines = [
+        f"deal {deal['id']}  {deal['kind'] or 'kind unknown'}{mark('kind')}  ({', '.join(flags)})"
+    ]
     if deal.get("note"):
         lines.append(f"note      {deal['note']}")
     roles_set = {k[5:] for k in edited if k.startswith("role:")}
-    lines.append("parties   " + ", ".join(
-        f"{p} ({r}{', set by a person' if names.name_key(p) in roles_set else ''})"
-        for p, r in deal["roles"].items()))
-    figures = [f"{LABELS[f]} {_figure(f, deal[f])}{mark(f)}" for f in LABELS
-               if deal[f] is not None]
+    lines.append(
+        "parties   "
+        + ", ".join(
+            f"{p} ({r}{', set by a person' if names.name_key(p) in roles_set else ''})"
+            for p, r in deal["roles"].items()
+        )
+    )
+    figures = [f"{LABELS[f]} {_figure(f, deal[f])}{mark(f)}" for f in LABELS if deal[f] is not None]
     figures += [f"chip {deal['chip']}{mark('chip')}"] if deal["chip"] else []
     lines.append("figures   " + (", ".join(figures) or "none stated"))
-    if deal["facility"] or deal["location"]:
-        lines.append("facility  " + ", ".join(
-            f"{deal[x]}{mark(x)}" for x in ("facility", "location") if deal[x]))
+    if deal["facility"]:
+        lines.append(f"facility  {deal['facility']}{mark('facility')}")
+    if deal["location"]:
+        lines.append(f"location  {deal['location']}{mark('location')}")
     if deal.get("former_ids"):
         lines.append("former    " + ", ".join(deal["former_ids"]) + " (merged into this deal)")
     if deal.get("split_from"):
         lines.append(f"split     off {deal['split_from']}")
-    lines.append(f"reported  {deal['first_reported']} to {deal['last_reported']}: "
-                 f"{deal['reports']} reports from {len(deal['sources'])} sources")
+    lines.append(
+        f"reported  {deal['first_reported']} to {deal['last_reported']}: "
+        f"{plural(deal['reports'], 'report')} from "
+        f"{plural(len(deal['sources']), 'source')}"
+    )
     if deal["history"]:
         lines.append("figures reported")
         for h in deal["history"]:
             flag = "  conflicting" if h["conflicting"] else ""
-            lines.append(f"  {LABELS[h['field']]:<13} {_figure(h['field'], h['value']):>9}  "
-                         f"{h['reported']}  {h['source']}{flag}")
+            lines.append(
+                f"  {LABELS[h['field']]:<13} {_figure(h['field'], h['value']):>9}  "
+                f"{h['reported']}  {h['source']}{flag}"
+            )
     if deal.get("actions"):
         lines.append("history")
         lines.extend("  " + describe(a) for a in deal["actions"])
@@ -152,14 +190,16 @@ def deal_text(deal: dict) -> str:
         if (e["reported"], e["source"]) != article:
             article = (e["reported"], e["source"])
             lines.append(f"  {e['reported']}  {e['source']}")
-        lines.append(f"    \"{e['text']}\"")
+        lines.append(f'    "{e["text"]}"')
     return "\n".join(lines)
 
 
 def render_history(deal: dict) -> str:
     """`deals history`: the deal in one line, then every change, oldest first."""
-    lines = [f"deal {deal['id']}  {' + '.join(deal['parties'])}  {deal['kind'] or 'deal'}"
-             f"  ({deal['curation'] or 'not curated'})"]
+    lines = [
+        f"deal {deal['id']}  {' + '.join(deal['parties'])}  {deal['kind'] or 'deal'}"
+        f"  ({deal['curation'] or 'not curated'})"
+    ]
     if deal.get("note"):
         lines.append(f"note  {deal['note']}")
     if not deal["actions"]:

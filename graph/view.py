@@ -16,8 +16,9 @@ def projections():
     return [Articles(), Deals()]
 
 
-DATE_FORMATS = ("YYYY-MM-DD, YYYYMMDD or an ISO timestamp with a time zone,"
-                " e.g. 2025-11-03T09:30:00+00:00")
+DATE_FORMATS = (
+    "YYYY-MM-DD, YYYYMMDD or an ISO timestamp with a time zone, e.g. 2025-11-03T09:30:00+00:00"
+)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}", re.ASCII)
 _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2}|\d{8})[T ]\d{2}", re.ASCII)
 
@@ -75,6 +76,8 @@ def as_of_note(store: Store, as_of: str | None) -> str | None:
     row = store.conn.execute("SELECT recorded_at FROM events ORDER BY seq LIMIT 1").fetchone()
     if row is None or moment >= row[0]:
         return None
-    return (f"note: this database's log starts on {row[0][:10]}, after --as-of {as_of}: "
-            "nothing was known yet (--as-of is when the log learned of a deal; "
-            "`deals query --until DATE` filters by when it was reported)")
+    return (
+        f"note: this database's log starts on {row[0][:10]}, after --as-of {as_of}: "
+        "nothing was known yet (--as-of is when the log learned of a deal; "
+        "`deals query --until DATE` filters by when it was reported)"
+    )

@@ -25,8 +25,11 @@ class Thresholds:
 
     def admit(self, figures: dict) -> bool:
         """True when no threshold is set or the deal reaches any one that is."""
-        pairs = [(self.min_gpus, figures.get("gpu_count")), (self.min_mw, figures.get("power_mw")),
-                 (self.min_usd, figures.get("value_usd"))]
+        pairs = [
+            (self.min_gpus, figures.get("gpu_count")),
+            (self.min_mw, figures.get("power_mw")),
+            (self.min_usd, figures.get("value_usd")),
+        ]
         limits = [(limit, value) for limit, value in pairs if limit is not None]
         return not limits or any(value is not None and value >= limit for limit, value in limits)
 
@@ -42,8 +45,9 @@ _REPORTS = """
 """
 
 
-def changes(conn: sqlite3.Connection, since: int, until: int,
-            thresholds: Thresholds = Thresholds()) -> list[dict]:
+def changes(
+    conn: sqlite3.Connection, since: int, until: int, thresholds: Thresholds = Thresholds()
+) -> list[dict]:
     """Material changes brought by articles first extracted in (since, until]."""
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'deal_reports'").fetchone():
         return []
@@ -66,8 +70,7 @@ def changes(conn: sqlite3.Connection, since: int, until: int,
         found.extend(_revisions(deal, old, new))
         old_status, new_status = old[-1][3], new[-1][3]
         if old_status and new_status and old_status != new_status:
-            found.append({"change": "status", **_head(deal), "from": old_status,
-                          "to": new_status})
+            found.append({"change": "status", **_head(deal), "from": old_status, "to": new_status})
     found.extend(_new_conflicts(conn, since, until, deals))
     found.extend(_new_facility_parties(conn, since, until))
     return found
@@ -76,17 +79,29 @@ def changes(conn: sqlite3.Connection, since: int, until: int,
 def _deals(conn, ids: list[str]) -> dict[str, dict]:
     out = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
-                f"SELECT id, parties, kind, status, gpu_count, power_mw, value_usd, chip,"
-                f" facility, location, first_reported, curation, conflicted FROM deals"
-                f" WHERE id IN ({marks})", chunk):
+            f"SELECT id, parties, kind, status, gpu_count, power_mw, value_usd, chip,"
+            f" facility, location, first_reported, curation, conflicted FROM deals"
+            f" WHERE id IN ({marks})",
+            chunk,
+        ):
             out[row[0]] = {
-                "id": row[0], "parties": json.loads(row[1]), "kind": row[2], "status": row[3],
-                "gpu_count": row[4], "power_mw": row[5], "value_usd": row[6], "chip": row[7],
-                "facility": row[8], "location": row[9], "first_reported": row[10],
-                "curation": row[11], "conflicted": bool(row[12])}
+                "id": row[0],
+                "parties": json.loads(row[1]),
+                "kind": row[2],
+                "status": row[3],
+                "gpu_count": row[4],
+                "power_mw": row[5],
+                "value_usd": row[6],
+                "chip": row[7],
+                "facility": row[8],
+                "location": row[9],
+                "first_reported": row[10],
+                "curation": row[11],
+                "conflicted": bool(row[12]),
+            }
     return out
 
 
@@ -100,22 +115,32 @@ def _revisions(deal: dict, old: list, new: list) -> list[dict]:
         before = next((r[column] for r in reversed(old) if r[column] is not None), None)
         after = next((r[column] for r in reversed(new) if r[column] is not None), None)
         if before and after is not None and abs(after - before) / before > REVISION:
-            out.append({"change": "revised", **_head(deal), "field": field, "from": before,
-                        "to": after})
+            out.append(
+                {"change": "revised", **_head(deal), "field": field, "from": before, "to": after}
+            )
     return out
 
 
 def _new_conflicts(conn, since: int, until: int, deals: dict) -> list[dict]:
     out = []
     for deal_id, field in conn.execute(
-            "SELECT DISTINCT f.deal_id, f.field FROM deal_figures f JOIN deal_docs d"
-            " ON d.doc_id = f.doc_id WHERE f.conflicting AND d.first_seq > ? AND"
-            " d.first_seq <= ? ORDER BY f.deal_id, f.field", (since, until)):
+        "SELECT DISTINCT f.deal_id, f.field FROM deal_figures f JOIN deal_docs d"
+        " ON d.doc_id = f.doc_id WHERE f.conflicting AND d.first_seq > ? AND"
+        " d.first_seq <= ? ORDER BY f.deal_id, f.field",
+        (since, until),
+    ):
         deal = deals.get(deal_id)
         if deal is None or deal["curation"] == "rejected":
             continue
-        values = sorted({v for (v,) in conn.execute(
-            "SELECT value FROM deal_figures WHERE deal_id = ? AND field = ?", (deal_id, field))})
+        values = sorted(
+            {
+                v
+                for (v,) in conn.execute(
+                    "SELECT value FROM deal_figures WHERE deal_id = ? AND field = ?",
+                    (deal_id, field),
+                )
+            }
+        )
         out.append({"change": "conflict", **_head(deal), "field": field, "values": values})
     return out
 
@@ -131,7 +156,9 @@ def _new_facility_parties(conn, since: int, until: int) -> list[dict]:
         " WHERE r.facility IS NOT NULL AND d.first_seq <= ?"
         " AND COALESCE(x.curation, '') != 'rejected'"
         " GROUP BY r.facility COLLATE NOCASE, p.company_key"
-        " ORDER BY r.facility COLLATE NOCASE, c.name", (since, until)).fetchall()
+        " ORDER BY r.facility COLLATE NOCASE, c.name",
+        (since, until),
+    ).fetchall()
     by_facility: dict[str, list] = {}
     for facility, key, name, fresh in rows:
         by_facility.setdefault(facility.casefold(), []).append((facility, name or key, fresh))
@@ -140,8 +167,7 @@ def _new_facility_parties(conn, since: int, until: int) -> list[dict]:
         if any(not fresh for _, _, fresh in entries):  # the facility was known before
             for facility, name, fresh in entries:
                 if fresh:
-                    out.append({"change": "facility_party", "facility": facility,
-                                "party": name})
+                    out.append({"change": "facility_party", "facility": facility, "party": name})
     return out
 
 
@@ -169,8 +195,10 @@ def describe(change: dict) -> str:
     if kind == "revised":
         before, after = change["from"], change["to"]
         field = change["field"]
-        return (f"REVISED   {who}: {field} {_figure(field, before)} -> {_figure(field, after)} "
-                f"({(after - before) / before:+.0%}, {change['id']})")
+        return (
+            f"REVISED   {who}: {field} {_figure(field, before)} -> {_figure(field, after)} "
+            f"({(after - before) / before:+.0%}, {change['id']})"
+        )
     if kind == "status":
         return f"STATUS    {who}: {change['from']} -> {change['to']} ({change['id']})"
     values = " vs ".join(_figure(change["field"], v) for v in change["values"])

@@ -22,9 +22,17 @@ from store.replay import catch_up
 Progress = Callable[[str, int | None], tuple]  # (label, total) -> (context, update)
 
 
-def run_job(path: str | Path, sources, *, max_pages, overrides, workers,
-            log_file: Path | None = None, echo: Callable[[str], None] | None = None,
-            progress: Progress | None = None) -> RunSummary:
+def run_job(
+    path: str | Path,
+    sources,
+    *,
+    max_pages,
+    overrides,
+    workers,
+    log_file: Path | None = None,
+    echo: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
     """Check the database, take the run lock, then crawl, extract and project.
 
     :param echo: called with each crawl summary line (the CLI shows them on a terminal)
@@ -33,8 +41,16 @@ def run_job(path: str | Path, sources, *, max_pages, overrides, workers,
     """
     check_database(path)  # a file that is not a database gets no lock file beside it
     with RunLock(path), RunLog(log_file) as log:
-        return _run(path, sources, max_pages=max_pages, overrides=overrides, workers=workers,
-                    log=log, echo=echo, progress=progress)
+        return _run(
+            path,
+            sources,
+            max_pages=max_pages,
+            overrides=overrides,
+            workers=workers,
+            log=log,
+            echo=echo,
+            progress=progress,
+        )
 
 
 def _run(path, sources, *, max_pages, overrides, workers, log, echo, progress) -> RunSummary:
@@ -44,9 +60,12 @@ def _run(path, sources, *, max_pages, overrides, workers, log, echo, progress) -
     run_id = uuid.uuid4().hex[:16]
     summary = RunSummary(run_id)
     with Store(path) as store:
-        store.append(run_started(run_id, utc_now(), {"max_pages": max_pages,
-                                                     "sources": [s.name for s in sources]}),
-                     meta={"run_id": run_id})
+        store.append(
+            run_started(
+                run_id, utc_now(), {"max_pages": max_pages, "sources": [s.name for s in sources]}
+            ),
+            meta={"run_id": run_id},
+        )
     log.line(f"run {run_id} started: {len(sources)} sources, database {path}")
     clock = time.perf_counter()
     seconds = {}
@@ -59,18 +78,21 @@ def _run(path, sources, *, max_pages, overrides, workers, log, echo, progress) -
                 echo(line)
         summary.crawl_run_id, summary.exit_code = report.run_id, report.exit_code
         summary.new_articles = sum(s.new for s in report.sources.values())
-        summary.failing_sources = {name: s.error or "failed"
-                                   for name, s in report.sources.items() if not s.reached}
-        summary.failing_kinds = {name: s.error_kind or "failed"
-                                 for name, s in report.sources.items() if not s.reached}
+        summary.failing_sources = {
+            name: s.error or "failed" for name, s in report.sources.items() if not s.reached
+        }
+        summary.failing_kinds = {
+            name: s.error_kind or "failed" for name, s in report.sources.items() if not s.reached
+        }
         summary.sources = len(report.sources)
         with Store(path) as store:
             before = deal_count(store)
             todo = pending_articles(store)
             bar, update = progress("extracting", len(todo)) if progress else (nullcontext(), None)
             with bar:
-                counts = extract_store(store, workers=workers, progress=update, todo=todo,
-                                       run_id=run_id)
+                counts = extract_store(
+                    store, workers=workers, progress=update, todo=todo, run_id=run_id
+                )
             seconds["extract"] = time.perf_counter() - clock - seconds["crawl"]
             log.line(f"extracted {counts['deals']} deals from {counts['articles']} articles")
             catch_up(store)

@@ -10,8 +10,13 @@ from pathlib import Path
 from store.errors import ConfigError
 
 SCHEDULES = {
-    "15m": "*/15 * * * *", "30m": "*/30 * * * *", "1h": "7 * * * *", "2h": "7 */2 * * *",
-    "6h": "7 */6 * * *", "12h": "7 */12 * * *", "1d": "7 5 * * *",
+    "15m": "*/15 * * * *",
+    "30m": "*/30 * * * *",
+    "1h": "7 * * * *",
+    "2h": "7 */2 * * *",
+    "6h": "7 */6 * * *",
+    "12h": "7 */12 * * *",
+    "1d": "7 5 * * *",
 }
 
 
@@ -24,8 +29,13 @@ def deals_executable() -> Path:
     return Path(found).resolve() if found else beside
 
 
-def crontab_line(every: str, db_path: Path, log_file: Path | None = None,
-                 sources_file: Path | None = None, settings: tuple[str, ...] = ()) -> str:
+def crontab_line(
+    every: str,
+    db_path: Path,
+    log_file: Path | None = None,
+    sources_file: Path | None = None,
+    settings: tuple[str, ...] = (),
+) -> str:
     """The line: `deals run` with absolute paths, and the sources file and `--set` settings
     the run is to use (checked by the caller)."""
     schedule = SCHEDULES.get(every)

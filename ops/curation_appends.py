@@ -19,8 +19,7 @@ from store.errors import ConfigError, DealsError
 from store.log import utc_now
 from store.projections.deal_merging import name_key
 from store.projections.deals import EDITABLE, Deals, split_id
-from store.projections.lookup import (
-    UnknownName, company_key, company_name, find_deal, suggest)
+from store.projections.lookup import UnknownName, company_key, company_name, find_deal, suggest
 from store.replay import catch_up
 from vocab import FIGURES, KINDS, ROLES, STATUSES
 
@@ -45,8 +44,10 @@ def _data(deal_id: str, now: str | None, reason: str | None, **more) -> dict:
 
 # -- confirm, reject, unreject -------------------------------------------------------------------
 
-def judge(store: Store, deal: str, action: str, reason: str | None = None, *,
-          now: str | None = None) -> str:
+
+def judge(
+    store: Store, deal: str, action: str, reason: str | None = None, *, now: str | None = None
+) -> str:
     """Confirm or reject a deal (by id, former id or unique prefix); returns its id."""
     ident = find_deal(level(store), deal).id
     event_type = {"reject": "DealRejected", "confirm": "DealConfirmed"}[action]
@@ -54,8 +55,7 @@ def judge(store: Store, deal: str, action: str, reason: str | None = None, *,
     return ident
 
 
-def unreject(store: Store, deal: str, reason: str | None = None, *,
-             now: str | None = None) -> str:
+def unreject(store: Store, deal: str, reason: str | None = None, *, now: str | None = None) -> str:
     """Withdraw a rejection: the deal is back in queries and exports; returns its id."""
     conn = level(store)
     ident = find_deal(conn, deal).id
@@ -68,13 +68,18 @@ def unreject(store: Store, deal: str, reason: str | None = None, *,
 
 # -- edit ---------------------------------------------------------------------------------------
 
+
 def check_value(field: str, value):
     """A value for `field` as the deal table holds it, or a one-line error."""
     if field not in EDITABLE:
         raise suggest("field", field, list(EDITABLE))
     if field in FIGURES:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value) or value < 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value < 0
+        ):
             raise ConfigError(f"--set {field}: {value!r} is not a number")
         return int(value) if field == "gpu_count" else float(value)
     text = " ".join(str(value).split())
@@ -90,21 +95,36 @@ def check_value(field: str, value):
 
 def _party(conn, ident: str, name: str) -> str:
     """The name of a party to deal `ident` that `name` stands for."""
-    parties = [company_name(conn, k) for (k,) in conn.execute(
-        "SELECT company_key FROM deal_parties WHERE deal_id = ? ORDER BY company_key",
-        (ident,))]
+    parties = [
+        company_name(conn, k)
+        for (k,) in conn.execute(
+            "SELECT company_key FROM deal_parties WHERE deal_id = ? ORDER BY company_key", (ident,)
+        )
+    ]
     try:
         key = company_key(conn, name)
     except UnknownName:
         key = None
-    if key is None or not conn.execute("SELECT 1 FROM deal_parties WHERE deal_id = ?"
-                                       " AND company_key = ?", (ident, key)).fetchone():
+    if (
+        key is None
+        or not conn.execute(
+            "SELECT 1 FROM deal_parties WHERE deal_id = ? AND company_key = ?", (ident, key)
+        ).fetchone()
+    ):
         raise suggest(f"party to deal {ident}", name, parties)
     return company_name(conn, key)
 
 
-def edit(store: Store, deal: str, values: dict | None = None, roles: dict | None = None,
-         clear=(), reason: str | None = None, *, now: str | None = None) -> tuple[str, dict]:
+def edit(
+    store: Store,
+    deal: str,
+    values: dict | None = None,
+    roles: dict | None = None,
+    clear=(),
+    reason: str | None = None,
+    *,
+    now: str | None = None,
+) -> tuple[str, dict]:
     """Set values a person knows (they win over every report), roles of parties, or hand
     fields back to the reports (`clear`). Returns the deal id and what was recorded."""
     conn = level(store)
@@ -120,12 +140,15 @@ def edit(store: Store, deal: str, values: dict | None = None, roles: dict | None
     for field in clear or ():
         cleared.append(field if field in EDITABLE else _party(conn, ident, field))
     if not (values or given_roles or cleared):
-        raise ConfigError("nothing to change: give --set FIELD=VALUE, --role NAME=ROLE or"
-                          " --clear FIELD")
-    change = {k: v for k, v in (("set", values), ("roles", given_roles),
-                                 ("clear", sorted(cleared))) if v}
-    _append(store, NewEvent("DealEdited", f"deal:{ident}", _data(ident, now, reason, **change)),
-            now)
+        raise ConfigError(
+            "nothing to change: give --set FIELD=VALUE, --role NAME=ROLE or --clear FIELD"
+        )
+    change = {
+        k: v for k, v in (("set", values), ("roles", given_roles), ("clear", sorted(cleared))) if v
+    }
+    _append(
+        store, NewEvent("DealEdited", f"deal:{ident}", _data(ident, now, reason, **change)), now
+    )
     return ident, change
 
 
@@ -149,21 +172,32 @@ def names_deals(store: Store, first: str, second: str) -> bool:
     return False
 
 
-def merge_deals(store: Store, deal: str, into: str, reason: str | None = None, *,
-                now: str | None = None) -> tuple[str, str]:
+def merge_deals(
+    store: Store, deal: str, into: str, reason: str | None = None, *, now: str | None = None
+) -> tuple[str, str]:
     """Record that `deal` is the agreement `into` names: `into` keeps its id and `deal`
     resolves to it. Returns (merged id, surviving id)."""
     conn = level(store)
     source, target = find_deal(conn, deal).id, find_deal(conn, into).id
     if source == target:
         raise ConfigError(f"{deal} and {into} are already one deal ({target})")
-    _append(store, NewEvent("DealMerged", f"deal:{source}",
-                            _data(source, now, reason, into=target)), now)
+    _append(
+        store,
+        NewEvent("DealMerged", f"deal:{source}", _data(source, now, reason, into=target)),
+        now,
+    )
     return source, target
 
 
-def merge_companies(store: Store, alias: str, canonical: str, *, force: bool = False,
-                    reason: str | None = None, now: str | None = None) -> list[str]:
+def merge_companies(
+    store: Store,
+    alias: str,
+    canonical: str,
+    *,
+    force: bool = False,
+    reason: str | None = None,
+    now: str | None = None,
+) -> list[str]:
     """Record that `alias` names the company `canonical`. Both must be companies seen in
     deals unless `force`; two parties of one deal are refused unless `force`. Returns the
     deals both are party to (the ones the merge makes one party of two)."""
@@ -176,9 +210,11 @@ def merge_companies(store: Store, alias: str, canonical: str, *, force: bool = F
     shared = _shared_deals(conn, alias, canonical)
     if shared and not force:
         more = f" and {len(shared) - 1} more" if len(shared) > 1 else ""
-        raise ConfigError(f"{alias} and {canonical} are both parties to deal {shared[0]}{more}:"
-                          " merging them makes one party of two (give --force if they really"
-                          " are one company)")
+        raise ConfigError(
+            f"{alias} and {canonical} are both parties to deal {shared[0]}{more}:"
+            " merging them makes one party of two (give --force if they really"
+            " are one company)"
+        )
     data = {"alias": alias, "canonical": canonical, "at": now or utc_now()}
     if reason:
         data["reason"] = reason
@@ -193,13 +229,19 @@ def _shared_deals(conn, a: str, b: str) -> list[str]:
         return []
     if keys[0] == keys[1]:  # one company already (an article spelled it out): nothing collapses
         return []
-    return [i for (i,) in conn.execute(
-        "SELECT deal_id FROM deal_parties WHERE company_key = ? INTERSECT"
-        " SELECT deal_id FROM deal_parties WHERE company_key = ? ORDER BY 1", keys)]
+    return [
+        i
+        for (i,) in conn.execute(
+            "SELECT deal_id FROM deal_parties WHERE company_key = ? INTERSECT"
+            " SELECT deal_id FROM deal_parties WHERE company_key = ? ORDER BY 1",
+            keys,
+        )
+    ]
 
 
-def unmerge(store: Store, target: str, reason: str | None = None, *,
-            now: str | None = None) -> tuple[str, str, str]:
+def unmerge(
+    store: Store, target: str, reason: str | None = None, *, now: str | None = None
+) -> tuple[str, str, str]:
     """Undo a merge: a deal id merged into another gets its reports and id back, or a
     company name merged by a person is its own company again. Returns (what, name, from):
     ("deal", id, surviving id) or ("company", name, canonical name)."""
@@ -208,22 +250,26 @@ def unmerge(store: Store, target: str, reason: str | None = None, *,
     merged = conn.execute(
         "SELECT id, into_id FROM deal_ids WHERE state = 'merged' AND how != 'run'"
         " AND id >= ? AND id < ?"
-        " ORDER BY id LIMIT 2", (text.lower(), text.lower() + "\U0010ffff")).fetchall()
+        " ORDER BY id LIMIT 2",
+        (text.lower(), text.lower() + "\U0010ffff"),
+    ).fetchall()
     exact = [m for m in merged if m[0] == text.lower()]
     if exact or len(merged) == 1:
         ident, into = (exact or merged)[0]
         survivor = find_deal(conn, into).id
-        _append(store, NewEvent("DealUnmerged", f"deal:{ident}", _data(ident, now, reason)),
-                now)
+        _append(store, NewEvent("DealUnmerged", f"deal:{ident}", _data(ident, now, reason)), now)
         return "deal", ident, survivor
-    row = conn.execute("SELECT alias, canonical_key FROM company_aliases WHERE alias_key = ?"
-                       " AND how = 'merged'", (name_key(text),)).fetchone()
+    row = conn.execute(
+        "SELECT alias, canonical_key FROM company_aliases WHERE alias_key = ? AND how = 'merged'",
+        (name_key(text),),
+    ).fetchone()
     if row is None:
         if len(merged) > 1:
-            raise UnknownName(f"deal id {text!r} is ambiguous: {merged[0][0]}, {merged[1][0]},"
-                              " ...")
-        raise UnknownName(f"nothing merged is named {text!r}: give a deal id that was merged"
-                          " into another, or a company name merged by `deals merge`")
+            raise UnknownName(f"deal id {text!r} is ambiguous: {merged[0][0]}, {merged[1][0]}, ...")
+        raise UnknownName(
+            f"nothing merged is named {text!r}: give a deal id that was merged"
+            " into another, or a company name merged by `deals merge`"
+        )
     data = {"alias": text, "at": now or utc_now()}
     if reason:
         data["reason"] = reason
@@ -231,15 +277,28 @@ def unmerge(store: Store, target: str, reason: str | None = None, *,
     return "company", text, company_name(conn, row[1])
 
 
-def split(store: Store, deal: str, articles: list[str], reason: str | None = None, *,
-          now: str | None = None) -> tuple[str, str]:
+def split(
+    store: Store,
+    deal: str,
+    articles: list[str],
+    reason: str | None = None,
+    *,
+    now: str | None = None,
+) -> tuple[str, str]:
     """Record that the reports of `articles` (URLs among the deal's sources) are another
     agreement. The deal keeps its id with its other reports; returns (its id, the new id)."""
     conn = level(store)
     ident = find_deal(conn, deal).id
-    sources = sorted({u for (u,) in conn.execute(
-        "SELECT COALESCE(d.url, r.doc_id) FROM deal_reports r JOIN deal_docs d"
-        " ON d.doc_id = r.doc_id WHERE r.deal_id = ?", (ident,))})
+    sources = sorted(
+        {
+            u
+            for (u,) in conn.execute(
+                "SELECT COALESCE(d.url, r.doc_id) FROM deal_reports r JOIN deal_docs d"
+                " ON d.doc_id = r.doc_id WHERE r.deal_id = ?",
+                (ident,),
+            )
+        }
+    )
     chosen = sorted({a.strip() for a in articles if a.strip()})
     if not chosen:
         raise ConfigError("give the articles to split off with --article URL")
@@ -247,13 +306,21 @@ def split(store: Store, deal: str, articles: list[str], reason: str | None = Non
         if url not in sources:
             raise suggest(f"source of deal {ident}", url, sources)
     if len(chosen) == len(sources):
-        raise ConfigError(f"every source of deal {ident} was given: nothing would be left;"
-                          " to drop the deal, reject it")
+        raise ConfigError(
+            f"every source of deal {ident} was given: nothing would be left;"
+            " to drop the deal, reject it"
+        )
     base = split_id(ident, chosen)
     new, suffix = base, 2
-    while conn.execute("SELECT 1 FROM deal_ids WHERE id = ? AND state != 'legacy'",
-                       (new,)).fetchone():
+    while conn.execute(
+        "SELECT 1 FROM deal_ids WHERE id = ? AND state != 'legacy'", (new,)
+    ).fetchone():
         new, suffix = f"{base}-{suffix}", suffix + 1
-    _append(store, NewEvent("DealSplit", f"deal:{ident}",
-                            _data(ident, now, reason, articles=chosen, new_id=new)), now)
+    _append(
+        store,
+        NewEvent(
+            "DealSplit", f"deal:{ident}", _data(ident, now, reason, articles=chosen, new_id=new)
+        ),
+        now,
+    )
     return ident, new

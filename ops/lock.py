@@ -61,8 +61,10 @@ class RunLock:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             os.close(fd)
-            raise DealsError(f"refusing the run lock {self.path}: not a plain file of its own "
-                             "(a link or a device); remove it if no run is going on")
+            raise DealsError(
+                f"refusing the run lock {self.path}: not a plain file of its own "
+                "(a link or a device); remove it if no run is going on"
+            )
         return fd
 
     def release(self) -> None:

@@ -30,17 +30,22 @@ class RunSummary:
         sources named); each source's error is in `--json`, the log and `deals status`."""
         from crawler.run import error_kinds, offline
 
-        text = (f"deals run {self.run_id}: {plural(self.new_articles, 'new article')}, "
-                f"{plural(self.new_deals, 'new deal')}")
+        text = (
+            f"deals run {self.run_id}: {plural(self.new_articles, 'new article')}, "
+            f"{plural(self.new_deals, 'new deal')}"
+        )
         if self.interrupted:
             text += " (interrupted; the next run finishes the rest)"
         if self.failing_sources:
             kinds = {name: self.failing_kinds.get(name) for name in self.failing_sources}
             names = sorted(self.failing_sources)
-            named = ", ".join(names[:self.NAMED]) + (
-                f" and {len(names) - self.NAMED} more" if len(names) > self.NAMED else "")
-            text += (f", {plural(len(names), 'failing source')} ({error_kinds(kinds)}: "
-                     f"{named}; see deals status)")
+            named = ", ".join(names[: self.NAMED]) + (
+                f" and {len(names) - self.NAMED} more" if len(names) > self.NAMED else ""
+            )
+            text += (
+                f", {plural(len(names), 'failing source')} ({error_kinds(kinds)}: "
+                f"{named}; see deals status)"
+            )
             if offline(kinds, self.sources):
                 text += " -- no source could be reached: are you offline?"
         return text
@@ -50,19 +55,24 @@ class RunSummary:
 
 
 def run_started(run_id: str, started_at: str, options: dict) -> NewEvent:
-    return NewEvent("RunStarted", f"run:{run_id}",
-                    {"run_id": run_id, "started_at": started_at, "options": options})
+    return NewEvent(
+        "RunStarted",
+        f"run:{run_id}",
+        {"run_id": run_id, "started_at": started_at, "options": options},
+    )
 
 
 def run_finished(summary: RunSummary, finished_at: str) -> NewEvent:
-    return NewEvent("RunFinished", f"run:{summary.run_id}",
-                    {**summary.as_dict(), "finished_at": finished_at})
+    return NewEvent(
+        "RunFinished", f"run:{summary.run_id}", {**summary.as_dict(), "finished_at": finished_at}
+    )
 
 
 def deal_count(store: Store) -> int:
     """Deals in the projection (0 before it exists), to count what a run added."""
     exists = store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deals'").fetchone()
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deals'"
+    ).fetchone()
     if not exists:
         return 0
     return store.conn.execute("SELECT COUNT(*) FROM deals").fetchone()[0]

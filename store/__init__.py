@@ -1,6 +1,5 @@
 """The event log: the only source of truth. Everything else is a projection of it."""
 
-from store.version import __version__
 from store.errors import (  # noqa: E402
     ConcurrencyError,
     DatabaseLocked,
@@ -11,6 +10,7 @@ from store.errors import (  # noqa: E402
 )
 from store.events import NewEvent, RecordedEvent  # noqa: E402
 from store.log import Store, default_db_path  # noqa: E402
+from store.version import __version__  # noqa: F401  (re-exported)
 
 __all__ = [
     "ConcurrencyError",

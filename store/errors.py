@@ -74,12 +74,15 @@ def from_sqlite(exc: sqlite3.Error, path) -> DealsError:
         return CorruptDatabase(f"{path} is not a deals database (corrupt): {exc}")
     if "not a database" in msg or "file is encrypted" in msg:
         return NotADatabase(
-            f"{path} is not a deals database (not an SQLite file, or corrupt): {exc}")
+            f"{path} is not a deals database (not an SQLite file, or corrupt): {exc}"
+        )
     if "readonly" in msg or "read-only" in msg:
         return DatabaseReadOnly(f"database {path} is read-only: nothing was written")
     if "full" in msg or "disk i/o" in msg:
-        return DiskFull(f"could not write {path} ({exc}: is the disk full?); "
-                        "the last transaction was rolled back")
+        return DiskFull(
+            f"could not write {path} ({exc}: is the disk full?); "
+            "the last transaction was rolled back"
+        )
     if "unable to open" in msg:
         return DatabaseMissing(f"cannot open database {path}: {exc}")
     return DealsError(f"database error on {path}: {exc}")

@@ -47,60 +47,132 @@ def _fetched_v1_to_v2(data: dict) -> dict:
     return data
 
 
-register(EventType(
-    "DocumentFetched", 2,
-    ("source", "url", "final_url", "status", "sha256"),
-    {1: _fetched_v1_to_v2},
-    "A page was downloaded; its raw body is a blob named by sha256.",
-))
-register(EventType(
-    "ArticleParsed", 1, ("url", "title", "text", "parser_version"),
-    doc="Main text and metadata parsed from a fetched page.",
-))
-register(EventType(
-    "ParseFailed", 1, ("url", "sha256", "parser_version", "error_type", "message"),
-    doc="The parser raised on one fetched body; that parser version skips it from then on.",
-))
-register(EventType(
-    "ArchiveImported", 1, ("fingerprint", "file", "offset", "done"),
-    doc="`deals import-warc` reached a record boundary of one archive file (byte offset),"
+register(
+    EventType(
+        "DocumentFetched",
+        2,
+        ("source", "url", "final_url", "status", "sha256"),
+        {1: _fetched_v1_to_v2},
+        "A page was downloaded; its raw body is a blob named by sha256.",
+    )
+)
+register(
+    EventType(
+        "ArticleParsed",
+        1,
+        ("url", "title", "text", "parser_version"),
+        doc="Main text and metadata parsed from a fetched page.",
+    )
+)
+register(
+    EventType(
+        "ParseFailed",
+        1,
+        ("url", "sha256", "parser_version", "error_type", "message"),
+        doc="The parser raised on one fetched body; that parser version skips it from then on.",
+    )
+)
+register(
+    EventType(
+        "ArchiveImported",
+        1,
+        ("fingerprint", "file", "offset", "done"),
+        doc="`deals import-warc` reached a record boundary of one archive file (byte offset),"
         " everything before it stored; done when the file was read to its end.",
-))
-register(EventType(
-    "PageOffTopic", 1, ("url", "sha256"),
-    doc="A page of a source with the keyword prefilter named no compute or no deal: not stored,"
+    )
+)
+register(
+    EventType(
+        "PageOffTopic",
+        1,
+        ("url", "sha256"),
+        doc="A page of a source with the keyword prefilter named no compute or no deal: not stored,"
         " and not asked for again unless `--refresh`.",
-))
+    )
+)
 register(EventType("CrawlStarted", 1, ("run_id",), doc="A crawl run began."))
-register(EventType(
-    "CrawlFinished", 1, ("run_id", "sources"), doc="A crawl run ended, with per-source counts.",
-))
-register(EventType(
-    "DealsExtracted", 1, ("doc_id", "extractor_version", "deals"),
-    doc="The deals one extractor version found in one article.",
-))
-register(EventType(
-    "ExtractionFailed", 1, ("doc_id", "extractor_version", "error"),
-    doc="The extractor failed on one article; that version skips it from then on.",
-))
-register(EventType("AliasMerged", 1, ("alias", "canonical"), doc="Curation: two names are one company."))
-register(EventType("AliasUnmerged", 1, ("alias",),
-                   doc="Curation: a name merged by a person is its own company again."))
+register(
+    EventType(
+        "CrawlFinished",
+        1,
+        ("run_id", "sources"),
+        doc="A crawl run ended, with per-source counts.",
+    )
+)
+register(
+    EventType(
+        "DealsExtracted",
+        1,
+        ("doc_id", "extractor_version", "deals"),
+        doc="The deals one extractor version found in one article.",
+    )
+)
+register(
+    EventType(
+        "ExtractionFailed",
+        1,
+        ("doc_id", "extractor_version", "error"),
+        doc="The extractor failed on one article; that version skips it from then on.",
+    )
+)
+register(
+    EventType("AliasMerged", 1, ("alias", "canonical"), doc="Curation: two names are one company.")
+)
+register(
+    EventType(
+        "AliasUnmerged",
+        1,
+        ("alias",),
+        doc="Curation: a name merged by a person is its own company again.",
+    )
+)
 register(EventType("DealRejected", 1, ("deal_id",), doc="Curation: a false deal."))
 register(EventType("DealConfirmed", 1, ("deal_id",), doc="Curation: a deal checked by a person."))
-register(EventType("DealUnrejected", 1, ("deal_id",),
-                   doc="Curation: a rejection withdrawn; the deal is back in queries."))
-register(EventType("DealEdited", 1, ("deal_id",),
-                   doc="Curation: values a person set (`set`, `roles`) or handed back to the"
-                       " reports (`clear`); a value set wins over every report."))
-register(EventType("DealMerged", 1, ("deal_id", "into"),
-                   doc="Curation: two deals are one agreement; `into` keeps its id and"
-                       " `deal_id` resolves to it."))
-register(EventType("DealUnmerged", 1, ("deal_id",),
-                   doc="Curation: a merged deal is its own agreement again, with its reports."))
-register(EventType("DealSplit", 1, ("deal_id", "articles", "new_id"),
-                   doc="Curation: the reports of `articles` are another agreement, `new_id`."))
-register(EventType("WatchCheckpointed", 1, ("seq",), doc="`deals watch` reported changes up to seq."))
+register(
+    EventType(
+        "DealUnrejected",
+        1,
+        ("deal_id",),
+        doc="Curation: a rejection withdrawn; the deal is back in queries.",
+    )
+)
+register(
+    EventType(
+        "DealEdited",
+        1,
+        ("deal_id",),
+        doc="Curation: values a person set (`set`, `roles`) or handed back to the"
+        " reports (`clear`); a value set wins over every report.",
+    )
+)
+register(
+    EventType(
+        "DealMerged",
+        1,
+        ("deal_id", "into"),
+        doc="Curation: two deals are one agreement; `into` keeps its id and"
+        " `deal_id` resolves to it.",
+    )
+)
+register(
+    EventType(
+        "DealUnmerged",
+        1,
+        ("deal_id",),
+        doc="Curation: a merged deal is its own agreement again, with its reports.",
+    )
+)
+register(
+    EventType(
+        "DealSplit",
+        1,
+        ("deal_id", "articles", "new_id"),
+        doc="Curation: the reports of `articles` are another agreement, `new_id`.",
+    )
+)
+register(
+    EventType("WatchCheckpointed", 1, ("seq",), doc="`deals watch` reported changes up to seq.")
+)
 register(EventType("RunStarted", 1, ("run_id",), doc="`deals run` began."))
 register(EventType("RunFinished", 1, ("run_id",), doc="`deals run` ended, with its summary."))
 

@@ -42,8 +42,13 @@ def utc_now() -> str:
 class Store:
     """One deals database. `create=False` is for read commands: a missing file is an error."""
 
-    def __init__(self, path: str | os.PathLike = ":memory:", *, create: bool = True,
-                 timeout: float | None = None):
+    def __init__(
+        self,
+        path: str | os.PathLike = ":memory:",
+        *,
+        create: bool = True,
+        timeout: float | None = None,
+    ):
         if timeout is None:
             timeout = float(os.environ.get("DEALS_BUSY_TIMEOUT", "10"))
         self.path = str(path)
@@ -54,8 +59,9 @@ class Store:
         if not memory:
             _check_file(Path(self.path), create)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
-                                        check_same_thread=False)
+            self.conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             if not memory:
                 mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -81,7 +87,8 @@ class Store:
         if current > SCHEMA_VERSION:
             raise SchemaTooNew(
                 f"database {self.path} has schema v{current}, newer than this deals supports "
-                f"(v{SCHEMA_VERSION}): upgrade compute-deals")
+                f"(v{SCHEMA_VERSION}): upgrade compute-deals"
+            )
         if current == SCHEMA_VERSION:
             return
         with self.transaction():
@@ -117,8 +124,14 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def append(self, events: NewEvent | Iterable[NewEvent], *, expected_version: int | None = None,
-               meta: dict | None = None, now: str | None = None) -> list[int]:
+    def append(
+        self,
+        events: NewEvent | Iterable[NewEvent],
+        *,
+        expected_version: int | None = None,
+        meta: dict | None = None,
+        now: str | None = None,
+    ) -> list[int]:
         """Append all events or none; returns each event's position in the log.
 
         An event already in the log (same id) is not written again: its existing position is
@@ -134,8 +147,10 @@ class Store:
             event_id, data_json = event.encoded()
             unique.setdefault(event_id, (event, data_json))
             order.append(event_id)
-        stamp = (json.dumps({"code_version": __version__, **(meta or {})}, sort_keys=True),
-                 now or utc_now())
+        stamp = (
+            json.dumps({"code_version": __version__, **(meta or {})}, sort_keys=True),
+            now or utc_now(),
+        )
         with self.transaction():
             base = self.last_seq()
             if base != self._heads_at:
@@ -155,8 +170,13 @@ class Store:
             self._heads_at = self.last_seq() if positions else base
         return [positions[event_id] for event_id in order]
 
-    def _insert(self, fresh: dict[str, tuple[NewEvent, str]], base: int,
-                expected_version: int | None, stamp: tuple[str, str]) -> dict[str, int]:
+    def _insert(
+        self,
+        fresh: dict[str, tuple[NewEvent, str]],
+        base: int,
+        expected_version: int | None,
+        stamp: tuple[str, str],
+    ) -> dict[str, int]:
         """INSERT events given as new, numbering each stream on from its head."""
         if not fresh:
             return {}
@@ -164,19 +184,32 @@ class Store:
         if expected_version is not None:
             if len(heads) > 1:
                 raise ValueError("expected_version needs events of a single stream")
-            (stream, head), = heads.items()
+            ((stream, head),) = heads.items()
             if head != expected_version:
                 raise ConcurrencyError(
-                    f"stream {stream} is at version {head}, expected {expected_version}")
+                    f"stream {stream} is at version {head}, expected {expected_version}"
+                )
         meta_json, recorded_at = stamp
         rows = []
         for event_id, (event, data_json) in fresh.items():
             heads[event.stream] += 1
-            rows.append((event_id, event.type, event.stream, heads[event.stream], data_json,
-                         meta_json, recorded_at, event.schema_version))
+            rows.append(
+                (
+                    event_id,
+                    event.type,
+                    event.stream,
+                    heads[event.stream],
+                    data_json,
+                    meta_json,
+                    recorded_at,
+                    event.schema_version,
+                )
+            )
         self.conn.executemany(
             "INSERT INTO events (id, type, stream, version, data, meta, recorded_at, schema)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         self._heads.update(heads)
         if len(self._heads) > 200_000:
             self._heads.clear()
@@ -185,10 +218,11 @@ class Store:
     def _positions(self, ids: list[str]) -> dict[str, int]:
         found = {}
         for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
+            chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(
-                f"SELECT id, seq FROM events WHERE id IN ({marks})", chunk))
+            found.update(
+                self.conn.execute(f"SELECT id, seq FROM events WHERE id IN ({marks})", chunk)
+            )
         return found
 
     def _stream_heads(self, streams: set[str]) -> dict[str, int]:
@@ -198,11 +232,15 @@ class Store:
         heads.update(dict.fromkeys(missing, 0))
         ordered = missing
         for start in range(0, len(ordered), _CHUNK):
-            chunk = ordered[start:start + _CHUNK]
+            chunk = ordered[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            heads.update(self.conn.execute(
-                f"SELECT stream, MAX(version) FROM events WHERE stream IN ({marks})"
-                " GROUP BY stream", chunk))
+            heads.update(
+                self.conn.execute(
+                    f"SELECT stream, MAX(version) FROM events WHERE stream IN ({marks})"
+                    " GROUP BY stream",
+                    chunk,
+                )
+            )
         return heads
 
     def put_blob(self, body: bytes) -> str:
@@ -212,13 +250,16 @@ class Store:
             with self.transaction():
                 self.conn.execute(
                     "INSERT OR IGNORE INTO blobs (sha256, size, codec, data) VALUES (?, ?, ?, ?)",
-                    (sha, len(body), "zlib", zlib.compress(body, 6)))
+                    (sha, len(body), "zlib", zlib.compress(body, 6)),
+                )
         return sha
 
     # -- reading -----------------------------------------------------------------------------
 
     def has_blob(self, sha: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone() is not None
+        )
 
     def get_blob(self, sha: str) -> bytes | None:
         row = self.conn.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
@@ -229,12 +270,19 @@ class Store:
 
     def stream_version(self, stream: str) -> int:
         row = self.conn.execute(
-            "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)).fetchone()
+            "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)
+        ).fetchone()
         return row[0] or 0
 
-    def read(self, after: int = 0, *, types: Iterable[str] | None = None,
-             until: str | None = None, stream: str | None = None,
-             page: int = 1000) -> Iterator[RecordedEvent]:
+    def read(
+        self,
+        after: int = 0,
+        *,
+        types: Iterable[str] | None = None,
+        until: str | None = None,
+        stream: str | None = None,
+        page: int = 1000,
+    ) -> Iterator[RecordedEvent]:
         """Events after position `after`, oldest first, fetched a page at a time.
 
         `until` (an ISO date or timestamp) keeps only events recorded up to then, for --as-of;
@@ -266,18 +314,21 @@ class Store:
 
     def latest_positions(self, event_type: str) -> dict[str, int]:
         """Each stream's position of its newest event of `event_type`, without reading the data."""
-        return dict(self.conn.execute(
-            "SELECT stream, MAX(seq) FROM events WHERE type = ? GROUP BY stream", (event_type,)))
+        return dict(
+            self.conn.execute(
+                "SELECT stream, MAX(seq) FROM events WHERE type = ? GROUP BY stream", (event_type,)
+            )
+        )
 
     def counts_by_type(self) -> dict[str, int]:
-        return dict(self.conn.execute(
-            "SELECT type, COUNT(*) FROM events GROUP BY type ORDER BY type"))
+        return dict(
+            self.conn.execute("SELECT type, COUNT(*) FROM events GROUP BY type ORDER BY type")
+        )
 
     def size_bytes(self) -> int:
         if self.path == ":memory:":
             return 0
-        return sum(os.path.getsize(p) for p in (self.path, self.path + "-wal")
-                   if os.path.exists(p))
+        return sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
 
 
 def check_database(path: str | os.PathLike) -> None:
@@ -299,5 +350,6 @@ def _check_file(path: Path, create: bool) -> None:
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise DatabaseMissing(
-                f"no database at {path}: run `deals crawl` (or `deals run`) first, or pass --db")
+                f"no database at {path}: run `deals crawl` (or `deals run`) first, or pass --db"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)

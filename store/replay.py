@@ -19,8 +19,8 @@ Progress = Callable[[int], None]
 
 def _position(store: Store, projection: Projection) -> tuple[int, int | None]:
     row = store.conn.execute(
-        "SELECT seq, version FROM projection_positions WHERE name = ?",
-        (projection.name,)).fetchone()
+        "SELECT seq, version FROM projection_positions WHERE name = ?", (projection.name,)
+    ).fetchone()
     return (row[0], row[1]) if row else (0, None)
 
 
@@ -28,7 +28,8 @@ def _set_position(store: Store, projection: Projection, seq: int) -> None:
     store.conn.execute(
         "INSERT INTO projection_positions (name, seq, version) VALUES (?, ?, ?)"
         " ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, version = excluded.version",
-        (projection.name, seq, projection.version))
+        (projection.name, seq, projection.version),
+    )
 
 
 def reset(store: Store, projection: Projection) -> None:
@@ -40,9 +41,14 @@ def reset(store: Store, projection: Projection) -> None:
         _set_position(store, projection, 0)
 
 
-def catch_up(store: Store, projections: Iterable[Projection] | None = None, *,
-             batch_size: int = 1000, progress: Progress | None = None,
-             index: bool = True) -> dict[str, int]:
+def catch_up(
+    store: Store,
+    projections: Iterable[Projection] | None = None,
+    *,
+    batch_size: int = 1000,
+    progress: Progress | None = None,
+    index: bool = True,
+) -> dict[str, int]:
     """Apply the events each projection has not seen; returns how many each applied.
 
     Then, with `index`, the deals' full-text index takes in the deals that changed.
@@ -84,8 +90,13 @@ def catch_up(store: Store, projections: Iterable[Projection] | None = None, *,
     return applied
 
 
-def replay(store: Store, projections: Iterable[Projection] | None = None, *,
-           progress: Progress | None = None, index: bool = True) -> dict[str, int]:
+def replay(
+    store: Store,
+    projections: Iterable[Projection] | None = None,
+    *,
+    progress: Progress | None = None,
+    index: bool = True,
+) -> dict[str, int]:
     """Drop and rebuild projections from the log alone (and the deals' search index)."""
     chosen = list(projections or ALL)
     for projection in chosen:
@@ -101,20 +112,22 @@ def lag(store: Store, projection: Projection) -> int:
     types = projection.event_types
     marks = ",".join("?" * len(types))
     return store.conn.execute(
-        f"SELECT COUNT(*) FROM events WHERE seq > ? AND type IN ({marks})",
-        [position, *types]).fetchone()[0]
+        f"SELECT COUNT(*) FROM events WHERE seq > ? AND type IN ({marks})", [position, *types]
+    ).fetchone()[0]
 
 
-def project_as_of(store: Store, until: str,
-                  projections: Iterable[Projection] | None = None) -> sqlite3.Connection:
+def project_as_of(
+    store: Store, until: str, projections: Iterable[Projection] | None = None
+) -> sqlite3.Connection:
     """The projections as the log knew them at `until`, built in a private in-memory database."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     chosen = list(projections or ALL)
     conn.execute("BEGIN")
     for projection in chosen:
         projection.create(conn)
-    for event in store.read(0, types=sorted({t for p in chosen for t in p.event_types}),
-                            until=until):
+    for event in store.read(
+        0, types=sorted({t for p in chosen for t in p.event_types}), until=until
+    ):
         for projection in chosen:
             if event.type in projection.handlers:
                 projection.apply(conn, event)

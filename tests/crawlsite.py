@@ -12,8 +12,8 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
 from urllib.parse import parse_qs
 
 
@@ -132,8 +132,9 @@ def _handler(site: Site):
             if fault == "reset":
                 site.hits.append(Hit(path, dict(self.headers), 0))
                 # SO_LINGER 0 makes close() send RST: the client sees a connection reset.
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                           struct.pack("ii", 1, 0))
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
                 self.connection.close()
                 self.close_connection = True
                 return
@@ -190,16 +191,24 @@ def gzip_bomb(size: int = 200 * 1024 * 1024) -> bytes:
     return b"".join(parts) + packer.flush()
 
 
-def article(title: str, paragraphs: list[str], published: str | None = None,
-            charset: str = "utf-8", extra_head: str = "") -> str:
-    date_meta = (f'<meta property="article:published_time" content="{published}">'
-                 if published else "")
+def article(
+    title: str,
+    paragraphs: list[str],
+    published: str | None = None,
+    charset: str = "utf-8",
+    extra_head: str = "",
+) -> str:
+    date_meta = (
+        f'<meta property="article:published_time" content="{published}">' if published else ""
+    )
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f'<!doctype html><html lang="en"><head><meta charset="{charset}">'
-            f"<title>{title}</title>{date_meta}{extra_head}</head><body>"
-            f"<nav><a href='/'>Home</a> | <a href='/about'>About</a></nav>"
-            f"<article><h1>{title}</h1>{body}</article>"
-            f"<footer>Copyright Example News</footer></body></html>")
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="{charset}">'
+        f"<title>{title}</title>{date_meta}{extra_head}</head><body>"
+        f"<nav><a href='/'>Home</a> | <a href='/about'>About</a></nav>"
+        f"<article><h1>{title}</h1>{body}</article>"
+        f"<footer>Copyright Example News</footer></body></html>"
+    )
 
 
 def rss(items: list[tuple[str, str, str | None]], title: str = "Example feed") -> str:
@@ -208,12 +217,15 @@ def rss(items: list[tuple[str, str, str | None]], title: str = "Example feed") -
     for item_title, link, date in items:
         pub = f"<pubDate>{date}</pubDate>" if date else ""
         parts.append(f"<item><title>{item_title}</title><link>{link}</link>{pub}</item>")
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>{title}</title><link>http://example.com/</link>"
-            f"{''.join(parts)}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>http://example.com/</link>"
+        f"{''.join(parts)}</channel></rss>"
+    )
 
 
 # -- discovery sources: what GDELT's DOC API and SEC EDGAR answer, in their formats ----------
+
 
 def gdelt_api(articles: list[dict], cap: int = 250) -> Callable[[str, dict], Page]:
     """A DOC 2.0 API (mode=artlist, format=json) over `articles`, each {"url", "title",
@@ -227,12 +239,22 @@ def gdelt_api(articles: list[dict], cap: int = 250) -> Callable[[str, dict], Pag
             return Page(b"Your search did not contain any valid terms.", "text/html")
         start = query.get("startdatetime", "0" * 14)
         end = query.get("enddatetime", "9" * 14)
-        found = sorted((a for a in articles
-                        if start <= a["seendate"].replace("T", "").rstrip("Z") <= end),
-                       key=lambda a: a["seendate"], reverse=True)
-        found = found[:min(int(query.get("maxrecords", 75)), cap)]
-        full = [{"url_mobile": "", "socialimage": "", "language": "English",
-                 "sourcecountry": "United States", **a} for a in found]
+        found = sorted(
+            (a for a in articles if start <= a["seendate"].replace("T", "").rstrip("Z") <= end),
+            key=lambda a: a["seendate"],
+            reverse=True,
+        )
+        found = found[: min(int(query.get("maxrecords", 75)), cap)]
+        full = [
+            {
+                "url_mobile": "",
+                "socialimage": "",
+                "language": "English",
+                "sourcecountry": "United States",
+                **a,
+            }
+            for a in found
+        ]
         body = json.dumps({"articles": full} if full else {}).encode()
         return Page(body, "application/json; charset=utf-8")
 
@@ -242,24 +264,27 @@ def gdelt_api(articles: list[dict], cap: int = 250) -> Callable[[str, dict], Pag
 def edgar_feed(company: str, cik: str, filings: list[dict]) -> str:
     """EDGAR's browse-edgar Atom output for one company; each filing {"index" (URL), "date",
     "form", "items"}."""
-    entries = "".join(f"""
+    entries = "".join(
+        f"""
   <entry>
-    <category label="form type" scheme="https://www.sec.gov/" term="{f['form']}"/>
+    <category label="form type" scheme="https://www.sec.gov/" term="{f["form"]}"/>
     <content type="text/xml">
-      <accession-number>{f.get('accession', '0000000000-24-000001')}</accession-number>
+      <accession-number>{f.get("accession", "0000000000-24-000001")}</accession-number>
       <act>34</act>
-      <filing-date>{f['date']}</filing-date>
-      <filing-href>{f['index']}</filing-href>
-      <filing-type>{f['form']}</filing-type>
+      <filing-date>{f["date"]}</filing-date>
+      <filing-href>{f["index"]}</filing-href>
+      <filing-type>{f["form"]}</filing-type>
       <form-name>Current report</form-name>
-      <items-desc>{f.get('items', 'items 7.01 and 9.01')}</items-desc>
+      <items-desc>{f.get("items", "items 7.01 and 9.01")}</items-desc>
     </content>
-    <id>urn:tag:sec.gov,2008:accession-number={f.get('accession', '1')}</id>
-    <link href="{f['index']}" rel="alternate" type="text/html"/>
-    <summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; {f['date']}</summary>
-    <title>{f['form']}  - Current report</title>
-    <updated>{f['date']}T16:05:12-04:00</updated>
-  </entry>""" for f in filings)
+    <id>urn:tag:sec.gov,2008:accession-number={f.get("accession", "1")}</id>
+    <link href="{f["index"]}" rel="alternate" type="text/html"/>
+    <summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; {f["date"]}</summary>
+    <title>{f["form"]}  - Current report</title>
+    <updated>{f["date"]}T16:05:12-04:00</updated>
+  </entry>"""
+        for f in filings
+    )
     return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <company-info>
@@ -276,10 +301,12 @@ def edgar_feed(company: str, cik: str, filings: list[dict]) -> str:
 
 def filing_index(company: str, date: str, documents: list[tuple[str, str, str]]) -> str:
     """A filing's index page: documents (description, href, type) in EDGAR's tableFile."""
-    rows = "".join(f"""<tr><td scope="row">{n}</td><td scope="row">{desc}</td>
-        <td scope="row"><a href="{href}">{href.rsplit('/', 1)[-1]}</a></td>
+    rows = "".join(
+        f"""<tr><td scope="row">{n}</td><td scope="row">{desc}</td>
+        <td scope="row"><a href="{href}">{href.rsplit("/", 1)[-1]}</a></td>
         <td scope="row">{kind}</td><td scope="row">20411</td></tr>"""
-                   for n, (desc, href, kind) in enumerate(documents, 1))
+        for n, (desc, href, kind) in enumerate(documents, 1)
+    )
     return f"""<!DOCTYPE html><html><head><title>EDGAR Filing Documents</title></head><body>
 <div id="formDiv"><div class="formGrouping"><div class="infoHead">Filing Date</div>
 <div class="info">{date}</div></div></div>
@@ -295,15 +322,16 @@ def filing_index(company: str, date: str, documents: list[tuple[str, str, str]])
 </body></html>"""
 
 
-def press_release(wire: str, title: str, dateline: str, paragraphs: list[str],
-                  company: str) -> str:
+def press_release(wire: str, title: str, dateline: str, paragraphs: list[str], company: str) -> str:
     """An invented wire release in the structure PR Newswire, Business Wire and GlobeNewswire
     pages share: a dateline opening the first paragraph, the release, then "About" boilerplate,
     forward-looking statements and a media contact block."""
     first, *rest = paragraphs
-    lead = {"prn": f"{dateline} /PRNewswire/ -- {first}",
-            "bw": f"{dateline}--(BUSINESS WIRE)--{first}",
-            "gnw": f"{dateline} (GLOBE NEWSWIRE) -- {first}"}[wire]
+    lead = {
+        "prn": f"{dateline} /PRNewswire/ -- {first}",
+        "bw": f"{dateline}--(BUSINESS WIRE)--{first}",
+        "gnw": f"{dateline} (GLOBE NEWSWIRE) -- {first}",
+    }[wire]
     body = "".join(f"<p>{p}</p>" for p in [lead, *rest])
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{title}</title><meta property="og:title" content="{title}"></head><body>

@@ -1,4 +1,5 @@
 """Loads the real pipeline once for every extraction test module that asks for it."""
+
 from __future__ import annotations
 
 import functools

@@ -17,23 +17,45 @@ from store.schema import SCHEMA_VERSION
 def deals(*args, env=None):
     """Run the real `deals` entry point in a subprocess, as cron would."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args],
-                          capture_output=True, text=True, env=full_env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", "import cli; cli.main()", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def filled_db(db_path):
     with Store(db_path) as s:
-        s.append([NewEvent("CrawlStarted", "crawl:r1", {"run_id": "r1"}),
-                  NewEvent("CrawlFinished", "crawl:r1", {"run_id": "r1", "sources": {
-                      "wire": {"reached": True, "articles": 2, "new": 2},
-                      "lab": {"reached": False, "articles": 0, "new": 0,
-                              "error": "connection refused"}}})])
+        s.append(
+            [
+                NewEvent("CrawlStarted", "crawl:r1", {"run_id": "r1"}),
+                NewEvent(
+                    "CrawlFinished",
+                    "crawl:r1",
+                    {
+                        "run_id": "r1",
+                        "sources": {
+                            "wire": {"reached": True, "articles": 2, "new": 2},
+                            "lab": {
+                                "reached": False,
+                                "articles": 0,
+                                "new": 0,
+                                "error": "connection refused",
+                            },
+                        },
+                    },
+                ),
+            ]
+        )
     return db_path
 
 
 def all_commands(group, prefix=()):
     import click
+
     for name, command in group.commands.items():
         yield (*prefix, name)
         if isinstance(command, click.Group):
@@ -67,8 +89,9 @@ def test_status_json_reports_counts_lag_and_last_crawl(filled_db):
     assert report["last_crawl"] is None  # not projected yet: the lag says so
     assert report["last_run"] is None  # crawled by `deals crawl`, never by `deals run`
     CliRunner().invoke(cli, ["replay", "--db", str(filled_db)])
-    report = json.loads(CliRunner().invoke(
-        cli, ["status", "--db", str(filled_db), "--json"]).output)
+    report = json.loads(
+        CliRunner().invoke(cli, ["status", "--db", str(filled_db), "--json"]).output
+    )
     assert report["projections"]["crawl_runs"] == 0
     assert report["last_crawl"]["outcome"] == "partial"
     assert report["sources"]["lab"]["consecutive_failures"] == 1
@@ -92,14 +115,22 @@ def test_events_tail_type_and_json(filled_db):
 A, B, C = "CrawlStarted", "CrawlFinished", "RunStarted"
 
 
-@pytest.mark.parametrize("tail, types", [(1, ()), (3, (B,)), (2, (A, C)), (50, (C,)),
-                                         (4, ("AliasMerged",))])
+@pytest.mark.parametrize(
+    "tail, types", [(1, ()), (3, (B,)), (2, (A, C)), (50, (C,)), (4, ("AliasMerged",))]
+)
 def test_events_tail_is_the_last_n_of_the_chosen_types(db_path, tail, types):
     kinds = [A, B, C, A, B, B, A, C, B, A]
     with Store(db_path) as s:
-        s.append([NewEvent(kind, f"s{i}", {"i": i, "run_id": "r", "sources": {},
-                                           "started_at": "2025-01-01"})
-                  for i, kind in enumerate(kinds)])
+        s.append(
+            [
+                NewEvent(
+                    kind,
+                    f"s{i}",
+                    {"i": i, "run_id": "r", "sources": {}, "started_at": "2025-01-01"},
+                )
+                for i, kind in enumerate(kinds)
+            ]
+        )
     args = ["events", "--db", str(db_path), "--tail", str(tail), "--json"]
     for kind in types:
         args += ["--type", kind]
@@ -114,8 +145,9 @@ def test_replay_rebuilds_identical_tables(filled_db):
     conn = sqlite3.connect(filled_db)
     before = conn.execute("SELECT * FROM source_health ORDER BY source").fetchall()
     conn.close()
-    result = CliRunner().invoke(cli, ["replay", "--db", str(filled_db), "--projection",
-                                      "crawl_runs"])
+    result = CliRunner().invoke(
+        cli, ["replay", "--db", str(filled_db), "--projection", "crawl_runs"]
+    )
     assert result.exit_code == 0
     conn = sqlite3.connect(filled_db)
     assert conn.execute("SELECT * FROM source_health ORDER BY source").fetchall() == before
@@ -131,8 +163,9 @@ def one_line_error(proc):
     return lines[0]
 
 
-@pytest.mark.parametrize("command", ["status", "events", "parse", "extract", "query", "export",
-                                     "watch", "replay"])
+@pytest.mark.parametrize(
+    "command", ["status", "events", "parse", "extract", "query", "export", "watch", "replay"]
+)
 def test_missing_database_for_a_command_that_reads_it(tmp_path, command):
     proc = deals(command, "--db", str(tmp_path / "none.db"))
     assert "no database at" in one_line_error(proc)
@@ -181,13 +214,28 @@ def test_database_locked_past_the_timeout(filled_db):
 def test_status_warns_about_a_source_silent_for_many_runs(db_path):
     with Store(db_path) as s:
         for run in range(4):
-            s.append(NewEvent("CrawlFinished", f"crawl:{run}", {"run_id": str(run), "sources": {
-                "quiet": {"reached": True, "articles": 5, "new": 1 if run == 0 else 0},
-                "busy": {"reached": True, "articles": 5, "new": 2}}}))
+            s.append(
+                NewEvent(
+                    "CrawlFinished",
+                    f"crawl:{run}",
+                    {
+                        "run_id": str(run),
+                        "sources": {
+                            "quiet": {"reached": True, "articles": 5, "new": 1 if run == 0 else 0},
+                            "busy": {"reached": True, "articles": 5, "new": 2},
+                        },
+                    },
+                )
+            )
     CliRunner().invoke(cli, ["replay", "--db", str(db_path)])
-    report = json.loads(CliRunner().invoke(
-        cli, ["status", "--db", str(db_path), "--json", "--silent-after", "3"]).output)
-    assert report["sources"]["quiet"]["silent"] and report["sources"]["quiet"]["runs_without_new"] == 3
+    report = json.loads(
+        CliRunner()
+        .invoke(cli, ["status", "--db", str(db_path), "--json", "--silent-after", "3"])
+        .output
+    )
+    assert (
+        report["sources"]["quiet"]["silent"] and report["sources"]["quiet"]["runs_without_new"] == 3
+    )
     assert not report["sources"]["busy"]["silent"]
     text = CliRunner().invoke(cli, ["status", "--db", str(db_path), "--silent-after", "3"]).output
     assert "WARNING quiet: no new article in 3 runs" in text
@@ -206,7 +254,8 @@ def test_an_unexpected_error_is_one_line_and_exit_70_unless_debugging(monkeypatc
     done = CliRunner().invoke(group, ["broken"])
     assert done.exit_code == 70
     assert done.output.splitlines() == [
-        "error: unexpected KeyError: 'no such field' (run again with DEALS_DEBUG=1 to see where)"]
+        "error: unexpected KeyError: 'no such field' (run again with DEALS_DEBUG=1 to see where)"
+    ]
     monkeypatch.setenv("DEALS_DEBUG", "1")
     done = CliRunner().invoke(group, ["broken"])
     assert isinstance(done.exception, KeyError)
@@ -220,8 +269,11 @@ def test_a_directory_or_a_text_file_as_db_is_a_usage_error(tmp_path, command):
     for wrong in (tmp_path, notes):
         proc = deals(command, "--db", str(wrong))
         assert proc.returncode == 2, (wrong, proc.stderr)
-        assert "is a directory" in one_line_error(proc) if wrong == tmp_path else \
-            "not an SQLite file" in one_line_error(proc)
+        assert (
+            "is a directory" in one_line_error(proc)
+            if wrong == tmp_path
+            else "not an SQLite file" in one_line_error(proc)
+        )
     assert notes.read_text() == "my notes\n"
 
 
@@ -242,6 +294,7 @@ def test_db_before_the_command_name(filled_db, tmp_path):
 
 def leaf_commands(group=cli, prefix=()):
     import click
+
     for name, command in sorted(group.commands.items()):
         if isinstance(command, click.Group):
             yield from leaf_commands(command, (*prefix, name))
@@ -253,22 +306,34 @@ def leaf_commands(group=cli, prefix=()):
 def test_every_usage_error_is_one_line_naming_the_help_and_exit_2(path):
     result = CliRunner().invoke(cli, [*path, "--zzz"], prog_name="deals")
     assert result.exit_code == 2
-    assert result.output == (f"error: no such option '--zzz' (see `deals "
-                             f"{' '.join(path)} --help`)\n")
+    assert result.output == (
+        f"error: no such option '--zzz' (see `deals {' '.join(path)} --help`)\n"
+    )
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--bogus", "status"], "error: no such option '--bogus' (see `deals --help`)"),
-    (["nope"], "error: no such command 'nope' (see `deals --help`)"),
-    (["show"], "error: missing argument 'DEAL_ID' (see `deals show --help`)"),
-    (["graph", "top", "--by", "x"], "error: invalid value for '--by': 'x' is not one of "
-                                    "'deals', 'gpus', 'mw' (see `deals graph top --help`)"),
-    (["extract-text", "--workers", "99999999999999999999"],
-     "error: invalid value for '--workers': 99999999999999999999 is not in the range "
-     "1<=x<=64 (see `deals extract-text --help`)"),
-    (["extract", "--workers", "0"], "error: invalid value for '--workers': 0 is not in the "
-                                    "range 1<=x<=64 (see `deals extract --help`)"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--bogus", "status"], "error: no such option '--bogus' (see `deals --help`)"),
+        (["nope"], "error: no such command 'nope' (see `deals --help`)"),
+        (["show"], "error: missing argument 'DEAL_ID' (see `deals show --help`)"),
+        (
+            ["graph", "top", "--by", "x"],
+            "error: invalid value for '--by': 'x' is not one of "
+            "'deals', 'gpus', 'mw' (see `deals graph top --help`)",
+        ),
+        (
+            ["extract-text", "--workers", "99999999999999999999"],
+            "error: invalid value for '--workers': 99999999999999999999 is not in the range "
+            "1<=x<=64 (see `deals extract-text --help`)",
+        ),
+        (
+            ["extract", "--workers", "0"],
+            "error: invalid value for '--workers': 0 is not in the "
+            "range 1<=x<=64 (see `deals extract --help`)",
+        ),
+    ],
+)
 def test_usage_errors_in_a_subprocess(args, message):
     proc = deals(*args)
     assert proc.returncode == 2 and proc.stdout == ""
@@ -279,16 +344,20 @@ def test_events_of_an_unknown_type_name_the_known_types(filled_db):
     proc = deals("events", "--db", str(filled_db), "--type", "CrawlFinish")
     assert proc.returncode == 2
     line = one_line_error(proc)
-    assert line.startswith("error: --type 'CrawlFinish': no such event type (did you mean "
-                           "CrawlFinished? known types: AliasMerged, ")
+    assert line.startswith(
+        "error: --type 'CrawlFinish': no such event type (did you mean "
+        "CrawlFinished? known types: AliasMerged, "
+    )
     assert "DealsExtracted" in line and "WatchCheckpointed" in line
 
 
 def test_replay_prints_one_summary_line(filled_db):
     proc = deals("replay", "--db", str(filled_db))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == ("rebuilt 4 projections from the log (events applied: pages 0, "
-                           "crawl_runs 2, articles 0, deals 0)\n")
+    assert proc.stdout == (
+        "rebuilt 4 projections from the log (events applied: pages 0, "
+        "crawl_runs 2, articles 0, deals 0)\n"
+    )
 
 
 def test_as_of_before_the_log_began_says_so(filled_db):

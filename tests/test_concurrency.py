@@ -32,16 +32,25 @@ def newsroom(site: Site) -> str:
         buyer, seller = BUYERS[i % len(BUYERS)], SELLERS[i % len(SELLERS)]
         gpus = 1000 * (i + 1)
         path = f"/news/{i}"
-        site.add(path, article(
-            f"{seller} to supply {buyer} with {gpus:,} GPUs",
-            [f"{seller} said on Monday it signed an agreement to provide {buyer} with "
-             f"{gpus:,} NVIDIA H100 GPUs at its campus in Reno, Nevada.",
-             f"The {i + 10} megawatt contract runs for five years, the companies said."],
-            published=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T09:00:00Z"))
+        site.add(
+            path,
+            article(
+                f"{seller} to supply {buyer} with {gpus:,} GPUs",
+                [
+                    f"{seller} said on Monday it signed an agreement to provide {buyer} with "
+                    f"{gpus:,} NVIDIA H100 GPUs at its campus in Reno, Nevada.",
+                    f"The {i + 10} megawatt contract runs for five years, the companies said.",
+                ],
+                published=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T09:00:00Z",
+            ),
+        )
         locs.append(f"<url><loc>{site.url(path)}</loc></url>")
-    site.add("/sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
-             f'"http://www.sitemaps.org/schemas/sitemap/0.9">{"".join(locs)}</urlset>',
-             content_type="application/xml")
+    site.add(
+        "/sitemap.xml",
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+        f'"http://www.sitemaps.org/schemas/sitemap/0.9">{"".join(locs)}</urlset>',
+        content_type="application/xml",
+    )
     site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
     return f'[[source]]\nname = "wire"\ntype = "sitemap"\nurl = "{site.url("/sitemap.xml")}"\n'
 
@@ -79,16 +88,46 @@ def test_readers_in_a_loop_beside_a_run_never_corrupt_the_database(site, tmp_pat
     sources = tmp_path / "sources.toml"
     sources.write_text(newsroom(site))
     db = tmp_path / "deals.db"
-    subprocess.run([DEALS, "run", "--db", str(db), "--sources", str(sources), *FAST,
-                    "--max-pages", "5"], capture_output=True, check=True, timeout=300)
+    subprocess.run(
+        [DEALS, "run", "--db", str(db), "--sources", str(sources), *FAST, "--max-pages", "5"],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
     stop = tmp_path / "stop"
-    readers = [subprocess.Popen([sys.executable, "-c", READER, DEALS, str(db),
-                                 str(tmp_path / f"export{n}.graphml"), str(stop)],
-                                stdout=subprocess.PIPE, text=True) for n in range(2)]
+    readers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                READER,
+                DEALS,
+                str(db),
+                str(tmp_path / f"export{n}.graphml"),
+                str(stop),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(2)
+    ]
     try:
-        writer = subprocess.run([DEALS, "run", "--db", str(db), "--sources", str(sources),
-                                 *FAST, "--max-pages", str(PAGES)],
-                                capture_output=True, text=True, timeout=900)
+        writer = subprocess.run(
+            [
+                DEALS,
+                "run",
+                "--db",
+                str(db),
+                "--sources",
+                str(sources),
+                *FAST,
+                "--max-pages",
+                str(PAGES),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
     finally:
         stop.touch()
         reports = [r.communicate(timeout=300)[0] for r in readers]
@@ -100,20 +139,26 @@ def test_readers_in_a_loop_beside_a_run_never_corrupt_the_database(site, tmp_pat
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         seqs = [s for (s,) in conn.execute("SELECT seq FROM events ORDER BY seq")]
         assert seqs == list(range(1, len(seqs) + 1))
-        fetched = conn.execute("SELECT COUNT(DISTINCT stream) FROM events"
-                               " WHERE type = 'DocumentFetched'").fetchone()[0]
+        fetched = conn.execute(
+            "SELECT COUNT(DISTINCT stream) FROM events WHERE type = 'DocumentFetched'"
+        ).fetchone()[0]
     assert fetched == PAGES
 
     def deals_json():
-        proc = subprocess.run([DEALS, "query", "--db", str(db), "--format", "json",
-                               "--limit", "0"], capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [DEALS, "query", "--db", str(db), "--format", "json", "--limit", "0"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return json.loads(proc.stdout)
 
     before = deals_json()
     assert before  # the run extracted deals while the readers read
     with sqlite3.connect(db) as conn:
-        extracted = conn.execute("SELECT COUNT(DISTINCT stream) FROM events"
-                                 " WHERE type = 'DealsExtracted'").fetchone()[0]
+        extracted = conn.execute(
+            "SELECT COUNT(DISTINCT stream) FROM events WHERE type = 'DealsExtracted'"
+        ).fetchone()[0]
     assert extracted == PAGES
     subprocess.run([DEALS, "replay", "--db", str(db)], check=True, capture_output=True)
     assert deals_json() == before

@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from crawlsite import article
 from test_crawl import DEALS, deals_crawl, events, fresh_site, site  # noqa: F401
 
@@ -21,10 +20,15 @@ pytestmark = pytest.mark.slow
 
 
 def topical(i: int) -> str:
-    return article(f"Lattice Compute deal {i}", [
-        f"Lattice Compute will deploy {i},000 NVIDIA H200 GPUs for Borealis AI under a "
-        f"${i} billion agreement.", "The cluster draws 40 MW in Ohio."],
-        published=f"2024-03-0{i}")
+    return article(
+        f"Lattice Compute deal {i}",
+        [
+            f"Lattice Compute will deploy {i},000 NVIDIA H200 GPUs for Borealis AI under a "
+            f"${i} billion agreement.",
+            "The cluster draws 40 MW in Ohio.",
+        ],
+        published=f"2024-03-0{i}",
+    )
 
 
 def serve_pages(site, n: int = 6) -> list[str]:
@@ -54,16 +58,21 @@ def capture_dates(warc: Path) -> dict[str, str]:
     from warcio.archiveiterator import ArchiveIterator
 
     with open(warc, "rb") as fh:
-        return {r.rec_headers.get_header("WARC-Target-URI"):
-                r.rec_headers.get_header("WARC-Date")[:19] for r in ArchiveIterator(fh)
-                if r.rec_type == "response"}
+        return {
+            r.rec_headers.get_header("WARC-Target-URI"): r.rec_headers.get_header("WARC-Date")[:19]
+            for r in ArchiveIterator(fh)
+            if r.rec_type == "response"
+        }
 
 
 def page_events(db: Path) -> set[tuple]:
     with sqlite3.connect(db) as conn:
-        return set(conn.execute(
-            "SELECT id, type, stream, data FROM events "
-            "WHERE type IN ('DocumentFetched', 'ArticleParsed', 'ParseFailed')"))
+        return set(
+            conn.execute(
+                "SELECT id, type, stream, data FROM events "
+                "WHERE type IN ('DocumentFetched', 'ArticleParsed', 'ParseFailed')"
+            )
+        )
 
 
 def count(db: Path) -> int:
@@ -74,14 +83,21 @@ def count(db: Path) -> int:
 def import_warc(db: Path, *args: str, env: dict | None = None):
     import os
 
-    return subprocess.run([DEALS, "import-warc", "--db", str(db), *args], capture_output=True,
-                          text=True, timeout=120, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [DEALS, "import-warc", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def sitemap(site, paths) -> str:
     locs = "".join(f"<url><loc>{site.url(p)}</loc></url>" for p in paths)
-    return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{locs}</urlset>")
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{locs}</urlset>"
+    )
 
 
 def test_a_warc_imports_to_the_events_a_crawl_of_the_same_pages_appends(fresh_site, tmp_path):
@@ -89,8 +105,9 @@ def test_a_warc_imports_to_the_events_a_crawl_of_the_same_pages_appends(fresh_si
     paths = serve_pages(site)
     site.add("/sitemap.xml", sitemap(site, paths), content_type="application/xml")
     crawled = tmp_path / "crawled.db"
-    done = deals_crawl(crawled, [{"name": "archive", "url": site.url("/sitemap.xml"),
-                                  "type": "sitemap"}])
+    done = deals_crawl(
+        crawled, [{"name": "archive", "url": site.url("/sitemap.xml"), "type": "sitemap"}]
+    )
     assert done.returncode == 0, done.stderr
     warc = tmp_path / "capture.warc.gz"
     write_warc(site, warc, paths)
@@ -101,12 +118,15 @@ def test_a_warc_imports_to_the_events_a_crawl_of_the_same_pages_appends(fresh_si
     first = import_warc(imported, str(warc), "--source", "archive")
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == (
-        "capture.warc.gz: 20 records, 7 HTML pages, 6 on topic: 6 stored, 0 already stored")
+        "capture.warc.gz: 20 records, 7 HTML pages, 6 on topic: 6 stored, 0 already stored"
+    )
     assert page_events(imported) == page_events(crawled)  # same ids, types, streams, data
     with sqlite3.connect(imported) as conn:  # fetched when captured
         fetched_at = dict(conn.execute("SELECT url, substr(fetched_at, 1, 19) FROM pages"))
-    assert fetched_at == {url: day for url, day in capture_dates(warc).items()
-                          if url in fetched_at} and len(fetched_at) == 6
+    assert (
+        fetched_at == {url: day for url, day in capture_dates(warc).items() if url in fetched_at}
+        and len(fetched_at) == 6
+    )
 
     before = count(imported)
     again = import_warc(imported, str(warc), "--source", "archive")
@@ -141,10 +161,13 @@ def test_a_killed_import_goes_on_from_its_checkpoint(fresh_site, tmp_path):
     assert page_events(killed) == page_events(whole)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"this is not an archive\n", "not a WARC file"),
-    (b"", "not a WARC file"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"this is not an archive\n", "not a WARC file"),
+        (b"", "not a WARC file"),
+    ],
+)
 def test_a_file_that_is_not_a_warc_is_one_line_and_exit_2(tmp_path, content, message):
     bad = tmp_path / "bad.warc.gz"
     bad.write_bytes(content)
@@ -168,16 +191,29 @@ def test_two_imports_at_once_write_into_one_new_database(tmp_path):
         with open(warc, "wb") as fh:
             writer = WARCWriter(fh, gzip=True)
             for i in range(1, 6):
-                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
-                                           protocol="HTTP/1.1")
-                writer.write_record(writer.create_warc_record(
-                    f"https://news{part}.example.com/{i}.html", "response",
-                    payload=io.BytesIO(topical(i).encode()), http_headers=headers))
+                headers = StatusAndHeaders(
+                    "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+                )
+                writer.write_record(
+                    writer.create_warc_record(
+                        f"https://news{part}.example.com/{i}.html",
+                        "response",
+                        payload=io.BytesIO(topical(i).encode()),
+                        http_headers=headers,
+                    )
+                )
         files.append(warc)
     db = tmp_path / "deals.db"
-    running = [subprocess.Popen([DEALS, "import-warc", "--db", str(db), str(f)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=os.environ.copy()) for f in files]
+    running = [
+        subprocess.Popen(
+            [DEALS, "import-warc", "--db", str(db), str(f)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
+        for f in files
+    ]
     outputs = [p.communicate(timeout=120) for p in running]
     assert [p.returncode for p in running] == [0, 0], outputs
     assert len(events(db, "DocumentFetched")) == len(events(db, "ArticleParsed")) == 10

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from crawlsite import Page, article, rss
 from test_crawl import deals_crawl, events, fresh_site, last_report, site  # noqa: F401
 
@@ -19,14 +18,21 @@ pytestmark = pytest.mark.slow
 
 def story(path: str, fault: str | None = None) -> Page:
     number = path.rsplit("/", 1)[1].split(".")[0]
-    return Page(article(f"Story {number} of a big site", [
-        f"Acme Cloud signs deal number {number} for NVIDIA H100 GPUs."]).encode(), fault=fault)
+    return Page(
+        article(
+            f"Story {number} of a big site",
+            [f"Acme Cloud signs deal number {number} for NVIDIA H100 GPUs."],
+        ).encode(),
+        fault=fault,
+    )
 
 
 def urlset(site, paths) -> str:
     locs = "".join(f"<url><loc>{site.url(p)}</loc></url>" for p in paths)
-    return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{locs}</urlset>")
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{locs}</urlset>"
+    )
 
 
 def fetched_paths(site, db) -> set[str]:
@@ -39,22 +45,32 @@ def test_nested_sitemap_indexes_stop_at_the_depth_limit(fresh_site, tmp_path):
 
     def index(path: str) -> Page:
         level = int(path.rsplit("/", 1)[1].split(".")[0])
-        return Page(('<?xml version="1.0"?><sitemapindex '
-                     'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                     f"<sitemap><loc>{site.url(f'/idx/{level + 1}.xml')}</loc></sitemap>"
-                     f"<sitemap><loc>{site.url(f'/map/{level}.xml')}</loc></sitemap>"
-                     "</sitemapindex>").encode(), content_type="application/xml")
+        return Page(
+            (
+                '<?xml version="1.0"?><sitemapindex '
+                'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<sitemap><loc>{site.url(f'/idx/{level + 1}.xml')}</loc></sitemap>"
+                f"<sitemap><loc>{site.url(f'/map/{level}.xml')}</loc></sitemap>"
+                "</sitemapindex>"
+            ).encode(),
+            content_type="application/xml",
+        )
 
     site.generate("/idx/", lambda p: index(p) if int(p[5:-4]) < 300 else Page(status=404))
-    site.generate("/map/", lambda p: Page(urlset(site, [f"/a/{p[5:-4]}.html"]).encode(),
-                                          content_type="application/xml"))
+    site.generate(
+        "/map/",
+        lambda p: Page(
+            urlset(site, [f"/a/{p[5:-4]}.html"]).encode(), content_type="application/xml"
+        ),
+    )
     site.generate("/a/", story)
     sources = [{"name": "deep", "url": site.url("/idx/0.xml"), "type": "sitemap"}]
     done = deals_crawl(tmp_path / "deals.db", sources)
     assert done.returncode == 0, done.stderr
     # depth 0 is the source's own sitemap; levels 1 to 3 below it are read (the default)
     assert sorted(h.path for h in site.hits if h.path.startswith("/idx/")) == [
-        f"/idx/{i}.xml" for i in range(4)]
+        f"/idx/{i}.xml" for i in range(4)
+    ]
     assert fetched_paths(site, tmp_path / "deals.db") == {"/a/0.html", "/a/1.html", "/a/2.html"}
     report = last_report(tmp_path / "deals.db")["deep"]
     assert report["reached"] and report["errors"] == {"sitemap_too_deep": 2}
@@ -65,8 +81,7 @@ def test_nested_sitemap_indexes_stop_at_the_depth_limit(fresh_site, tmp_path):
     assert len([h for h in site.hits if h.path.startswith("/idx/")]) == 7
 
 
-def test_a_100000_item_feed_stops_at_the_page_budget_and_the_next_run_goes_on(fresh_site,
-                                                                               tmp_path):
+def test_a_100000_item_feed_stops_at_the_page_budget_and_the_next_run_goes_on(fresh_site, tmp_path):
     site, db = fresh_site, tmp_path / "deals.db"
     site.generate("/big/", story)
     items = [(f"Story {i}", site.url(f"/big/{i}.html"), None) for i in range(100_000)]
@@ -97,8 +112,10 @@ def test_the_crawl_page_budget_is_shared_by_its_sources(fresh_site, tmp_path):
     site.generate("/s/", story)
     sources = []
     for name in ("left", "right"):
-        site.add(f"/{name}.xml", rss([(f"{name} {i}", site.url(f"/s/{name}{i}.html"), None)
-                                      for i in range(20)]))
+        site.add(
+            f"/{name}.xml",
+            rss([(f"{name} {i}", site.url(f"/s/{name}{i}.html"), None) for i in range(20)]),
+        )
         sources.append({"name": name, "url": site.url(f"/{name}.xml"), "type": "feed"})
     done = deals_crawl(db, sources, "--set", "DEALS_CRAWL_MAX_PAGES=25")
     assert done.returncode == 0, done.stderr
@@ -109,12 +126,14 @@ def test_the_crawl_page_budget_is_shared_by_its_sources(fresh_site, tmp_path):
 
 
 @pytest.mark.parametrize("setting", ["DEALS_SOURCE_MAX_SECONDS", "DEALS_CRAWL_MAX_SECONDS"])
-def test_a_time_budget_stops_a_slow_source_cleanly_and_the_next_run_goes_on(fresh_site, tmp_path,
-                                                                            setting):
+def test_a_time_budget_stops_a_slow_source_cleanly_and_the_next_run_goes_on(
+    fresh_site, tmp_path, setting
+):
     site, db = fresh_site, tmp_path / "deals.db"
     site.generate("/slow/", lambda path: story(path, fault="pause"))  # 0.3 s a page
-    site.add("/slow.xml", rss([(f"Slow {i}", site.url(f"/slow/{i}.html"), None)
-                               for i in range(60)]))
+    site.add(
+        "/slow.xml", rss([(f"Slow {i}", site.url(f"/slow/{i}.html"), None) for i in range(60)])
+    )
     sources = [{"name": "slow", "url": site.url("/slow.xml"), "type": "feed"}]
     args = ["--set", f"{setting}=2", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
 
@@ -137,16 +156,29 @@ def test_a_time_budget_stops_a_slow_source_cleanly_and_the_next_run_goes_on(fres
 
 
 def test_articles_past_the_article_size_limit_are_dropped_but_big_listings_are_read(
-        fresh_site, tmp_path):
+    fresh_site, tmp_path
+):
     site, db = fresh_site, tmp_path / "deals.db"
     site.add("/fat/big.html", article("Fat", ["x" * (4 * 1024 * 1024)]))
     site.add("/fat/small.html", article("Slim story", ["Acme buys 1,000 GPUs."]))
-    padding = "".join(f"<url><loc>{site.url(f'/fat/nothing-{i:07d}.html')}</loc></url>"
-                      for i in range(80_000))  # a 5 MB sitemap, allowed by the protocol
-    site.add("/fat.xml", urlset(site, ["/fat/big.html", "/fat/small.html"]).replace(
-        "</urlset>", padding + "</urlset>"), content_type="application/xml")
-    sources = [{"name": "fat", "url": site.url("/fat.xml"), "type": "sitemap",
-                "follow": "/fat/(big|small)"}]
+    padding = "".join(
+        f"<url><loc>{site.url(f'/fat/nothing-{i:07d}.html')}</loc></url>" for i in range(80_000)
+    )  # a 5 MB sitemap, allowed by the protocol
+    site.add(
+        "/fat.xml",
+        urlset(site, ["/fat/big.html", "/fat/small.html"]).replace(
+            "</urlset>", padding + "</urlset>"
+        ),
+        content_type="application/xml",
+    )
+    sources = [
+        {
+            "name": "fat",
+            "url": site.url("/fat.xml"),
+            "type": "sitemap",
+            "follow": "/fat/(big|small)",
+        }
+    ]
     done = deals_crawl(db, sources)
     assert done.returncode == 0, done.stderr
     report = last_report(db)["fat"]

@@ -8,15 +8,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
-from crawlsite import (Page, article, edgar_feed, filing_index, gdelt_api, press_release)
+from crawlsite import Page, article, edgar_feed, filing_index, gdelt_api, press_release
 from test_crawl import deals_crawl, events, fresh_site, last_report, site  # noqa: F401
 
 pytestmark = pytest.mark.slow
 NO_WAIT = ("--set", "DEALS_GDELT_INTERVAL=0")
 CONTACT = {"DEALS_CONTACT_EMAIL": "Ana Lopez ana@example.org"}
-DEAL = ["Lattice Compute will deploy 20,000 NVIDIA H200 GPUs for Borealis AI under a "
-        "$1.2 billion, three-year agreement.", "The cluster draws 40 MW in Ohio."]
+DEAL = [
+    "Lattice Compute will deploy 20,000 NVIDIA H200 GPUs for Borealis AI under a "
+    "$1.2 billion, three-year agreement.",
+    "The cluster draws 40 MW in Ohio.",
+]
 
 
 def seen(hours_ago: float) -> str:
@@ -30,22 +32,48 @@ def test_a_gdelt_article_list_leads_to_pages_on_other_hosts(fresh_site, tmp_path
     for i in (1, 2, 3):
         site.add(f"/pub/deal-{i}.html", article(f"Lattice Compute deal {i}", DEAL))
     site.add("/pub/weather.html", article("Sunny all week", ["No rain is expected."]))
-    site.add("/pub/moved.html", status=301,
-             headers={"Location": site.url("/pub/deal-1.html?via=redirect")})
-    listed = [{"url": site.url(f"/pub/deal-{i}.html", host=publisher), "title": f"Deal {i}",
-               "seendate": seen(i), "domain": publisher} for i in (1, 2, 3)]
-    listed += [{"url": site.url("/pub/weather.html", host=publisher), "title": "Weather",
-                "seendate": seen(4)},
-               {"url": site.url("/pub/moved.html", host=publisher), "title": "Moved",
-                "seendate": seen(5)},
-               {"url": "ftp://example.org/x", "title": "Not a page", "seendate": seen(6)},
-               {"url": site.url("/pub/deal-9.html", host=publisher), "title": "Too old",
-                "seendate": seen(50)}]
+    site.add(
+        "/pub/moved.html",
+        status=301,
+        headers={"Location": site.url("/pub/deal-1.html?via=redirect")},
+    )
+    listed = [
+        {
+            "url": site.url(f"/pub/deal-{i}.html", host=publisher),
+            "title": f"Deal {i}",
+            "seendate": seen(i),
+            "domain": publisher,
+        }
+        for i in (1, 2, 3)
+    ]
+    listed += [
+        {
+            "url": site.url("/pub/weather.html", host=publisher),
+            "title": "Weather",
+            "seendate": seen(4),
+        },
+        {"url": site.url("/pub/moved.html", host=publisher), "title": "Moved", "seendate": seen(5)},
+        {"url": "ftp://example.org/x", "title": "Not a page", "seendate": seen(6)},
+        {
+            "url": site.url("/pub/deal-9.html", host=publisher),
+            "title": "Too old",
+            "seendate": seen(50),
+        },
+    ]
     site.generate("/api/v2/doc/doc", gdelt_api(listed), query=True)
-    done = deals_crawl(db, [{"name": "gpu-deals", "type": "gdelt",
-                             "url": site.url("/api/v2/doc/doc"),
-                             "query": '"GPU" AND (deal OR agreement)', "timespan": "1d"}],
-                       *NO_WAIT)
+    done = deals_crawl(
+        db,
+        [
+            {
+                "name": "gpu-deals",
+                "type": "gdelt",
+                "url": site.url("/api/v2/doc/doc"),
+                "query": '"GPU" AND (deal OR agreement)',
+                "timespan": "1d",
+            }
+        ],
+        *NO_WAIT,
+    )
     assert done.returncode == 0, done.stderr
     fetched = {e["url"]: e for e in events(db, "DocumentFetched")}
     assert set(fetched) == {site.url(f"/pub/deal-{i}.html", host=publisher) for i in (1, 2, 3)}
@@ -64,24 +92,51 @@ def test_a_gdelt_article_list_leads_to_pages_on_other_hosts(fresh_site, tmp_path
     assert dropped["url"] == site.url("/pub/weather.html", host=publisher)
 
     site.hits.clear()
-    again = deals_crawl(db, [{"name": "gpu-deals", "type": "gdelt",
-                              "url": site.url("/api/v2/doc/doc"), "query": "GPU"}], *NO_WAIT)
+    again = deals_crawl(
+        db,
+        [
+            {
+                "name": "gpu-deals",
+                "type": "gdelt",
+                "url": site.url("/api/v2/doc/doc"),
+                "query": "GPU",
+            }
+        ],
+        *NO_WAIT,
+    )
     assert again.returncode == 0, again.stderr
     assert not site.requested("/pub/weather.html")
     assert last_report(db)["gpu-deals"]["known_off_topic"] == 1
 
 
-def test_a_full_gdelt_window_is_split_in_halves_until_each_lists_everything(fresh_site,
-                                                                           tmp_path):
+def test_a_full_gdelt_window_is_split_in_halves_until_each_lists_everything(fresh_site, tmp_path):
     site, db = fresh_site, tmp_path / "deals.db"
-    site.generate("/pub/", lambda path: Page(article("Lattice Compute deal", [
-        f"{path}: " + DEAL[0], DEAL[1]]).encode()))
-    listed = [{"url": site.url(f"/pub/{i}.html"), "title": f"Deal {i}",
-               "seendate": seen(i * 0.07)} for i in range(300)]
+    site.generate(
+        "/pub/",
+        lambda path: Page(
+            article("Lattice Compute deal", [f"{path}: " + DEAL[0], DEAL[1]]).encode()
+        ),
+    )
+    listed = [
+        {"url": site.url(f"/pub/{i}.html"), "title": f"Deal {i}", "seendate": seen(i * 0.07)}
+        for i in range(300)
+    ]
     site.generate("/api/v2/doc/doc", gdelt_api(listed), query=True)
-    done = deals_crawl(db, [{"name": "wide", "type": "gdelt", "url": site.url("/api/v2/doc/doc"),
-                             "query": "GPU", "timespan": "1d"}], *NO_WAIT,
-                       "--set", "DEALS_DOMAIN_MAX_PAGES=280")
+    done = deals_crawl(
+        db,
+        [
+            {
+                "name": "wide",
+                "type": "gdelt",
+                "url": site.url("/api/v2/doc/doc"),
+                "query": "GPU",
+                "timespan": "1d",
+            }
+        ],
+        *NO_WAIT,
+        "--set",
+        "DEALS_DOMAIN_MAX_PAGES=280",
+    )
     assert done.returncode == 0, done.stderr
     windows = [h.query for h in site.requested("/api/v2/doc/doc")]
     assert len(windows) == 3  # the day came back full (250): its two halves list the rest
@@ -92,10 +147,14 @@ def test_a_full_gdelt_window_is_split_in_halves_until_each_lists_everything(fres
 
 def test_an_api_complaint_fails_the_gdelt_source_in_one_line(fresh_site, tmp_path):
     site, db = fresh_site, tmp_path / "deals.db"
-    site.add("/api/v2/doc/doc", "Please limit requests to one every 5 seconds.",
-             content_type="text/html")
-    done = deals_crawl(db, [{"name": "busy", "type": "gdelt", "url": site.url("/api/v2/doc/doc"),
-                             "query": "GPU"}], *NO_WAIT)
+    site.add(
+        "/api/v2/doc/doc", "Please limit requests to one every 5 seconds.", content_type="text/html"
+    )
+    done = deals_crawl(
+        db,
+        [{"name": "busy", "type": "gdelt", "url": site.url("/api/v2/doc/doc"), "query": "GPU"}],
+        *NO_WAIT,
+    )
     assert done.returncode == 1
     report = last_report(db)["busy"]
     assert not report["reached"] and "Please limit requests" in report["error"]
@@ -107,27 +166,58 @@ FILING = f"/Archives/edgar/data/{CIK}/000104581024000050"
 
 def edgar_site(site) -> None:
     release = press_release(
-        "bw", "Lattice Compute and Borealis AI sign $1.2 billion GPU agreement",
-        "SANTA CLARA, Calif.--May 1, 2024", DEAL, "Lattice Compute")
+        "bw",
+        "Lattice Compute and Borealis AI sign $1.2 billion GPU agreement",
+        "SANTA CLARA, Calif.--May 1, 2024",
+        DEAL,
+        "Lattice Compute",
+    )
     site.add(f"{FILING}/ex991.htm", release)
-    site.add(f"{FILING}/lc-20240501.htm", article("Form 8-K", [
-        "Item 7.01 Regulation FD Disclosure. On May 1, 2024, Lattice Compute issued a press "
-        "release announcing a GPU supply agreement with Borealis AI. A copy is furnished as "
-        "Exhibit 99.1."]))
-    site.add(f"{FILING}/0001045810-24-000050-index.htm", filing_index(
-        "LATTICE COMPUTE INC", "2024-05-01", [
-            ("8-K", f"/ix?doc={FILING}/lc-20240501.htm", "8-K"),
-            ("PRESS RELEASE", f"{FILING}/ex991.htm", "EX-99.1"),
-            ("GRAPHIC", f"{FILING}/logo.jpg", "GRAPHIC")]))
-    site.add("/Archives/q/0001-index.htm", filing_index("LATTICE COMPUTE INC", "2024-04-20", [
-        ("10-Q", "/Archives/q/10q.htm", "10-Q")]))
-    filings = [{"index": site.url(f"{FILING}/0001045810-24-000050-index.htm"),
-                "date": "2024-05-01", "form": "8-K"},
-               {"index": site.url("/Archives/q/0001-index.htm"), "date": "2024-04-20",
-                "form": "10-Q"}]
-    site.generate("/cgi-bin/browse-edgar", lambda path, query: Page(
-        edgar_feed("LATTICE COMPUTE INC", query["CIK"], filings).encode(),
-        "application/atom+xml"), query=True)
+    site.add(
+        f"{FILING}/lc-20240501.htm",
+        article(
+            "Form 8-K",
+            [
+                "Item 7.01 Regulation FD Disclosure. On May 1, 2024, Lattice Compute issued a press "
+                "release announcing a GPU supply agreement with Borealis AI. A copy is furnished as "
+                "Exhibit 99.1."
+            ],
+        ),
+    )
+    site.add(
+        f"{FILING}/0001045810-24-000050-index.htm",
+        filing_index(
+            "LATTICE COMPUTE INC",
+            "2024-05-01",
+            [
+                ("8-K", f"/ix?doc={FILING}/lc-20240501.htm", "8-K"),
+                ("PRESS RELEASE", f"{FILING}/ex991.htm", "EX-99.1"),
+                ("GRAPHIC", f"{FILING}/logo.jpg", "GRAPHIC"),
+            ],
+        ),
+    )
+    site.add(
+        "/Archives/q/0001-index.htm",
+        filing_index(
+            "LATTICE COMPUTE INC", "2024-04-20", [("10-Q", "/Archives/q/10q.htm", "10-Q")]
+        ),
+    )
+    filings = [
+        {
+            "index": site.url(f"{FILING}/0001045810-24-000050-index.htm"),
+            "date": "2024-05-01",
+            "form": "8-K",
+        },
+        {"index": site.url("/Archives/q/0001-index.htm"), "date": "2024-04-20", "form": "10-Q"},
+    ]
+    site.generate(
+        "/cgi-bin/browse-edgar",
+        lambda path, query: Page(
+            edgar_feed("LATTICE COMPUTE INC", query["CIK"], filings).encode(),
+            "application/atom+xml",
+        ),
+        query=True,
+    )
 
 
 EDGAR_SOURCE = {"name": "sec-8k", "type": "edgar", "ciks": [int(CIK)]}
@@ -136,15 +226,17 @@ EDGAR_SOURCE = {"name": "sec-8k", "type": "edgar", "ciks": [int(CIK)]}
 def test_an_edgar_8k_and_its_press_release_exhibit_give_articles(fresh_site, tmp_path):
     site, db = fresh_site, tmp_path / "deals.db"
     edgar_site(site)
-    done = deals_crawl(db, [{**EDGAR_SOURCE, "url": site.url("/cgi-bin/browse-edgar")}],
-                       env=CONTACT)
+    done = deals_crawl(
+        db, [{**EDGAR_SOURCE, "url": site.url("/cgi-bin/browse-edgar")}], env=CONTACT
+    )
     assert done.returncode == 0, done.stderr
     fetched = {e["url"]: e for e in events(db, "DocumentFetched")}
     exhibit, filing = site.url(f"{FILING}/ex991.htm"), site.url(f"{FILING}/lc-20240501.htm")
     assert set(fetched) == {exhibit, filing}  # no 10-Q, no picture, no XBRL
     assert fetched[exhibit]["listed_published"] == "2024-05-01"
     assert fetched[exhibit]["listed_title"] == (
-        "LATTICE COMPUTE INC 8-K (items 7.01 and 9.01): EX-99.1: PRESS RELEASE")
+        "LATTICE COMPUTE INC 8-K (items 7.01 and 9.01): EX-99.1: PRESS RELEASE"
+    )
     parsed = {e["url"]: e for e in events(db, "ArticleParsed")}
     assert "20,000 NVIDIA H200 GPUs" in parsed[exhibit]["text"]
     assert parsed[exhibit]["published"] == "2024-05-01"
@@ -154,16 +246,19 @@ def test_an_edgar_8k_and_its_press_release_exhibit_give_articles(fresh_site, tmp
     # EDGAR's rules: who runs the crawler, with an email; at most 10 requests a second, even
     # with DOWNLOAD_DELAY=0 and 8 requests per domain on the command line (FAST)
     assert {h.headers["User-Agent"] for h in site.hits} == {
-        f"compute-deals/{__import__('store').__version__} (Ana Lopez ana@example.org)"}
+        f"compute-deals/{__import__('store').__version__} (Ana Lopez ana@example.org)"
+    }
     times = sorted(h.at for h in site.hits)
     assert len(times) >= 5 and min(b - a for a, b in zip(times, times[1:])) >= 0.09
 
 
-def test_an_edgar_source_without_a_contact_email_is_refused_before_anything(fresh_site,
-                                                                           tmp_path):
+def test_an_edgar_source_without_a_contact_email_is_refused_before_anything(fresh_site, tmp_path):
     site, db = fresh_site, tmp_path / "deals.db"
-    done = deals_crawl(db, [{**EDGAR_SOURCE, "url": site.url("/cgi-bin/browse-edgar")}],
-                       env={"DEALS_CONTACT_EMAIL": "", "DEALS_CONTACT_URL": "https://x.org"})
+    done = deals_crawl(
+        db,
+        [{**EDGAR_SOURCE, "url": site.url("/cgi-bin/browse-edgar")}],
+        env={"DEALS_CONTACT_EMAIL": "", "DEALS_CONTACT_URL": "https://x.org"},
+    )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0
     assert done.stderr.startswith("error: source sec-8k: EDGAR needs a contact")

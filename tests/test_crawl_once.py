@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from crawlsite import article, rss
 from test_crawl import deals_crawl, events, fresh_site, last_report, site  # noqa: F401
 
@@ -18,26 +17,47 @@ def test_a_url_listed_by_four_sources_is_fetched_once_per_crawl(fresh_site, tmp_
     paths = [f"/shared/{i}.html" for i in range(1, 4)]
     for i, path in enumerate(paths, 1):
         # slow pages: every source has its listing before the first article is answered
-        site.add(path, article(f"Shared story {i}", [f"Acme buys {i},000 GPUs."]),
-                 etag=f'"s{i}-v1"', fault="pause")
-    site.add("/feed.xml", rss([(p, site.url(p), None) for p in paths]),
-             content_type="application/rss+xml")
-    site.add("/atom.xml", '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">'
-             "<title>A</title><id>urn:a</id><updated>2024-05-01T00:00:00Z</updated>" + "".join(
-                 f'<entry><title>{p}</title><id>urn:{p}</id><link href="{site.url(p)}"/>'
-                 "<updated>2024-05-01T00:00:00Z</updated></entry>" for p in paths) + "</feed>",
-             content_type="application/atom+xml")
-    site.add("/sitemap.xml", '<?xml version="1.0"?><urlset '
-             'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
-                 f"<url><loc>{site.url(p)}</loc></url>" for p in paths) + "</urlset>",
-             content_type="application/xml")
-    site.add("/newsroom", "<html><body>" + "".join(f'<a href="{p}">story</a>' for p in paths)
-             + "</body></html>")
-    sources = [{"name": "rss", "url": site.url("/feed.xml"), "type": "feed"},
-               {"name": "atom", "url": site.url("/atom.xml"), "type": "feed"},
-               {"name": "map", "url": site.url("/sitemap.xml"), "type": "sitemap"},
-               {"name": "index", "url": site.url("/newsroom"), "type": "index",
-                "follow": "/shared/"}]
+        site.add(
+            path,
+            article(f"Shared story {i}", [f"Acme buys {i},000 GPUs."]),
+            etag=f'"s{i}-v1"',
+            fault="pause",
+        )
+    site.add(
+        "/feed.xml",
+        rss([(p, site.url(p), None) for p in paths]),
+        content_type="application/rss+xml",
+    )
+    site.add(
+        "/atom.xml",
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>A</title><id>urn:a</id><updated>2024-05-01T00:00:00Z</updated>"
+        + "".join(
+            f'<entry><title>{p}</title><id>urn:{p}</id><link href="{site.url(p)}"/>'
+            "<updated>2024-05-01T00:00:00Z</updated></entry>"
+            for p in paths
+        )
+        + "</feed>",
+        content_type="application/atom+xml",
+    )
+    site.add(
+        "/sitemap.xml",
+        '<?xml version="1.0"?><urlset '
+        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>{site.url(p)}</loc></url>" for p in paths)
+        + "</urlset>",
+        content_type="application/xml",
+    )
+    site.add(
+        "/newsroom",
+        "<html><body>" + "".join(f'<a href="{p}">story</a>' for p in paths) + "</body></html>",
+    )
+    sources = [
+        {"name": "rss", "url": site.url("/feed.xml"), "type": "feed"},
+        {"name": "atom", "url": site.url("/atom.xml"), "type": "feed"},
+        {"name": "map", "url": site.url("/sitemap.xml"), "type": "sitemap"},
+        {"name": "index", "url": site.url("/newsroom"), "type": "index", "follow": "/shared/"},
+    ]
 
     first = deals_crawl(db, sources)
     assert first.returncode == 0, first.stderr
@@ -48,8 +68,12 @@ def test_a_url_listed_by_four_sources_is_fetched_once_per_crawl(fresh_site, tmp_
     assert sum(r["new"] for r in report.values()) == 3
 
     # One article changes; a refresh asks for each URL once and stores the change once.
-    site.add(paths[1], article("Shared story 2", ["Acme now buys 9,000 GPUs."]),
-             etag='"s2-v2"', fault="pause")
+    site.add(
+        paths[1],
+        article("Shared story 2", ["Acme now buys 9,000 GPUs."]),
+        etag='"s2-v2"',
+        fault="pause",
+    )
     site.hits.clear()
     again = deals_crawl(db, sources, "--refresh")
     assert again.returncode == 0, again.stderr
@@ -57,7 +81,9 @@ def test_a_url_listed_by_four_sources_is_fetched_once_per_crawl(fresh_site, tmp_
     fetched = [e["url"] for e in events(db, "DocumentFetched")]
     assert Counter(fetched)[site.url(paths[1])] == 2 and len(fetched) == 4
     report = last_report(db)
-    assert (sum(r["new"] for r in report.values()),
-            sum(r["unchanged"] for r in report.values())) == (1, 2)
+    assert (
+        sum(r["new"] for r in report.values()),
+        sum(r["unchanged"] for r in report.values()),
+    ) == (1, 2)
     # pages another source stored are asked for conditionally too
     assert all(h.headers.get("If-None-Match") for h in site.hits if h.path in paths)

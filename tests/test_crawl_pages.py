@@ -10,8 +10,11 @@ URL = "https://news.example/2025/deal.html"
 
 
 def fetched(sha: str) -> NewEvent:
-    return NewEvent("DocumentFetched", f"doc:{URL}", {
-        "source": "wire", "url": URL, "final_url": URL, "status": 200, "sha256": sha})
+    return NewEvent(
+        "DocumentFetched",
+        f"doc:{URL}",
+        {"source": "wire", "url": URL, "final_url": URL, "status": 200, "sha256": sha},
+    )
 
 
 def pages_row(store: Store) -> dict:
@@ -26,8 +29,11 @@ def store():
 
 
 def test_fetched_at_is_the_crawler_stamp_in_meta(store):
-    store.append(fetched("a" * 64), meta={"fetched_at": "2025-03-04T05:06:07.000000+00:00"},
-                 now="2025-03-04T05:06:09.000000+00:00")
+    store.append(
+        fetched("a" * 64),
+        meta={"fetched_at": "2025-03-04T05:06:07.000000+00:00"},
+        now="2025-03-04T05:06:09.000000+00:00",
+    )
     catch_up(store, [by_name("pages")])
     assert pages_row(store)["fetched_at"] == "2025-03-04T05:06:07.000000+00:00"
 
@@ -43,8 +49,10 @@ def test_a_refetch_moves_fetched_at_and_replay_gives_the_same_row(store):
     store.append(fetched("b" * 64), meta={"fetched_at": "2025-04-01T00:00:00+00:00"})
     catch_up(store, [by_name("pages")])
     incremental = pages_row(store)
-    assert (incremental["sha256"], incremental["fetched_at"]) == ("b" * 64,
-                                                                  "2025-04-01T00:00:00+00:00")
+    assert (incremental["sha256"], incremental["fetched_at"]) == (
+        "b" * 64,
+        "2025-04-01T00:00:00+00:00",
+    )
     replay(store, [by_name("pages")])
     assert pages_row(store) == incremental
 

@@ -8,9 +8,11 @@ from crawler.parse_stage import parse_job
 
 def page(i: int) -> tuple:
     url = f"https://news.example/{i}.html"
-    body = (f"<html lang='en'><head><title>Acme deal {i} | News</title></head><body><article>"
-            f"<h1>Acme deal {i}</h1><p>Acme Cloud will deploy {i},000 NVIDIA H100 GPUs at a "
-            f"300 MW campus in Texas under a five-year agreement.</p></article></body></html>")
+    body = (
+        f"<html lang='en'><head><title>Acme deal {i} | News</title></head><body><article>"
+        f"<h1>Acme deal {i}</h1><p>Acme Cloud will deploy {i},000 NVIDIA H100 GPUs at a "
+        f"300 MW campus in Texas under a five-year agreement.</p></article></body></html>"
+    )
     return (url, f"{i:064x}", body.encode(), url, "text/html; charset=utf-8", "2025-01-02")
 
 
@@ -43,7 +45,10 @@ def test_a_page_the_parser_fails_on_is_reported_and_the_others_are_kept(pool):
         pending.submit(job)
     events, failed = pending.take(wait=True)
     assert [(e.type, e.data["url"]) for e in events] == [
-        ("ArticleParsed", page(1)[0]), ("ParseFailed", broken[0]), ("ArticleParsed", page(2)[0])]
+        ("ArticleParsed", page(1)[0]),
+        ("ParseFailed", broken[0]),
+        ("ArticleParsed", page(2)[0]),
+    ]
     assert events[1].data["error_type"] == "AttributeError"
     assert events[1].data["sha256"] == "f" * 64 and events[1].data["parser_version"]
     ((url, error),) = failed

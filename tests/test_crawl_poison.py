@@ -9,10 +9,10 @@ import sqlite3
 import subprocess
 
 import pytest
-
-from crawler.parsing import PARSER_VERSION
 from crawlsite import article, rss
 from test_crawl import DEALS, deals_crawl, events, fresh_site, last_report, site  # noqa: F401
+
+from crawler.parsing import PARSER_VERSION
 
 pytestmark = pytest.mark.slow
 DEEP = 100_000
@@ -25,21 +25,33 @@ def jsonld(data: str) -> str:
 def plant(site) -> dict[str, str]:
     """Two good pages, one dated year 9999 in JSON-LD, one whose JSON-LD nests 100,000 deep."""
     pages = {
-        "good1": article("Good story one", ["Acme Cloud buys 1,000 NVIDIA H100 GPUs."],
-                         published="2024-05-01"),
-        "future": article("Story from the end of time", ["Acme Cloud buys 2,000 GPUs."],
-                          extra_head=jsonld('{"@type": "NewsArticle", "headline": "Future",'
-                                            ' "datePublished": "9999-12-31T23:59:59-14:00"}')),
-        "deep": article("Story nested too deep", ["Acme Cloud buys 3,000 GPUs."],
-                        extra_head=jsonld('{"@type": "NewsArticle", "about": '
-                                          + "[" * DEEP + "]" * DEEP + "}")),
-        "good2": article("Good story two", ["Acme Cloud buys 4,000 NVIDIA H100 GPUs."],
-                         published="2024-05-02"),
+        "good1": article(
+            "Good story one", ["Acme Cloud buys 1,000 NVIDIA H100 GPUs."], published="2024-05-01"
+        ),
+        "future": article(
+            "Story from the end of time",
+            ["Acme Cloud buys 2,000 GPUs."],
+            extra_head=jsonld(
+                '{"@type": "NewsArticle", "headline": "Future",'
+                ' "datePublished": "9999-12-31T23:59:59-14:00"}'
+            ),
+        ),
+        "deep": article(
+            "Story nested too deep",
+            ["Acme Cloud buys 3,000 GPUs."],
+            extra_head=jsonld('{"@type": "NewsArticle", "about": ' + "[" * DEEP + "]" * DEEP + "}"),
+        ),
+        "good2": article(
+            "Good story two", ["Acme Cloud buys 4,000 NVIDIA H100 GPUs."], published="2024-05-02"
+        ),
     }
     for name, body in pages.items():
         site.add(f"/poison/{name}.html", body)
-    site.add("/poison.xml", rss([(n, site.url(f"/poison/{n}.html"), None) for n in pages]),
-             content_type="application/rss+xml")
+    site.add(
+        "/poison.xml",
+        rss([(n, site.url(f"/poison/{n}.html"), None) for n in pages]),
+        content_type="application/rss+xml",
+    )
     return {name: site.url(f"/poison/{name}.html") for name in pages}
 
 
@@ -79,13 +91,15 @@ def test_a_page_the_parser_raises_on_costs_that_page_only(fresh_site, tmp_path, 
 
 
 def test_a_poison_page_left_unparsed_by_a_killed_run_no_longer_blocks_every_later_run(
-        fresh_site, tmp_path):
+    fresh_site, tmp_path
+):
     """The state the old code could never leave: the page stored, its parse still pending."""
     site, db = fresh_site, tmp_path / "deals.db"
     urls = plant(site)
     sources = [{"name": "poison", "url": site.url("/poison.xml"), "type": "feed"}]
-    killed = deals_crawl(db, sources, "--set", "DEALS_PARSE=stage",
-                         env={"DEALS_CRASH_AT": "parse:1"})
+    killed = deals_crawl(
+        db, sources, "--set", "DEALS_PARSE=stage", env={"DEALS_CRASH_AT": "parse:1"}
+    )
     assert killed.returncode == -signal.SIGKILL
     assert len(events(db, "DocumentFetched")) == 4 and not events(db, "ArticleParsed")
 
@@ -95,22 +109,34 @@ def test_a_poison_page_left_unparsed_by_a_killed_run_no_longer_blocks_every_late
     assert_poison_recorded(db, urls)
     again = deals_cmd("parse", "--db", str(db))
     assert (again.returncode, again.stdout.strip(), again.stderr) == (
-        0, "parsed 0 stored pages", "")
+        0,
+        "parsed 0 stored pages",
+        "",
+    )
 
 
 def test_deals_run_with_a_poison_page_exits_normally(fresh_site, tmp_path):
     site, db = fresh_site, tmp_path / "deals.db"
     urls = plant(site)
     toml = tmp_path / "sources.toml"
-    toml.write_text(f'[[source]]\nname = "poison"\nurl = "{site.url("/poison.xml")}"\n'
-                    'type = "feed"\n')
+    toml.write_text(
+        f'[[source]]\nname = "poison"\nurl = "{site.url("/poison.xml")}"\ntype = "feed"\n'
+    )
     fast = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0"]
     for _ in range(2):
-        done = subprocess.run([DEALS, "run", "--db", str(db), "--sources", str(toml), *fast],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [DEALS, "run", "--db", str(db), "--sources", str(toml), *fast],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
     assert_poison_recorded(db, urls)
     with sqlite3.connect(db) as conn:
-        finished = [json.loads(d) for (d,) in conn.execute(
-            "SELECT data FROM events WHERE type = 'RunFinished' ORDER BY seq")]
+        finished = [
+            json.loads(d)
+            for (d,) in conn.execute(
+                "SELECT data FROM events WHERE type = 'RunFinished' ORDER BY seq"
+            )
+        ]
     assert len(finished) == 2

@@ -24,8 +24,9 @@ FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>
 def make_spider(cls, state=None, max_pages=None, **source):
     table = {"name": "n", "url": "https://news.example.com/feed", "type": cls.name, **source}
     crawler = get_crawler(cls)
-    return cls.from_crawler(crawler, source=make_source(table), state=state or SourceState(),
-                            max_pages=max_pages)
+    return cls.from_crawler(
+        crawler, source=make_source(table), state=state or SourceState(), max_pages=max_pages
+    )
 
 
 def listing(spider, body: bytes, url="https://news.example.com/feed", cls=XmlResponse):
@@ -36,17 +37,25 @@ def listing(spider, body: bytes, url="https://news.example.com/feed", cls=XmlRes
 def test_feed_entries_become_article_requests_inside_the_domain():
     spider = make_spider(FeedSpider)
     urls = [r.url for r in listing(spider, FEED)]
-    assert urls == ["https://news.example.com/a/old", "https://news.example.com/a/new",
-                    "https://news.example.com/a/seen"]
+    assert urls == [
+        "https://news.example.com/a/old",
+        "https://news.example.com/a/new",
+        "https://news.example.com/a/seen",
+    ]
     assert spider.reached is True
     assert spider.crawler.stats.get_value("deals/offsite_links") == 1
 
 
 def test_seen_pages_get_conditional_headers_and_old_ones_are_skipped():
-    state = SourceState(pages={
-        "https://news.example.com/a/old": SeenPage("x", '"e1"'),
-        "https://news.example.com/a/seen": SeenPage("y", '"e2"', "Tue, 30 Apr 2024 00:00:00 GMT"),
-    }, watermark="2024-05-01")
+    state = SourceState(
+        pages={
+            "https://news.example.com/a/old": SeenPage("x", '"e1"'),
+            "https://news.example.com/a/seen": SeenPage(
+                "y", '"e2"', "Tue, 30 Apr 2024 00:00:00 GMT"
+            ),
+        },
+        watermark="2024-05-01",
+    )
     spider = make_spider(FeedSpider, state=state)
     requests = {r.url: r for r in listing(spider, FEED)}
     assert "https://news.example.com/a/old" not in requests
@@ -56,17 +65,22 @@ def test_seen_pages_get_conditional_headers_and_old_ones_are_skipped():
 
 
 def test_refresh_and_max_pages_take_entries_not_stored_yet_first():
-    state = SourceState(pages={"https://news.example.com/a/old": SeenPage("x")},
-                        watermark="2024-06-30")
+    state = SourceState(
+        pages={"https://news.example.com/a/old": SeenPage("x")}, watermark="2024-06-30"
+    )
     spider = make_spider(FeedSpider, state=state, max_pages=3)
     spider.refresh = True
     assert [r.url for r in listing(spider, FEED)] == [
-        "https://news.example.com/a/new", "https://news.example.com/a/seen",
-        "https://news.example.com/a/old"]
+        "https://news.example.com/a/new",
+        "https://news.example.com/a/seen",
+        "https://news.example.com/a/old",
+    ]
     capped = make_spider(FeedSpider, state=state, max_pages=2)
     capped.refresh = True
     assert [r.url for r in listing(capped, FEED)] == [
-        "https://news.example.com/a/new", "https://news.example.com/a/seen"]
+        "https://news.example.com/a/new",
+        "https://news.example.com/a/seen",
+    ]
     assert capped.stopped_by == "--max-pages"
     assert capped.crawler.stats.get_value("deals/over_budget") == 1
 
@@ -77,8 +91,10 @@ def test_index_follows_only_matching_links():
         <a href="/press/1">One again</a><a href="/about">About</a>
         <a href="https://evil.example.net/press/3">Three</a></body></html>"""
     requests = listing(spider, page, "https://news.example.com/press", HtmlResponse)
-    assert [r.url for r in requests] == ["https://news.example.com/press/1",
-                                         "https://news.example.com/press/2"]
+    assert [r.url for r in requests] == [
+        "https://news.example.com/press/1",
+        "https://news.example.com/press/2",
+    ]
 
 
 def test_sitemap_index_lists_child_sitemaps_then_articles():
@@ -112,8 +128,13 @@ def test_a_broken_feed_marks_the_source_unreached():
 def test_article_callback_yields_an_item_unless_not_modified(status, yields):
     spider = make_spider(FeedSpider)
     (request,) = [r for r in listing(spider, FEED) if r.url.endswith("/new")]
-    response = HtmlResponse(url=request.url, status=status, body=b"<html><p>Hi</p></html>",
-                            headers={"ETag": '"abc"'}, request=request)
+    response = HtmlResponse(
+        url=request.url,
+        status=status,
+        body=b"<html><p>Hi</p></html>",
+        headers={"ETag": '"abc"'},
+        request=request,
+    )
     items = list(spider.parse_article(response))
     assert len(items) == yields
     if items:

@@ -15,9 +15,9 @@ import igraph
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from deal_events import article, deal, extracted
 
 from cli import cli
-from deal_events import article, deal, extracted
 from store import Store
 from store.replay import catch_up
 
@@ -29,14 +29,28 @@ GEXF = "{http://www.gexf.net/1.2draft}"
 @pytest.fixture
 def db(db_path):
     with Store(db_path) as store:
-        store.append([
-            article("abilene", "2025-01-21", "Stargate\r\nbegins", "OpenAI and Oracle."),
-            extracted("abilene", deal("OpenAI", "Oracle", "Blue Owl", gpu_count=400_000,
-                                      chip="GB200", facility="Stargate Abilene",
-                                      roles={"OpenAI": "buyer", "Oracle": "builder"})),
-            extracted("amd", deal("AMD", "OpenAI", kind="chips", power_mw=6000, chip="MI450"),
-                      published="2025-10-06"),
-        ])
+        store.append(
+            [
+                article("abilene", "2025-01-21", "Stargate\r\nbegins", "OpenAI and Oracle."),
+                extracted(
+                    "abilene",
+                    deal(
+                        "OpenAI",
+                        "Oracle",
+                        "Blue Owl",
+                        gpu_count=400_000,
+                        chip="GB200",
+                        facility="Stargate Abilene",
+                        roles={"OpenAI": "buyer", "Oracle": "builder"},
+                    ),
+                ),
+                extracted(
+                    "amd",
+                    deal("AMD", "OpenAI", kind="chips", power_mw=6000, chip="MI450"),
+                    published="2025-10-06",
+                ),
+            ]
+        )
         catch_up(store)
     return db_path
 
@@ -70,7 +84,8 @@ def test_export_refuses_special_files(db, tmp_path):
     if device in targets:
         assert stat.S_ISCHR(device.lstat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["deals.db", *(t.name for t in targets)])  # no temporary file left behind
+        ["deals.db", *(t.name for t in targets)]
+    )  # no temporary file left behind
     link = tmp_path / "to-fifo.graphml"
     link.symlink_to(fifo)
     one_line_error(export(db, "-o", str(link)))
@@ -108,11 +123,14 @@ def test_export_keeps_the_file_mode(db, tmp_path):
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
 
 
-@pytest.mark.parametrize("name, opens", [
-    ("g.graphml", lambda p: nx.read_graphml(p, force_multigraph=True)),
-    ("g.GEXF", nx.read_gexf),
-    ("g.json", lambda p: nx.node_link_graph(json.loads(p.read_text()), edges="edges")),
-])
+@pytest.mark.parametrize(
+    "name, opens",
+    [
+        ("g.graphml", lambda p: nx.read_graphml(p, force_multigraph=True)),
+        ("g.GEXF", nx.read_gexf),
+        ("g.json", lambda p: nx.node_link_graph(json.loads(p.read_text()), edges="edges")),
+    ],
+)
 def test_export_format_follows_the_extension(db, tmp_path, name, opens):
     out = tmp_path / name
     result = export(db, "-o", str(out))
@@ -120,8 +138,9 @@ def test_export_format_follows_the_extension(db, tmp_path, name, opens):
     assert opens(out).number_of_nodes() == 9
 
 
-@pytest.mark.parametrize("name, fmt", [("g.gexf", "graphml"), ("g.graphml", "json"),
-                                       ("g.json", "gexf")])
+@pytest.mark.parametrize(
+    "name, fmt", [("g.gexf", "graphml"), ("g.graphml", "json"), ("g.json", "gexf")]
+)
 def test_format_contradicting_the_extension(db, tmp_path, name, fmt):
     out = tmp_path / name
     out.write_text("old")
@@ -192,12 +211,20 @@ def test_xml_keeps_carriage_returns_in_text(db, tmp_path, fmt):
 
 
 def test_export_to_a_closed_stdout(db):
-    proc = subprocess.run([DEALS, "export", "--db", str(db)], capture_output=False,
-                          stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1))
+    proc = subprocess.run(
+        [DEALS, "export", "--db", str(db)],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, proc.stderr
     for fmt in ("graphml", "gexf", "json"):  # a reader that left: quiet, as `deals query | head`
-        reader = subprocess.Popen([DEALS, "export", "--format", fmt, "--db", str(db)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        reader = subprocess.Popen(
+            [DEALS, "export", "--format", fmt, "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         reader.stdout.close()
         assert (reader.wait(), reader.stderr.read()) == (0, b"")

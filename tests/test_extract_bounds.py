@@ -18,8 +18,10 @@ from store import NewEvent, Store
 
 pytestmark = pytest.mark.slow
 DEALS = str(Path(sys.executable).parent / "deals")
-STORY = ("CoreWeave signed an agreement to provide Mistral AI with 12,000 NVIDIA H100 GPUs, "
-         "the companies said on Tuesday.")
+STORY = (
+    "CoreWeave signed an agreement to provide Mistral AI with 12,000 NVIDIA H100 GPUs, "
+    "the companies said on Tuesday."
+)
 
 
 @Language.component("fails_on_a_marked_page")
@@ -32,8 +34,11 @@ def fails_on_a_marked_page(doc):
 
 def parsed(n: int, text: str) -> NewEvent:
     url = f"https://news.example/{n}"
-    return NewEvent("ArticleParsed", f"doc:{url}", {
-        "url": url, "title": f"Story {n}", "text": text, "parser_version": "p1"})
+    return NewEvent(
+        "ArticleParsed",
+        f"doc:{url}",
+        {"url": url, "title": f"Story {n}", "text": text, "parser_version": "p1"},
+    )
 
 
 def test_a_page_that_breaks_extraction_is_recorded_and_skipped_until_a_new_version(tmp_path):
@@ -55,8 +60,13 @@ def test_a_page_that_breaks_extraction_is_recorded_and_skipped_until_a_new_versi
 
 
 def extract_text(stdin: bytes, **env) -> subprocess.CompletedProcess:
-    return subprocess.run([DEALS, "extract-text"], input=stdin, capture_output=True,
-                          timeout=300, env={**os.environ, **env})
+    return subprocess.run(
+        [DEALS, "extract-text"],
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
 
 
 def test_a_lone_surrogate_in_the_input_is_read_as_a_replacement_character():
@@ -68,18 +78,20 @@ def test_a_lone_surrogate_in_the_input_is_read_as_a_replacement_character():
 
 
 def test_a_line_longer_than_the_bound_is_one_line_error_exit_2():
-    proc = extract_text(b'{"doc_id": "x", "text": "' + b"a" * 3000 + b'"}\n',
-                        DEALS_STDIN_MAX_BYTES="1000")
+    proc = extract_text(
+        b'{"doc_id": "x", "text": "' + b"a" * 3000 + b'"}\n', DEALS_STDIN_MAX_BYTES="1000"
+    )
     assert proc.returncode == 2
     assert proc.stderr.decode().strip() == (
-        "error: line 1: longer than 1,000 bytes; split the document or raise "
-        "DEALS_STDIN_MAX_BYTES")
+        "error: line 1: longer than 1,000 bytes; split the document or raise DEALS_STDIN_MAX_BYTES"
+    )
 
 
 def test_only_the_bounded_head_of_a_huge_article_is_extracted():
     text = STORY + " " + "Nothing else happened that week. " * 20_000
-    proc = extract_text(json.dumps({"doc_id": "big", "text": text}).encode() + b"\n",
-                        DEALS_EXTRACT_MAX_CHARS="5000")
+    proc = extract_text(
+        json.dumps({"doc_id": "big", "text": text}).encode() + b"\n", DEALS_EXTRACT_MAX_CHARS="5000"
+    )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert [d["parties"] for d in result["deals"]] == [["CoreWeave", "Mistral AI"]]

@@ -1,4 +1,5 @@
 """The gazetteer and organisation-repair components alone, on a blank English pipeline."""
+
 import pytest
 import spacy
 from spacy.tokens import Span
@@ -15,34 +16,40 @@ def gazetteer():
     return nlp
 
 
-@pytest.mark.parametrize("text,surface,label,canonical_name", [
-    ("OpenAI signed with Amazon Web Services.", "Amazon Web Services", "ORG", "Amazon"),
-    ("a deal with AWS", "AWS", "ORG", "Amazon"),
-    ("Alphabet's Google Cloud said", "Google Cloud", "ORG", "Google"),
-    ("Meta Platforms will pay", "Meta Platforms", "ORG", "Meta"),
-    ("Nvidia chips", "Nvidia", "ORG", "NVIDIA"),
-    ("NEBIUS / MICROSOFT", "NEBIUS", "ORG", "Nebius"),
-    ("capacity on Azure", "Azure", "ORG", "Microsoft"),
-    ("The ChatGPT maker signed", "The ChatGPT maker", "ORG", "OpenAI"),
-    ("the Claude developer said", "the Claude developer", "ORG", "Anthropic"),
-    ("running on GB200 NVL72 racks", "GB200 NVL72", "CHIP", "GB200"),
-    ("220,000 H100s", "H100s", "CHIP", "H100"),
-    ("Trainium2 chips", "Trainium2", "CHIP", "Trainium2"),
-    ("one million tensor processing units", "tensor processing units", "CHIP", "TPU"),
-    ("Instinct MI450 GPUs", "Instinct MI450", "CHIP", "MI450"),
-    ("the Project Rainier cluster", "Project Rainier", "FAC", "Project Rainier"),
-])
+@pytest.mark.parametrize(
+    "text,surface,label,canonical_name",
+    [
+        ("OpenAI signed with Amazon Web Services.", "Amazon Web Services", "ORG", "Amazon"),
+        ("a deal with AWS", "AWS", "ORG", "Amazon"),
+        ("Alphabet's Google Cloud said", "Google Cloud", "ORG", "Google"),
+        ("Meta Platforms will pay", "Meta Platforms", "ORG", "Meta"),
+        ("Nvidia chips", "Nvidia", "ORG", "NVIDIA"),
+        ("NEBIUS / MICROSOFT", "NEBIUS", "ORG", "Nebius"),
+        ("capacity on Azure", "Azure", "ORG", "Microsoft"),
+        ("The ChatGPT maker signed", "The ChatGPT maker", "ORG", "OpenAI"),
+        ("the Claude developer said", "the Claude developer", "ORG", "Anthropic"),
+        ("running on GB200 NVL72 racks", "GB200 NVL72", "CHIP", "GB200"),
+        ("220,000 H100s", "H100s", "CHIP", "H100"),
+        ("Trainium2 chips", "Trainium2", "CHIP", "Trainium2"),
+        ("one million tensor processing units", "tensor processing units", "CHIP", "TPU"),
+        ("Instinct MI450 GPUs", "Instinct MI450", "CHIP", "MI450"),
+        ("the Project Rainier cluster", "Project Rainier", "FAC", "Project Rainier"),
+    ],
+)
 def test_gazetteer_names(gazetteer, text, surface, label, canonical_name):
     doc = gazetteer(text)
     found = {(e.text, e.label_, e.kb_id_) for e in doc.ents}
     assert (surface, label, canonical_name) in found
 
 
-@pytest.mark.parametrize("text", [
-    "the meta question of scale",
-    "an oracle of market sentiment",
-    "a lambda function",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the meta question of scale",
+        "an oracle of market sentiment",
+        "a lambda function",
+    ],
+)
 def test_common_words_are_not_companies(gazetteer, text):
     assert [e.text for e in gazetteer(text).ents] == []
 
@@ -56,43 +63,63 @@ def repaired(words, spaces, ents):
 
 
 def test_company_suffix_makes_person_an_org():
-    ents = repaired(["Strata", "Silicon", "denied", "the", "report", "."], [True] * 5 + [False],
-                    [(0, 2, "PERSON")])
+    ents = repaired(
+        ["Strata", "Silicon", "denied", "the", "report", "."],
+        [True] * 5 + [False],
+        [(0, 2, "PERSON")],
+    )
     assert ("Strata Silicon", "ORG", "Strata Silicon") in ents
 
 
 def test_legal_suffix_is_taken_in_and_dropped_from_the_name():
-    ents = repaired(["Sable", "Ridge", ",", "Inc.", "announced", "a", "deal", "."],
-                    [True, False, True, True, True, True, False, False], [(0, 2, "GPE")])
+    ents = repaired(
+        ["Sable", "Ridge", ",", "Inc.", "announced", "a", "deal", "."],
+        [True, False, True, True, True, True, False, False],
+        [(0, 2, "GPE")],
+    )
     assert ("Sable Ridge, Inc.", "ORG", "Sable Ridge") in ents
 
 
 def test_headline_verb_splits_glued_names():
-    ents = repaired(["Kestrelline", "Cloud", "Selects", "Voltaris", "Semiconductor"],
-                    [True] * 4 + [False],
-                    [(0, 5, "PERSON")])
-    assert {("Kestrelline Cloud", "ORG", "Kestrelline Cloud"),
-            ("Voltaris Semiconductor", "ORG", "Voltaris Semiconductor")} <= ents
+    ents = repaired(
+        ["Kestrelline", "Cloud", "Selects", "Voltaris", "Semiconductor"],
+        [True] * 4 + [False],
+        [(0, 5, "PERSON")],
+    )
+    assert {
+        ("Kestrelline Cloud", "ORG", "Kestrelline Cloud"),
+        ("Voltaris Semiconductor", "ORG", "Voltaris Semiconductor"),
+    } <= ents
 
 
 def test_name_before_a_state_is_a_place():
-    ents = repaired(["campus", "in", "Barstow", ",", "Texas", "."],
-                    [True, True, False, True, False, False],
-                    [(2, 3, "PERSON"), (4, 5, "GPE")])
+    ents = repaired(
+        ["campus", "in", "Barstow", ",", "Texas", "."],
+        [True, True, False, True, False, False],
+        [(2, 3, "PERSON"), (4, 5, "GPE")],
+    )
     assert ("Barstow", "GPE", "") in ents
 
 
 def test_short_form_gets_the_long_name():
-    ents = repaired(["Ironbark", "Digital", "signed", ".", "Ironbark", "said", "."],
-                    [True, True, False, True, True, False, False], [(0, 2, "ORG"), (4, 5, "ORG")])
+    ents = repaired(
+        ["Ironbark", "Digital", "signed", ".", "Ironbark", "said", "."],
+        [True, True, False, True, True, False, False],
+        [(0, 2, "ORG"), (4, 5, "ORG")],
+    )
     assert ("Ironbark", "ORG", "Ironbark Digital") in ents
 
 
-@pytest.mark.parametrize("text,name", [
-    ("Okapi Compute, Inc.", "Okapi Compute"), ("the Karst Hosting LLC", "Karst Hosting"),
-    ("CoreWeave's", "CoreWeave"), ("Lumenary, Inc.", "Lumenary"),
-    ("Blue Owl Capital", "Blue Owl Capital"),
-])
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Okapi Compute, Inc.", "Okapi Compute"),
+        ("the Karst Hosting LLC", "Karst Hosting"),
+        ("CoreWeave's", "CoreWeave"),
+        ("Lumenary, Inc.", "Lumenary"),
+        ("Blue Owl Capital", "Blue Owl Capital"),
+    ],
+)
 def test_canonical(text, name):
     assert canonical(text, load_lexicon()["org"]["legal"]) == name
 

@@ -1,10 +1,11 @@
 """Suppliers named together as the subject of one supplying verb deliver to a third party: they
 are not parties to a deal with each other."""
-import pytest
 
-from extract.decisions import NONE
-from extract.api import Extractor
+import pytest
 from extract_support import shared_nlp
+
+from extract.api import Extractor
+from extract.decisions import NONE
 
 pytestmark = pytest.mark.slow
 
@@ -19,33 +20,51 @@ def pairs(extractor, title: str, body: str) -> list[set[str]]:
     return [set(d["parties"]) for d in result["deals"]]
 
 
-@pytest.mark.parametrize("title, body", [
-    ("Mistral switches on its new training cluster",
-     "Mistral has switched on an 18,000-GPU training cluster at its site near Paris, the company said on Tuesday.\n\n"
-     "The cluster uses Nvidia GB300 systems. Supermicro and Dell supplied the servers, according to the companies."),
-    ("Lambda opens Kansas City site",
-     "Lambda opened a new AI factory in Kansas City on Monday.\n\n"
-     "The building holds 10,000 Nvidia B200 GPUs. Dell and Supermicro provided the racks, the company said."),
-    ("Server makers busy",
-     "Supermicro and Dell shipped the servers in March, according to the companies."),
-])
+@pytest.mark.parametrize(
+    "title, body",
+    [
+        (
+            "Mistral switches on its new training cluster",
+            "Mistral has switched on an 18,000-GPU training cluster at its site near Paris, the company said on Tuesday.\n\n"
+            "The cluster uses Nvidia GB300 systems. Supermicro and Dell supplied the servers, according to the companies.",
+        ),
+        (
+            "Lambda opens Kansas City site",
+            "Lambda opened a new AI factory in Kansas City on Monday.\n\n"
+            "The building holds 10,000 Nvidia B200 GPUs. Dell and Supermicro provided the racks, the company said.",
+        ),
+        (
+            "Server makers busy",
+            "Supermicro and Dell shipped the servers in March, according to the companies.",
+        ),
+    ],
+)
 def test_co_suppliers_make_no_deal_with_each_other(extractor, title, body):
     assert {"Dell", "Supermicro"} not in pairs(extractor, title, body)
 
 
 def test_suppliers_who_say_they_work_together_do(extractor):
-    found = pairs(extractor, "Dell and Supermicro team up",
-                  "Dell and Supermicro will jointly supply liquid-cooled racks to neoclouds under a new partnership, the companies said.")
+    found = pairs(
+        extractor,
+        "Dell and Supermicro team up",
+        "Dell and Supermicro will jointly supply liquid-cooled racks to neoclouds under a new partnership, the companies said.",
+    )
     assert {"Dell", "Supermicro"} in found
 
 
 def test_hosts_named_with_their_customer_keep_the_deal(extractor):
-    found = pairs(extractor, "Nebius and Aker to host GPUs for Mistral",
-                  "Nebius and Aker will host 20,000 GPUs for Mistral at a new campus in Norway, the companies said.")
+    found = pairs(
+        extractor,
+        "Nebius and Aker to host GPUs for Mistral",
+        "Nebius and Aker will host 20,000 GPUs for Mistral at a new campus in Norway, the companies said.",
+    )
     assert any({"Nebius", "Aker", "Mistral AI"} <= p for p in found)
 
 
 def test_co_subjects_of_a_signing_verb_are_partners(extractor):
-    found = pairs(extractor, "Dell and Supermicro sign server pact",
-                  "Dell and Supermicro signed an agreement on Monday to share rack designs, the companies said.")
+    found = pairs(
+        extractor,
+        "Dell and Supermicro sign server pact",
+        "Dell and Supermicro signed an agreement on Monday to share rack designs, the companies said.",
+    )
     assert {"Dell", "Supermicro"} in found

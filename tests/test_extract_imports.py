@@ -1,4 +1,5 @@
 """The extractor's modules import without cycles, each first in a fresh interpreter."""
+
 from __future__ import annotations
 
 import ast
@@ -40,7 +41,7 @@ def cycle(graph: dict[str, set[str]]) -> list[str]:
         path.append(name)
         for dep in sorted(graph[name]):
             if state.get(dep) == 1:
-                return path[path.index(dep):] + [dep]
+                return path[path.index(dep) :] + [dep]
             if dep not in state and (found := visit(dep)):
                 return found
         path.pop()
@@ -77,6 +78,11 @@ for name in sys.argv[1:]:
 def test_each_module_imports_first_in_a_fresh_interpreter():
     """Each module imported before any other of the package (the others forgotten between
     them), as a cycle would show when a caller happens to import it first."""
-    proc = subprocess.run([sys.executable, "-c", PROBE, *MODULES], cwd=ROOT, text=True,
-                          capture_output=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *MODULES],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        check=True,
+    )
     assert proc.stdout.splitlines() == []

@@ -1,10 +1,11 @@
 """Organisation names as a reader checks them: no headline words glued on, no datelines and no
 products as parties, and a cloud whose own chips a deal rents is a party to it."""
-import pytest
 
-from extract.decisions import NONE
-from extract.api import Extractor
+import pytest
 from extract_support import shared_nlp
+
+from extract.api import Extractor
+from extract.decisions import NONE
 
 pytestmark = pytest.mark.slow
 
@@ -15,7 +16,9 @@ def extractor():
 
 
 def extract(extractor, title: str, *paragraphs: str, sep: str = "\n") -> dict:
-    (result,) = extractor.run([{"doc_id": "t", "title": title, "text": title + "\n" + sep.join(paragraphs)}])
+    (result,) = extractor.run(
+        [{"doc_id": "t", "title": title, "text": title + "\n" + sep.join(paragraphs)}]
+    )
     return result
 
 
@@ -30,11 +33,13 @@ def orgs(result: dict) -> set[str]:
 @pytest.mark.parametrize("sep", ["\n", "\n\n"])
 def test_a_headline_verb_before_a_name_is_no_part_of_it(extractor, sep):
     result = extract(
-        extractor, "Corvane Labs Expands Ostrander Cloud Contract to $2.2 Billion",
+        extractor,
+        "Corvane Labs Expands Ostrander Cloud Contract to $2.2 Billion",
         "DENVER -- Corvane Labs today announced that it has expanded its compute agreement with Ostrander Cloud "
         "by $900 million, bringing the total value of the contract to $2.2 billion.",
         "Under the expansion, Ostrander will provide 9,000 additional NVIDIA B300 GPUs at its campus in Cheyenne, Wyoming.",
-        sep=sep)
+        sep=sep,
+    )
     assert parties(result) == {"Corvane Labs", "Ostrander Cloud"}
     assert orgs(result) >= {"Corvane Labs", "Ostrander Cloud"}
     assert not any("Expand" in name for name in orgs(result))
@@ -44,23 +49,34 @@ def test_a_headline_verb_before_a_name_is_no_part_of_it(extractor, sep):
 @pytest.mark.parametrize("sep", ["\n", "\n\n"])
 def test_a_particle_after_a_name_is_no_part_of_it(extractor, sep):
     result = extract(
-        extractor, "Brisca Compute to Build 16,000-GPU Cluster for Tallow AI",
+        extractor,
+        "Brisca Compute to Build 16,000-GPU Cluster for Tallow AI",
         "Brisca Compute said on Tuesday it signed a three-year agreement to supply Tallow AI with 16,000 "
         "AMD MI355X GPUs, in a deal valued at $780 million.",
-        sep=sep)
+        sep=sep,
+    )
     (deal,) = result["deals"]
     assert deal["parties"] == ["Brisca Compute", "Tallow AI"]
     assert (deal["gpu_count"], deal["chip"], deal["value_usd"]) == (16000, "MI355X", 780_000_000)
     assert not any(name.endswith(" to") for name in orgs(result))
 
 
-@pytest.mark.parametrize("dateline", ["SANTA FE, N.M. --", "OAKLAND —", "PORTLAND, Ore., May 2 (Granite Wire) -",
-                                      "ST. PAUL, Minn. --"])
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "SANTA FE, N.M. --",
+        "OAKLAND —",
+        "PORTLAND, Ore., May 2 (Granite Wire) -",
+        "ST. PAUL, Minn. --",
+    ],
+)
 def test_a_dateline_place_is_never_a_party(extractor, dateline):
     result = extract(
-        extractor, "Quenby AI signs GPU deal with Larchmont Cloud",
+        extractor,
+        "Quenby AI signs GPU deal with Larchmont Cloud",
         f"{dateline} Larchmont Cloud has signed an agreement to provide Quenby AI with 12,000 NVIDIA H200 GPUs, "
-        "the companies said.")
+        "the companies said.",
+    )
     (deal,) = result["deals"]
     assert deal["parties"] == ["Larchmont Cloud", "Quenby AI"]
     place = dateline.split(",")[0].split(" —")[0].split(" --")[0]
@@ -70,11 +86,13 @@ def test_a_dateline_place_is_never_a_party(extractor, dateline):
 
 def test_a_product_model_is_no_company(extractor):
     result = extract(
-        extractor, "Brightwater Silicon Ships BX9 Inference Accelerator to First Customers",
+        extractor,
+        "Brightwater Silicon Ships BX9 Inference Accelerator to First Customers",
         "SAN DIEGO -- Brightwater Silicon today began shipping its BX9 inference accelerator, built with 144 GB "
         "of high-bandwidth memory.",
         "Brightwater said Tallow AI has agreed to buy 30,000 BX9 accelerators for its inference cloud, in a deal "
-        "worth $900 million.")
+        "worth $900 million.",
+    )
     assert parties(result) == {"Brightwater Silicon", "Tallow AI"}
     (deal,) = result["deals"]
     assert (deal["gpu_count"], deal["chip"], deal["value_usd"]) == (30000, "BX9", 900_000_000)
@@ -83,10 +101,12 @@ def test_a_product_model_is_no_company(extractor):
 
 def test_a_company_named_with_its_product_model_is_the_company(extractor):
     result = extract(
-        extractor, "Tallow AI doubles its Brightwater BX9 order",
+        extractor,
+        "Tallow AI doubles its Brightwater BX9 order",
         "Tallow AI has placed a second order for 30,000 Brightwater BX9 accelerators, taking its total "
         "commitment to 60,000 chips, Brightwater said.",
-        "The follow-on order is valued at $950 million.")
+        "The follow-on order is valued at $950 million.",
+    )
     (deal,) = result["deals"]
     assert deal["parties"] == ["Brightwater", "Tallow AI"]
     assert (deal["gpu_count"], deal["value_usd"]) == (30000, 950_000_000)
@@ -96,23 +116,31 @@ def test_a_company_named_with_its_product_model_is_the_company(extractor):
 
 def test_using_a_clouds_own_chips_in_a_deal_makes_the_cloud_a_party(extractor):
     result = extract(
-        extractor, "Kelpie AI to use up to half a million Google TPUs",
+        extractor,
+        "Kelpie AI to use up to half a million Google TPUs",
         "Kelpie AI will expand its use of Google Cloud TPUs to up to 500,000 chips, in a deal worth billions "
         "of dollars, the companies said.",
-        "Kelpie AI said it will keep training some models on NVIDIA GPUs.")
+        "Kelpie AI said it will keep training some models on NVIDIA GPUs.",
+    )
     (deal,) = result["deals"]
     assert deal["parties"] == ["Google", "Kelpie AI"]
     assert deal["roles"] == {"Google": "provider", "Kelpie AI": "buyer"}
     assert (deal["gpu_count"], deal["chip"], deal["value_usd"]) == (500_000, "TPU", None)
-    (count,) = [f for f in result["figures"] if f["kind"] == "count" and f["value"] == 500_000 and f["field"] == "text"]
+    (count,) = [
+        f
+        for f in result["figures"]
+        if f["kind"] == "count" and f["value"] == 500_000 and f["field"] == "text"
+    ]
     assert count["qualifier"] == "up to"
 
 
 def test_a_chip_makers_gpus_used_in_passing_make_no_deal(extractor):
     result = extract(
-        extractor, "Kelpie AI opens a research office in Austin",
+        extractor,
+        "Kelpie AI opens a research office in Austin",
         "Kelpie AI will open a research office in Austin, Texas, and its engineers will use NVIDIA GPUs rented in "
-        "Frankfurt, the company said.")
+        "Frankfurt, the company said.",
+    )
     assert result["deals"] == []
 
 
@@ -122,9 +150,11 @@ def test_an_acronym_is_not_matched_as_a_first_name(extractor):
     assert case_variants("MARA", False) == {"MARA"}
     assert case_variants("Lumen", False) == {"Lumen", "LUMEN"}
     result = extract(
-        extractor, "Quenby AI signs GPU deal with Larchmont Cloud",
+        extractor,
+        "Quenby AI signs GPU deal with Larchmont Cloud",
         "Larchmont Cloud has signed an agreement to provide Quenby AI with 12,000 NVIDIA H200 GPUs.",
-        "\"We are ready,\" said Mara Quist, chief executive of Larchmont Cloud.")
+        '"We are ready," said Mara Quist, chief executive of Larchmont Cloud.',
+    )
     assert "Marathon Digital" not in orgs(result)
 
 
@@ -139,12 +169,24 @@ def headline_doc(text: str, spans: list[tuple[int, int]]):
 @pytest.mark.parametrize("glued", [(2, 5), (3, 6)])
 def test_a_headline_word_glued_to_a_name_named_alone_elsewhere_goes(glued):
     # Corvane Labs Widens Ostrander Cloud Deal To $2 Billion \n\n Ostrander Cloud said ...
-    repair, ents = headline_doc("Corvane Labs Widens Ostrander Cloud Deal To $2 Billion\n\nOstrander Cloud said it signed.",
-                                [(0, 2), glued, (11, 13)])
-    assert [e.text for e in repair.headline_words(ents)] == ["Corvane Labs", "Ostrander Cloud", "Ostrander Cloud"]
+    repair, ents = headline_doc(
+        "Corvane Labs Widens Ostrander Cloud Deal To $2 Billion\n\nOstrander Cloud said it signed.",
+        [(0, 2), glued, (11, 13)],
+    )
+    assert [e.text for e in repair.headline_words(ents)] == [
+        "Corvane Labs",
+        "Ostrander Cloud",
+        "Ostrander Cloud",
+    ]
 
 
 def test_a_company_suffix_in_a_headline_stays():
-    repair, ents = headline_doc("Quillon Intelligence Signs Compute Deal With Tallow AI\n\nQuillon said it signed.",
-                                [(0, 2), (6, 8), (9, 10)])
-    assert [e.text for e in repair.headline_words(ents)] == ["Quillon Intelligence", "Tallow AI", "Quillon"]
+    repair, ents = headline_doc(
+        "Quillon Intelligence Signs Compute Deal With Tallow AI\n\nQuillon said it signed.",
+        [(0, 2), (6, 8), (9, 10)],
+    )
+    assert [e.text for e in repair.headline_words(ents)] == [
+        "Quillon Intelligence",
+        "Tallow AI",
+        "Quillon",
+    ]

@@ -1,10 +1,11 @@
 """End to end with the real model: articles written for these tests in, deals with evidence out."""
-import pytest
 
-from extract.decisions import NONE
-from extract.api import Extractor, extract_documents
-from extract.pipeline import model_name
+import pytest
 from extract_support import shared_nlp
+
+from extract.api import Extractor, extract_documents
+from extract.decisions import NONE
+from extract.pipeline import model_name
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,12 @@ def test_a_deal_with_its_fields(extractor):
     (result,) = run(extractor, ARTICLE)
     (deal,) = result["deals"]
     assert deal["parties"] == ["Harbor Cloud", "Quartzline AI"]
-    assert (deal["gpu_count"], deal["chip"], deal["value_usd"], deal["power_mw"]) == (60000, "GB300", 3_200_000_000, 150)
+    assert (deal["gpu_count"], deal["chip"], deal["value_usd"], deal["power_mw"]) == (
+        60000,
+        "GB300",
+        3_200_000_000,
+        150,
+    )
     assert deal["location"] == "Abilene, Texas"
     assert (deal["kind"], deal["status"], deal["headline"]) == ("compute", "announced", True)
 
@@ -43,21 +49,24 @@ def test_evidence_offsets_point_into_the_original_fields(extractor):
     (result,) = run(extractor, ARTICLE)
     for ev in result["deals"][0]["evidence"]:
         source = ARTICLE[ev["field"]]
-        assert source[ev["start"]:ev["end"]] == ev["text"]
+        assert source[ev["start"] : ev["end"]] == ev["text"]
 
 
 def test_offsets_survive_html_entities(extractor):
     doc = dict(ARTICLE, text="Harbor Cloud &amp; partners: " + ARTICLE["text"])
     (result,) = run(extractor, doc)
     money = [f for f in result["figures"] if f["kind"] == "money" and f["field"] == "text"]
-    assert money and all(doc["text"][f["start"]:f["end"]] == f["text"] for f in money)
+    assert money and all(doc["text"][f["start"] : f["end"]] == f["text"] for f in money)
 
 
-@pytest.mark.parametrize("text", [
-    "The city council approved a new bike lane on Main Street after a long debate on Tuesday.",
-    "Nvidia shares rose 3% on Tuesday as investors awaited the company's quarterly results.",
-    "Analysts expect data-centre electricity demand in Ireland to reach 30% of the total by 2030.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The city council approved a new bike lane on Main Street after a long debate on Tuesday.",
+        "Nvidia shares rose 3% on Tuesday as investors awaited the company's quarterly results.",
+        "Analysts expect data-centre electricity demand in Ireland to reach 30% of the total by 2030.",
+    ],
+)
 def test_no_deal_gives_no_deal(extractor, text):
     (result,) = run(extractor, {"doc_id": "n", "title": None, "text": text, "published": None})
     assert result["deals"] == []
@@ -69,33 +78,53 @@ def test_gate_skips_off_topic_text(extractor):
 
 
 def test_descriptor_refers_to_its_company(extractor):
-    doc = {"doc_id": "c", "title": None, "published": None,
-           "text": "The ChatGPT maker signed a $12 billion agreement with Lattice Compute for cloud capacity."}
+    doc = {
+        "doc_id": "c",
+        "title": None,
+        "published": None,
+        "text": "The ChatGPT maker signed a $12 billion agreement with Lattice Compute for cloud capacity.",
+    }
     (result,) = run(extractor, doc)
     assert [d["parties"] for d in result["deals"]] == [["Lattice Compute", "OpenAI"]]
 
 
 def test_the_company_refers_to_the_last_subject(extractor):
-    doc = {"doc_id": "c", "title": None, "published": None,
-           "text": "Quartzline AI raised money last year. On Monday the company signed a $2 billion lease "
-                   "with Harbor Cloud for GPU capacity."}
+    doc = {
+        "doc_id": "c",
+        "title": None,
+        "published": None,
+        "text": "Quartzline AI raised money last year. On Monday the company signed a $2 billion lease "
+        "with Harbor Cloud for GPU capacity.",
+    }
     (result,) = run(extractor, doc)
     assert [d["parties"] for d in result["deals"]] == [["Harbor Cloud", "Quartzline AI"]]
 
 
 def test_reported_and_planned_status(extractor):
-    reported = {"doc_id": "r", "title": None, "published": None,
-                "text": "Harbor Cloud is in talks to supply Quartzline AI with GPU capacity, people familiar with the matter said."}
-    planned = {"doc_id": "p", "title": None, "published": None,
-               "text": "Harbor Cloud signed a letter of intent with Quartzline AI for 300 MW of capacity."}
+    reported = {
+        "doc_id": "r",
+        "title": None,
+        "published": None,
+        "text": "Harbor Cloud is in talks to supply Quartzline AI with GPU capacity, people familiar with the matter said.",
+    }
+    planned = {
+        "doc_id": "p",
+        "title": None,
+        "published": None,
+        "text": "Harbor Cloud signed a letter of intent with Quartzline AI for 300 MW of capacity.",
+    }
     (r,), (p,) = run(extractor, reported), run(extractor, planned)
     assert [d["status"] for d in r["deals"]] == ["reported"]
     assert [d["status"] for d in p["deals"]] == ["planned"]
 
 
 def test_denied_deal_is_no_deal(extractor):
-    doc = {"doc_id": "d", "title": "Harbor Cloud and Quartzline AI deny report of chip supply talks", "published": None,
-           "text": "Harbor Cloud and Quartzline AI denied a report that they signed a chip supply deal."}
+    doc = {
+        "doc_id": "d",
+        "title": "Harbor Cloud and Quartzline AI deny report of chip supply talks",
+        "published": None,
+        "text": "Harbor Cloud and Quartzline AI denied a report that they signed a chip supply deal.",
+    }
     (result,) = run(extractor, doc)
     assert result["deals"] == []
 
@@ -115,4 +144,8 @@ def test_model_name_prefers_the_environment():
 def test_pipeline_leaves_out_what_extraction_does_not_read():
     nlp = shared_nlp()
     assert "lemmatizer" not in nlp.pipe_names
-    assert nlp.pipe_names.index("deals_gazetteer") < nlp.pipe_names.index("ner") < nlp.pipe_names.index("deals_orgs")
+    assert (
+        nlp.pipe_names.index("deals_gazetteer")
+        < nlp.pipe_names.index("ner")
+        < nlp.pipe_names.index("deals_orgs")
+    )

@@ -1,10 +1,11 @@
 """Places, chips and counts on sentences written for these tests: towns the model does not know,
 regions of a country, descriptions of a company, datelines, the most specific chip name."""
-import pytest
 
-from extract.decisions import NONE
-from extract.api import Extractor
+import pytest
 from extract_support import shared_nlp
+
+from extract.api import Extractor
+from extract.decisions import NONE
 
 pytestmark = pytest.mark.slow
 
@@ -22,33 +23,62 @@ def deal_with(extractor, text, *parties, title=None):
     raise AssertionError(f"no deal with {parties}: {found}")
 
 
-@pytest.mark.parametrize("title,text,location", [
-    # a region of a country in the headline gives way to the town the body names
-    ("Ostervik and Pellucid Sign Deal for AI Campus in Western Finland",
-     "Ostervik Data will build an AI data centre campus for Pellucid Labs near Kyro i Vaasa, Finland.",
-     "Kyro i Vaasa, Finland"),
-    # a town the model does not know, before a known state
-    (None, "Tamsin Cloud signed a lease with Orobel AI for 90 MW of GPU capacity at a campus near Dry Fork, Wyoming.",
-     "Dry Fork, Wyoming"),
-    # where a company works is not where the deal is
-    (None, "Ferrow Grid agreed to acquire Quillstone Data, an operator of AI data centres in Kansas, for $800 million.",
-     None),
-])
+@pytest.mark.parametrize(
+    "title,text,location",
+    [
+        # a region of a country in the headline gives way to the town the body names
+        (
+            "Ostervik and Pellucid Sign Deal for AI Campus in Western Finland",
+            "Ostervik Data will build an AI data centre campus for Pellucid Labs near Kyro i Vaasa, Finland.",
+            "Kyro i Vaasa, Finland",
+        ),
+        # a town the model does not know, before a known state
+        (
+            None,
+            "Tamsin Cloud signed a lease with Orobel AI for 90 MW of GPU capacity at a campus near Dry Fork, Wyoming.",
+            "Dry Fork, Wyoming",
+        ),
+        # where a company works is not where the deal is
+        (
+            None,
+            "Ferrow Grid agreed to acquire Quillstone Data, an operator of AI data centres in Kansas, for $800 million.",
+            None,
+        ),
+    ],
+)
 def test_deal_places(extractor, title, text, location):
-    parties = [p for p in ("Ostervik Data", "Pellucid Labs", "Tamsin Cloud", "Orobel AI", "Ferrow Grid", "Quillstone Data")
-               if p.split()[0] in text]
+    parties = [
+        p
+        for p in (
+            "Ostervik Data",
+            "Pellucid Labs",
+            "Tamsin Cloud",
+            "Orobel AI",
+            "Ferrow Grid",
+            "Quillstone Data",
+        )
+        if p.split()[0] in text
+    ]
     assert deal_with(extractor, text, *parties, title=title)["location"] == location
 
 
 def test_a_dateline_places_a_site_deal_that_names_no_other_place(extractor):
-    d = deal_with(extractor, "RENO, Nev. -- Tamsin Cloud will build a 200 MW AI data centre campus for Orobel AI.",
-                  "Tamsin Cloud", "Orobel AI")
+    d = deal_with(
+        extractor,
+        "RENO, Nev. -- Tamsin Cloud will build a 200 MW AI data centre campus for Orobel AI.",
+        "Tamsin Cloud",
+        "Orobel AI",
+    )
     assert d["location"] == "Reno, Nevada" and set(d["parties"]) == {"Tamsin Cloud", "Orobel AI"}
 
 
 def test_a_dateline_is_no_place_for_a_deal_about_no_site(extractor):
-    d = deal_with(extractor, "BOSTON, May 2 -- Orobel AI signed a $1 billion deal to rent GPUs from Tamsin Cloud.",
-                  "Tamsin Cloud", "Orobel AI")
+    d = deal_with(
+        extractor,
+        "BOSTON, May 2 -- Orobel AI signed a $1 billion deal to rent GPUs from Tamsin Cloud.",
+        "Tamsin Cloud",
+        "Orobel AI",
+    )
     assert d["location"] is None
 
 
@@ -62,29 +92,51 @@ def test_a_count_of_a_company_s_own_chips(extractor):
     assert deal_with(extractor, text, "Tamsin Cloud", "Orobel AI")["gpu_count"] == 300000
 
 
-LATER_SITE = "\n\nAnalysts called the plan ambitious.\n\nOfficials said the first buildings are already under construction " \
-             "in Lordsburg, New Mexico."
+LATER_SITE = (
+    "\n\nAnalysts called the plan ambitious.\n\nOfficials said the first buildings are already under construction "
+    "in Lordsburg, New Mexico."
+)
 
 
 def test_a_site_deal_takes_the_place_where_its_sites_are_said_to_be_built(extractor):
-    d = deal_with(extractor, "Orobel AI and Tamsin Cloud will jointly develop AI data centres worth $10 billion." + LATER_SITE,
-                  "Tamsin Cloud", "Orobel AI")
+    d = deal_with(
+        extractor,
+        "Orobel AI and Tamsin Cloud will jointly develop AI data centres worth $10 billion."
+        + LATER_SITE,
+        "Tamsin Cloud",
+        "Orobel AI",
+    )
     assert d["location"] == "Lordsburg, New Mexico" and d["value_usd"] == 10e9
 
 
 def test_buying_a_company_takes_no_place_from_later_sites(extractor):
-    d = deal_with(extractor, "Tamsin Cloud agreed to buy Quillstone Data in an all-stock deal valued at $2 billion." + LATER_SITE,
-                  "Tamsin Cloud", "Quillstone Data")
+    d = deal_with(
+        extractor,
+        "Tamsin Cloud agreed to buy Quillstone Data in an all-stock deal valued at $2 billion."
+        + LATER_SITE,
+        "Tamsin Cloud",
+        "Quillstone Data",
+    )
     assert d["location"] is None and d["kind"] == "acquisition"
 
 
 def test_a_town_the_model_does_not_know_after_a_campus(extractor):
-    d = deal_with(extractor, "Tamsin Cloud will host 20,000 GPUs for Orobel AI at a 90MW campus in Dunmore that it "
-                             "leases from Ferrow Grid.", "Tamsin Cloud", "Orobel AI")
+    d = deal_with(
+        extractor,
+        "Tamsin Cloud will host 20,000 GPUs for Orobel AI at a 90MW campus in Dunmore that it "
+        "leases from Ferrow Grid.",
+        "Tamsin Cloud",
+        "Orobel AI",
+    )
     assert d["location"] == "Dunmore" and d["gpu_count"] == 20000
 
 
 def test_a_separate_site_is_not_the_deal_s_place(extractor):
-    d = deal_with(extractor, "Tamsin Cloud signed a $1 billion lease with Orobel AI for GPU capacity. Separately, "
-                             "Tamsin Cloud unveiled a 1-GW site in West Texas.", "Tamsin Cloud", "Orobel AI")
+    d = deal_with(
+        extractor,
+        "Tamsin Cloud signed a $1 billion lease with Orobel AI for GPU capacity. Separately, "
+        "Tamsin Cloud unveiled a 1-GW site in West Texas.",
+        "Tamsin Cloud",
+        "Orobel AI",
+    )
     assert d["location"] is None and d["value_usd"] == 1e9

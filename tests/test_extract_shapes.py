@@ -3,15 +3,16 @@
 The extractor must read such text as it reads paragraphs separated by blank lines: a line break
 ends a sentence, and the repeated title is neither read twice nor glued to the dateline.
 """
+
 import json
 
 import pytest
+from extract_support import dev_set_or_skip, shared_nlp
 
-from extract.decisions import NONE
 from extract.api import Extractor
+from extract.decisions import NONE
 from extract.lexicon import load_lexicon
 from extract.output import place, prepare, repeated_title
-from extract_support import dev_set_or_skip, shared_nlp
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +24,7 @@ PARAGRAPHS = [
     "The contract is valued at $1.4 billion. The first 6,000 GPUs will arrive in the second "
     "quarter, and the "
     "campus will draw 90 MW at full build-out.",
-    "\"Pellucid wants capacity it can count on,\" said Ines Maro, chief executive of Marrowind "
+    '"Pellucid wants capacity it can count on," said Ines Maro, chief executive of Marrowind '
     "Compute.",
     "Pellucid AI, which builds models for drug discovery, said the cluster would train its next "
     "models.",
@@ -50,17 +51,19 @@ def extractor():
 
 
 def essentials(result: dict) -> list[tuple]:
-    return sorted((tuple(d["parties"]), d["gpu_count"], d["chip"], d["value_usd"], d["power_mw"],
-                   d["kind"])
-                  for d in result["deals"])
+    return sorted(
+        (tuple(d["parties"]), d["gpu_count"], d["chip"], d["value_usd"], d["power_mw"], d["kind"])
+        for d in result["deals"]
+    )
 
 
 @pytest.mark.parametrize("shape", ["double", "single", "crawl"])
 def test_every_shape_gives_the_deal(extractor, shape):
     doc = {"doc_id": shape, "title": TITLE, "text": shaped(TITLE, PARAGRAPHS, shape)}
     (result,) = extractor.run([doc])
-    assert essentials(result) == [(("Marrowind Compute", "Pellucid AI"), 24000, "B200",
-                                   1_400_000_000, 90, "compute")]
+    assert essentials(result) == [
+        (("Marrowind Compute", "Pellucid AI"), 24000, "B200", 1_400_000_000, 90, "compute")
+    ]
     (deal,) = result["deals"]
     assert deal["roles"] == {"Marrowind Compute": "provider", "Pellucid AI": "buyer"}
 
@@ -72,7 +75,7 @@ def test_the_dateline_is_no_party_and_the_title_is_read_once(extractor):
     assert repeated == []
     assert not any("BOISE" in p for d in result["deals"] for p in d["parties"])
     for ev in result["deals"][0]["evidence"]:
-        assert doc[ev["field"]][ev["start"]:ev["end"]] == ev["text"]
+        assert doc[ev["field"]][ev["start"] : ev["end"]] == ev["text"]
         assert not ev["text"].startswith(TITLE) or ev["field"] == "title"
 
 
@@ -85,7 +88,7 @@ def test_a_repeated_title_is_read_once_and_offsets_still_point_into_the_body():
     assert p.text == "Big news today\n\nSEATTLE -- Something happened.\n"
     start = p.text.index("Something")
     at = place(p, start, start + len("Something"))
-    assert at["field"] == "text" and body[at["start"]:at["end"]] == "Something"
+    assert at["field"] == "text" and body[at["start"] : at["end"]] == "Something"
 
 
 def test_the_dev_set_scores_alike_in_crawled_shape():

@@ -6,9 +6,9 @@ import igraph
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from deal_events import article, deal, extracted
 
 from cli import cli
-from deal_events import article, deal, extracted
 from graph.build import build_graph, elements
 from graph.export import scalarise, write, xml_id
 from store import Store
@@ -18,18 +18,41 @@ from store.replay import catch_up
 @pytest.fixture
 def db(db_path):
     with Store(db_path) as store:
-        store.append([
-            article("abilene", "2025-01-21", "Stargate \x0bbegins", "OpenAI and Oracle."),
-            extracted("abilene", deal("OpenAI", "Oracle", "SoftBank", gpu_count=400_000,
-                                      power_mw=1200, chip="GB200", facility="Stargate Abilene",
-                                      roles={"OpenAI": "buyer", "Oracle": "builder",
-                                             "SoftBank": "investor"})),
-            extracted("amd", deal("AMD", "OpenAI", kind="chips", power_mw=6000.5, chip="MI450",
-                                  roles={"AMD": "chip supplier", "OpenAI": "buyer"}),
-                      published="2025-10-06"),
-            extracted("weird", deal("1", "Acme\x00 Labs", kind="other", value_usd=5),
-                      published="2025-05-05"),
-        ])
+        store.append(
+            [
+                article("abilene", "2025-01-21", "Stargate \x0bbegins", "OpenAI and Oracle."),
+                extracted(
+                    "abilene",
+                    deal(
+                        "OpenAI",
+                        "Oracle",
+                        "SoftBank",
+                        gpu_count=400_000,
+                        power_mw=1200,
+                        chip="GB200",
+                        facility="Stargate Abilene",
+                        roles={"OpenAI": "buyer", "Oracle": "builder", "SoftBank": "investor"},
+                    ),
+                ),
+                extracted(
+                    "amd",
+                    deal(
+                        "AMD",
+                        "OpenAI",
+                        kind="chips",
+                        power_mw=6000.5,
+                        chip="MI450",
+                        roles={"AMD": "chip supplier", "OpenAI": "buyer"},
+                    ),
+                    published="2025-10-06",
+                ),
+                extracted(
+                    "weird",
+                    deal("1", "Acme\x00 Labs", kind="other", value_usd=5),
+                    published="2025-05-05",
+                ),
+            ]
+        )
         catch_up(store)
     return db_path
 
@@ -66,11 +89,16 @@ def test_graphml_reads_back_in_networkx_and_igraph(db, tmp_path, flags):
     out = tmp_path / "deals.graphml"
     result = CliRunner().invoke(cli, ["export", "-o", str(out), *flags, "--db", str(db)])
     assert result.exit_code == 0, result.output
-    expected = build_graph(conn_of(db), companies_only="--companies-only" in flags,
-                           with_articles="--with-articles" in flags)
+    expected = build_graph(
+        conn_of(db),
+        companies_only="--companies-only" in flags,
+        with_articles="--with-articles" in flags,
+    )
     back = nx.read_graphml(out, force_multigraph=True)
     assert (back.number_of_nodes(), back.number_of_edges()) == (
-        expected.number_of_nodes(), expected.number_of_edges())
+        expected.number_of_nodes(),
+        expected.number_of_edges(),
+    )
     assert set(back.nodes) == {xml_id(n) for n in expected.nodes}  # no spaces in XML ids
     ig = igraph.Graph.Read_GraphML(str(out))
     assert (ig.vcount(), ig.ecount()) == (back.number_of_nodes(), back.number_of_edges())
@@ -79,8 +107,9 @@ def test_graphml_reads_back_in_networkx_and_igraph(db, tmp_path, flags):
         assert deal["gpu_count"] == 400_000 and deal["power_mw"] == 1200.0
         assert deal["headline"] is True and deal["conflicted"] is False
         assert json.loads(deal["parties"]) == ["OpenAI", "Oracle", "SoftBank"]
-        vertex = ig.vs.find(id=next(n for n, d in back.nodes(data=True)
-                                    if d.get("chip") == "GB200"))
+        vertex = ig.vs.find(
+            id=next(n for n, d in back.nodes(data=True) if d.get("chip") == "GB200")
+        )
         assert vertex["gpu_count"] == 400_000 and vertex["headline"] is True
 
 
@@ -91,7 +120,8 @@ def test_graphml_says_what_networkx_own_writer_says(db, tmp_path):
     a, b = (nx.read_graphml(p, force_multigraph=True) for p in (ours, theirs))
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
     assert sorted(map(repr, a.edges(keys=True, data=True))) == sorted(
-        map(repr, b.edges(keys=True, data=True)))
+        map(repr, b.edges(keys=True, data=True))
+    )
 
 
 def test_graphml_hygiene(db, tmp_path):
@@ -122,10 +152,13 @@ def test_scalarise_gives_each_attribute_one_type_and_drops_none():
     assert all(v is not None for _, d in ready.nodes(data=True) for v in d.values())
 
 
-@pytest.mark.parametrize("fmt, read", [
-    ("gexf", nx.read_gexf),
-    ("json", lambda p: nx.node_link_graph(json.loads(open(p).read()), edges="edges")),
-])
+@pytest.mark.parametrize(
+    "fmt, read",
+    [
+        ("gexf", nx.read_gexf),
+        ("json", lambda p: nx.node_link_graph(json.loads(open(p).read()), edges="edges")),
+    ],
+)
 def test_gexf_and_json_round_trip(db, tmp_path, fmt, read):
     out = tmp_path / f"deals.{fmt}"
     result = CliRunner().invoke(cli, ["export", "--format", fmt, "-o", str(out), "--db", str(db)])
@@ -164,13 +197,28 @@ def test_export_to_a_missing_folder_is_one_line(db, tmp_path):
 
 def test_export_as_of_shows_the_older_graph(db_path, tmp_path):
     with Store(db_path) as store:
-        store.append(extracted("a", deal("Meta", "Google"), published="2025-08-20"),
-                     now="2025-08-21T00:00:00+00:00")
-        store.append(extracted("b", deal("Meta", "Oracle"), published="2025-09-20"),
-                     now="2025-09-21T00:00:00+00:00")
+        store.append(
+            extracted("a", deal("Meta", "Google"), published="2025-08-20"),
+            now="2025-08-21T00:00:00+00:00",
+        )
+        store.append(
+            extracted("b", deal("Meta", "Oracle"), published="2025-09-20"),
+            now="2025-09-21T00:00:00+00:00",
+        )
     out = tmp_path / "then.graphml"
-    result = CliRunner().invoke(cli, ["export", "-o", str(out), "--companies-only",
-                                      "--as-of", "2025-09-01", "--db", str(db_path)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "export",
+            "-o",
+            str(out),
+            "--companies-only",
+            "--as-of",
+            "2025-09-01",
+            "--db",
+            str(db_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert set(nx.read_graphml(out).nodes) == {"company:meta", "company:google"}
 
@@ -212,5 +260,6 @@ def test_top_and_neighbors_show_unknown_figures_as_a_dash(db):
 def test_a_path_from_a_company_to_itself_is_a_usage_error(db):
     result = CliRunner().invoke(cli, ["graph", "path", "OpenAI", "openai", "--db", str(db)])
     assert result.exit_code == 2
-    assert result.output.strip() == ("error: OpenAI and openai are one company (OpenAI): "
-                                     "give two companies")
+    assert result.output.strip() == (
+        "error: OpenAI and openai are one company (OpenAI): give two companies"
+    )

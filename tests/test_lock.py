@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from store.errors import DealsError
 from ops.lock import RunLock, RunLocked
+from store.errors import DealsError
 
 HOLD = """
 import sys, time
@@ -21,8 +21,9 @@ time.sleep(60)
 
 
 def hold_in_child(db_path):
-    child = subprocess.Popen([sys.executable, "-c", HOLD, str(db_path)], stdout=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
     assert child.stdout.readline().strip() == "held"
     return child
 
@@ -88,8 +89,12 @@ def test_a_hard_linked_lock_file_is_refused(tmp_path, db_path):
 def test_a_file_that_is_not_a_database_gets_no_lock_file(tmp_path, command):
     notes = tmp_path / "passwd"
     notes.write_text("root:x:0:0:root:/root:/bin/bash\n")
-    proc = subprocess.run([sys.executable, "-c", "import cli; cli.main()", command,
-                           "--db", str(notes)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import cli; cli.main()", command, "--db", str(notes)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode != 0 and "not a deals database" in proc.stderr
     assert not (tmp_path / "passwd.lock").exists()
     assert notes.read_text() == "root:x:0:0:root:/root:/bin/bash\n"

@@ -44,13 +44,16 @@ def test_tables_are_kept_as_text():
     assert "16,000 NVIDIA GB200" in text and "180 MW" in text
 
 
-@pytest.mark.parametrize("content_type", [None, "text/html", "text/html; charset=utf-8",
-                                          "text/html; charset=iso-8859-1"])
+@pytest.mark.parametrize(
+    "content_type", [None, "text/html", "text/html; charset=utf-8", "text/html; charset=iso-8859-1"]
+)
 def test_windows_1252_pages_decode_whatever_the_header_says(content_type):
-    html = ("<html><head><meta charset='windows-1252'><title>Caf\u00e9 deal</title></head>"
-            "<body><article><p>Le caf\u00e9 paid \u20ac3 million \u2013 \u201ca record\u201d "
-            "\u2013 for 1,000 GPUs and a further set of servers in Lyon.</p></article></body>"
-            "</html>").encode("cp1252")
+    html = (
+        "<html><head><meta charset='windows-1252'><title>Caf\u00e9 deal</title></head>"
+        "<body><article><p>Le caf\u00e9 paid \u20ac3 million \u2013 \u201ca record\u201d "
+        "\u2013 for 1,000 GPUs and a further set of servers in Lyon.</p></article></body>"
+        "</html>"
+    ).encode("cp1252")
     a = parse_article(html, "https://x.example/c", headers={"Content-Type": content_type or ""})
     assert "Le caf\u00e9 paid \u20ac3 million \u2013 \u201ca record\u201d" in a.text
 
@@ -61,16 +64,32 @@ def test_utf8_beats_a_latin1_header():
 
 
 def test_feed_date_is_the_fallback_and_empty_pages_are_empty():
-    page = b"<html><body><article><p>" + b"Deal text without any date. " * 10 + b"</p></article></body></html>"
-    assert parse_article(page, "https://x.example/a", feed_published="2024-02-03").published == "2024-02-03"
-    empty = parse_article(b"", "https://x.example/e", feed_published="Sat, 03 Feb 2024 10:00:00 GMT")
+    page = (
+        b"<html><body><article><p>"
+        + b"Deal text without any date. " * 10
+        + b"</p></article></body></html>"
+    )
+    assert (
+        parse_article(page, "https://x.example/a", feed_published="2024-02-03").published
+        == "2024-02-03"
+    )
+    empty = parse_article(
+        b"", "https://x.example/e", feed_published="Sat, 03 Feb 2024 10:00:00 GMT"
+    )
     assert (empty.text, empty.title, empty.published) == ("", None, "2024-02-03")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2024-05-01T23:30:00-05:00", "2024-05-02"), ("Wed, 01 May 2024 10:00:00 GMT", "2024-05-01"),
-    ("2024-05-01", "2024-05-01"), ((2024, 5, 1, 0, 0, 0, 2, 122, 0), "2024-05-01"),
-    ("yesterday", None), (None, None)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2024-05-01T23:30:00-05:00", "2024-05-02"),
+        ("Wed, 01 May 2024 10:00:00 GMT", "2024-05-01"),
+        ("2024-05-01", "2024-05-01"),
+        ((2024, 5, 1, 0, 0, 0, 2, 122, 0), "2024-05-01"),
+        ("yesterday", None),
+        (None, None),
+    ],
+)
 def test_dates_normalise_to_iso_days(raw, expected):
     assert normalise_date(raw) == expected
 
@@ -84,21 +103,32 @@ def test_parse_html_prints_one_json_object_per_file(tmp_path):
     first, second = tmp_path / "a.html", tmp_path / "b.html"
     first.write_text(RELEASE)
     second.write_text("<html><body></body></html>")
-    result = CliRunner().invoke(cli, ["parse-html", str(first), str(second),
-                                      "--url", "https://nimbus.example.com/n"])
+    result = CliRunner().invoke(
+        cli, ["parse-html", str(first), str(second), "--url", "https://nimbus.example.com/n"]
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["file"] for r in rows] == [str(first), str(second)]
-    assert set(rows[0]) == {"file", "title", "text", "published", "authors", "language",
-                            "canonical_url"}
+    assert set(rows[0]) == {
+        "file",
+        "title",
+        "text",
+        "published",
+        "authors",
+        "language",
+        "canonical_url",
+    }
     assert rows[0]["published"] == "2025-03-04" and rows[1]["text"] == ""
 
 
-@pytest.mark.parametrize("body,why", [
-    (b"\x7fELF\x02\x01\x01\x00\x00\x00" * 20, "a binary file, not an HTML page"),
-    (b"just some notes\nnot a web page\n", "no HTML markup: not an HTML page"),
-    (b"", "an empty file"),
-])
+@pytest.mark.parametrize(
+    "body,why",
+    [
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00" * 20, "a binary file, not an HTML page"),
+        (b"just some notes\nnot a web page\n", "no HTML markup: not an HTML page"),
+        (b"", "an empty file"),
+    ],
+)
 def test_parse_html_refuses_a_file_that_is_not_html(tmp_path, body, why):
     """One line, exit 2, and nothing printed for the good file given before it either."""
     good, bad = tmp_path / "a.html", tmp_path / "b.bin"
@@ -119,16 +149,26 @@ INDEX = """<!doctype html><html><head><title>News</title></head><body>
 def test_parse_html_links_says_what_a_follow_pattern_takes(tmp_path):
     page = tmp_path / "index.html"
     page.write_text(INDEX)
-    result = CliRunner().invoke(cli, [
-        "parse-html", str(page), "--url", "https://www.nimbus.example.com/news/", "--links",
-        "--follow", r"/news/\d{4}/.+\.html$"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "parse-html",
+            str(page),
+            "--url",
+            "https://www.nimbus.example.com/news/",
+            "--links",
+            "--follow",
+            r"/news/\d{4}/.+\.html$",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "no match  https://www.nimbus.example.com/  Home",
         "off site  https://partner.example.org/x  Partner",
         "follow    https://www.nimbus.example.com/news/2025/orion-deal.html  Orion signs",
         "follow    https://www.nimbus.example.com/news/news/2025/lumen-deal.html  Lumen signs",
-        "no match  https://www.nimbus.example.com/about/team.html  Our team"]
+        "no match  https://www.nimbus.example.com/about/team.html  Our team",
+    ]
 
 
 def test_parse_html_follow_needs_links_and_a_regex(tmp_path):

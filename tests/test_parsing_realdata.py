@@ -74,23 +74,29 @@ def test_main_text_snippets(parsed):
 
 
 def test_publication_dates(parsed):
-    checked = [(a.published, r.get("published_date") or r.get("date"))
-               for _, r, a in parsed if r.get("published_date") or r.get("date")]
+    checked = [
+        (a.published, r.get("published_date") or r.get("date"))
+        for _, r, a in parsed
+        if r.get("published_date") or r.get("date")
+    ]
     accuracy = sum(got == want for got, want in checked) / len(checked)
     assert accuracy >= 0.93, f"date accuracy {accuracy:.3f} over {len(checked)} pages"
 
 
 def test_titles(parsed):
-    accuracy = sum(squash(a.title).lower() == squash(r["title"]).lower()
-                   for _, r, a in parsed) / len(parsed)
+    accuracy = sum(
+        squash(a.title).lower() == squash(r["title"]).lower() for _, r, a in parsed
+    ) / len(parsed)
     assert accuracy >= 0.84, f"title accuracy {accuracy:.3f} over {len(parsed)} pages"
 
 
 @pytest.mark.parametrize("folder", ["rss-parser", "node-feedparser"])
 def test_feeds_item_counts(folder):
     for row in rows(f"feeds/{folder}/expected.jsonl"):
-        listing = parse_feed((REALDATA / "feeds" / folder / row["file"]).read_bytes(),
-                             "https://feeds.example.com/feed")
+        listing = parse_feed(
+            (REALDATA / "feeds" / folder / row["file"]).read_bytes(),
+            "https://feeds.example.com/feed",
+        )
         if row["file"] == "invalid-characters-gzipped.xml":
             # gzip bytes served without Content-Encoding: we gunzip them (the README allows it)
             assert listing.entries and not listing.fatal
@@ -105,9 +111,11 @@ def test_feed_links_are_absolute():
     for row in rows("feeds/node-feedparser/expected.jsonl"):
         if not row.get("item_links_prefix"):
             continue
-        listing = parse_feed((REALDATA / "feeds/node-feedparser" / row["file"]).read_bytes(),
-                             row.get("feed_url") or "https://feeds.example.com/feed")
-        got = [e.url for e in listing.entries[:len(row["item_links_prefix"])]]
+        listing = parse_feed(
+            (REALDATA / "feeds/node-feedparser" / row["file"]).read_bytes(),
+            row.get("feed_url") or "https://feeds.example.com/feed",
+        )
+        got = [e.url for e in listing.entries[: len(row["item_links_prefix"])]]
         assert got == row["item_links_prefix"], row["file"]
 
 

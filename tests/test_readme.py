@@ -22,14 +22,13 @@ from pathlib import Path
 
 import click
 import pytest
+from conftest import REPO
 
 from cli import cli
-from conftest import REPO
 
 pytestmark = pytest.mark.slow
 
-_spec = importlib.util.spec_from_file_location("readme_examples",
-                                               REPO / "benchmarks" / "readme.py")
+_spec = importlib.util.spec_from_file_location("readme_examples", REPO / "benchmarks" / "readme.py")
 readme = sys.modules[_spec.name] = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(readme)
 
@@ -53,12 +52,16 @@ def test_the_readme_has_examples_and_the_demo_comes_first():
     assert EXAMPLES[0].command == ".venv/bin/deals demo"
     for example in EXAMPLES:  # every example runs the venv's deals, as a fresh clone has it
         assert ".venv/bin/deals " in example.command + " ", example.command
-        assert " deals " not in f" {example.command} ".replace(".venv/bin/deals", ""), \
+        assert " deals " not in f" {example.command} ".replace(".venv/bin/deals", ""), (
             example.command
+        )
 
 
-@pytest.mark.parametrize("index", range(len(EXAMPLES)),
-                         ids=[f"{i:02d}-{e.command[16:60]}" for i, e in enumerate(EXAMPLES)])
+@pytest.mark.parametrize(
+    "index",
+    range(len(EXAMPLES)),
+    ids=[f"{i:02d}-{e.command[16:60]}" for i, e in enumerate(EXAMPLES)],
+)
 def test_a_readme_example_prints_what_the_readme_shows(ran, index):
     example = ran[index]
     assert example.command == EXAMPLES[index].command
@@ -81,11 +84,14 @@ def test_the_demo_export_has_facilities_and_who_runs_them(ran, readme_folder):
 
 def test_loose_comparison_masks_only_what_changes_between_runs():
     dates = {"2025-09-08"}
-    line = ("last crawl 1d099693cb1a49e2 started 2026-12-02 00:17:06 UTC on 2026-12-02, "
-            "deal 34451ab54e of 2025-09-08 (0.7 MB, 106 events)")
+    line = (
+        "last crawl 1d099693cb1a49e2 started 2026-12-02 00:17:06 UTC on 2026-12-02, "
+        "deal 34451ab54e of 2025-09-08 (0.7 MB, 106 events)"
+    )
     assert readme.loose([line], dates) == [
         "last crawl <run id> started <time> UTC on <date>, deal 34451ab54e of 2025-09-08 "
-        "(<size> MB, 106 events)"]
+        "(<size> MB, 106 events)"
+    ]
 
 
 # --- the --help examples ---------------------------------------------------------------------
@@ -119,6 +125,7 @@ def help_examples() -> list[tuple[str, str]]:
                     line = line.strip().removeprefix("\b").strip()
                     if line.startswith(("deals ", "echo ", "(")):
                         found.append((path, line))
+
     walk(cli, "")
     return found
 
@@ -136,6 +143,7 @@ def test_every_command_has_an_example():
                 yield from leaves(command, path)
             else:
                 yield path
+
     missing = sorted(set(leaves(cli)) - have)
     assert not missing, f"commands with no example in their --help: {missing}"
 
@@ -145,19 +153,23 @@ def demo_folder(tmp_path_factory):
     """A demo database, and the files the examples name, in one folder."""
     folder = tmp_path_factory.mktemp("help-examples")
     deals = str(Path(sys.executable).parent / "deals")
-    made = subprocess.run([deals, "demo", "--db", "demo.db"], cwd=folder, capture_output=True,
-                          text=True, timeout=300)
+    made = subprocess.run(
+        [deals, "demo", "--db", "demo.db"], cwd=folder, capture_output=True, text=True, timeout=300
+    )
     assert made.returncode == 0, made.stderr
     site = REPO / "crawler" / "demo" / "site"
     shutil.copy(site / "press" / "halcyon-borealis-gb200-cluster.html", folder / "page.html")
     shutil.copy(site / "insights" / "index.html", folder / "news.html")
     shutil.copy(REPO / "crawler" / "default_sources.toml", folder / "my-sources.toml")
-    shutil.copy(REPO / "crawler" / "demo" / "late-wire.warc.gz",
-                folder / "CC-NEWS-20240501000000-00001.warc.gz")
+    shutil.copy(
+        REPO / "crawler" / "demo" / "late-wire.warc.gz",
+        folder / "CC-NEWS-20240501000000-00001.warc.gz",
+    )
     (folder / "gold.jsonl").write_text(
         '{"doc_id": "g1", "title": "Acme AI signs with Lattice Compute", "text": "Acme AI '
         'signed a $4 billion deal with Lattice Compute.", "deals": [{"headline": true, '
-        '"parties": ["Acme AI", "Lattice Compute"], "kind": "compute", "value_usd": 4e9}]}\n')
+        '"parties": ["Acme AI", "Lattice Compute"], "kind": "compute", "value_usd": 4e9}]}\n'
+    )
     return folder
 
 
@@ -171,10 +183,19 @@ def test_a_help_example_runs_against_the_demo(demo_folder, tmp_path, path, line)
     folder = tmp_path / "here"
     shutil.copytree(demo_folder, folder)
     bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-           "DEALS_DB": str(folder / "demo.db")}
-    done = subprocess.run(["bash", "-o", "pipefail", "-c", line], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DEALS_DB": str(folder / "demo.db"),
+    }
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", line],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, f"{line}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
     assert "no deal with id" not in done.stderr, done.stderr
 
@@ -185,8 +206,11 @@ def test_a_help_example_is_one_unbroken_line_at_80_columns(path, line):
     wrapped in the middle of a word (`deals extract-` / `text`)."""
     from click.testing import CliRunner
 
-    shown = CliRunner().invoke(cli, [*path.split(), "--help"], prog_name="deals",
-                               terminal_width=80).output
+    shown = (
+        CliRunner()
+        .invoke(cli, [*path.split(), "--help"], prog_name="deals", terminal_width=80)
+        .output
+    )
     rows = [row for row in shown.splitlines() if line in row]
     assert rows and rows[0].strip() in (line, f"Example: {line}"), shown
     assert len(rows[0]) <= 80, f"{len(rows[0])} columns: {rows[0]}"

@@ -44,8 +44,14 @@ def newsroom(tmp_path_factory):
 
 
 def deals(*args, env=None, preexec_fn=None, timeout=300):
-    return subprocess.run([DEALS, *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, preexec_fn=preexec_fn)
+    return subprocess.run(
+        [DEALS, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        preexec_fn=preexec_fn,
+    )
 
 
 def run(db, sources, *extra, **kwargs):
@@ -80,15 +86,21 @@ def test_run_prints_one_summary_line_and_stores_everything(reference):
     new_deals = int(line.split(" new deals")[0].rsplit(" ", 1)[1])
     assert new_deals > 10
     found = counts(db)
-    assert {k: found[k] for k in CONTENT} == {"DocumentFetched": 29, "ArticleParsed": 29,
-                                              "DealsExtracted": 29}
+    assert {k: found[k] for k in CONTENT} == {
+        "DocumentFetched": 29,
+        "ArticleParsed": 29,
+        "DealsExtracted": 29,
+    }
     assert found["RunStarted"] == found["RunFinished"] == 1
     assert len(query_json(db)) == new_deals
     with sqlite3.connect(db) as conn:  # every event says which run and which code wrote it
-        (run_id,) = conn.execute("SELECT json_extract(data, '$.run_id') FROM events"
-                                 " WHERE type = 'RunStarted'").fetchone()
-        metas = {(t, json.loads(m).get("run_id"), json.loads(m).get("code_version"))
-                 for t, m in conn.execute("SELECT type, meta FROM events")}
+        (run_id,) = conn.execute(
+            "SELECT json_extract(data, '$.run_id') FROM events WHERE type = 'RunStarted'"
+        ).fetchone()
+        metas = {
+            (t, json.loads(m).get("run_id"), json.loads(m).get("code_version"))
+            for t, m in conn.execute("SELECT type, meta FROM events")
+        }
     assert {(t, run_id, __version__) for t in CONTENT} <= metas
     assert {m[1:] for m in metas} == {(run_id, __version__)}
 
@@ -126,8 +138,12 @@ def test_a_run_killed_midway_is_completed_by_the_next(point, reference, newsroom
 
 def test_two_runs_at_once_one_proceeds_one_exits_3(newsroom, tmp_path):
     db = tmp_path / "deals.db"
-    first = subprocess.Popen([DEALS, "run", "--db", str(db), "--sources", str(newsroom), *FAST],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [DEALS, "run", "--db", str(db), "--sources", str(newsroom), *FAST],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lock = Path(f"{db}.lock")
     deadline = time.monotonic() + 60
     while not (lock.exists() and "pid" in lock.read_text()):
@@ -139,24 +155,29 @@ def test_two_runs_at_once_one_proceeds_one_exits_3(newsroom, tmp_path):
     assert second.returncode == 3
     assert second.stderr.strip() == (
         f"error: another deals run holds {lock} (pid {first.pid}, "
-        + second.stderr.split(f"pid {first.pid}, ", 1)[1].strip())
+        + second.stderr.split(f"pid {first.pid}, ", 1)[1].strip()
+    )
     assert "started" in second.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         seqs = [s for (s,) in conn.execute("SELECT seq FROM events ORDER BY seq")]
         assert seqs == list(range(1, len(seqs) + 1))
         for stream, versions in conn.execute(
-                "SELECT stream, GROUP_CONCAT(version) FROM (SELECT stream, version FROM events"
-                " ORDER BY seq) GROUP BY stream"):
+            "SELECT stream, GROUP_CONCAT(version) FROM (SELECT stream, version FROM events"
+            " ORDER BY seq) GROUP BY stream"
+        ):
             numbers = [int(v) for v in versions.split(",")]
             assert numbers == list(range(1, len(numbers) + 1)), stream
     assert counts(db)["RunStarted"] == 1
 
 
-@pytest.mark.parametrize("source, extra", [
-    ('url = "not a url"', ()),
-    ('url = "http://127.0.0.1:9/feed.xml"', ("--set", "DOWNLOAD_TIMEOUT=soon")),
-])
+@pytest.mark.parametrize(
+    "source, extra",
+    [
+        ('url = "not a url"', ()),
+        ('url = "http://127.0.0.1:9/feed.xml"', ("--set", "DOWNLOAD_TIMEOUT=soon")),
+    ],
+)
 def test_configuration_error_exits_2(tmp_path, source, extra):
     bad = tmp_path / "sources.toml"
     bad.write_text(f'[[source]]\nname = "x"\n{source}\ntype = "feed"\n')
@@ -168,10 +189,12 @@ def test_configuration_error_exits_2(tmp_path, source, extra):
 
 def test_unreachable_source_exits_1_and_is_named(newsroom, tmp_path):
     sources = tmp_path / "sources.toml"
-    sources.write_text(newsroom.read_text() + '[[source]]\nname = "gone"\n'
-                       'url = "http://127.0.0.1:9/feed.xml"\ntype = "feed"\n'
-                       '[[source]]\nname = "off"\nurl = "http://127.0.0.1:9/off.xml"\n'
-                       'type = "feed"\nenabled = false\n')
+    sources.write_text(
+        newsroom.read_text() + '[[source]]\nname = "gone"\n'
+        'url = "http://127.0.0.1:9/feed.xml"\ntype = "feed"\n'
+        '[[source]]\nname = "off"\nurl = "http://127.0.0.1:9/off.xml"\n'
+        'type = "feed"\nenabled = false\n'
+    )
     proc = run(tmp_path / "d.db", sources, "--max-pages", "1")
     assert proc.returncode == 1, proc.stderr
     (line,) = proc.stdout.splitlines()
@@ -201,15 +224,23 @@ def test_full_disk_gives_one_line_and_leaves_the_database_intact(reference, tmp_
     items = []
     for i in range(8):  # bulky, poorly compressible articles: they cannot fit
         text = " ".join(rng.choice(words) for _ in range(40_000))
-        site.add(f"/big/{i}.html", f"<html><head><title>Big {i}</title></head><body>"
-                 f"<article><h1>Big {i}</h1><p>{text}</p></article></body></html>")
-        items.append(f"<item><title>Big {i}</title><link>{site.url(f'/big/{i}.html')}</link>"
-                     "</item>")
-    site.add("/feed.xml", "<rss version='2.0'><channel><title>Big</title>" + "".join(items)
-             + "</channel></rss>", content_type="application/rss+xml")
+        site.add(
+            f"/big/{i}.html",
+            f"<html><head><title>Big {i}</title></head><body>"
+            f"<article><h1>Big {i}</h1><p>{text}</p></article></body></html>",
+        )
+        items.append(
+            f"<item><title>Big {i}</title><link>{site.url(f'/big/{i}.html')}</link></item>"
+        )
+    site.add(
+        "/feed.xml",
+        "<rss version='2.0'><channel><title>Big</title>" + "".join(items) + "</channel></rss>",
+        content_type="application/rss+xml",
+    )
     sources = tmp_path / "sources.toml"
-    sources.write_text(f'[[source]]\nname = "big"\nurl = "{site.url("/feed.xml")}"\n'
-                       'type = "feed"\n')
+    sources.write_text(
+        f'[[source]]\nname = "big"\nurl = "{site.url("/feed.xml")}"\ntype = "feed"\n'
+    )
     limit = 96 * 1024  # the WAL may grow to this, then the disk is "full"
 
     def small_disk():

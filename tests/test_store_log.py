@@ -23,8 +23,11 @@ def test_append_assigns_increasing_positions_and_stream_versions(store):
     assert store.append([started("1"), started("2"), started("3", "crawl:b")]) == [1, 2, 3]
     events = list(store.read())
     assert [e.seq for e in events] == [1, 2, 3]
-    assert [(e.stream, e.version) for e in events] == [("crawl:a", 1), ("crawl:a", 2),
-                                                       ("crawl:b", 1)]
+    assert [(e.stream, e.version) for e in events] == [
+        ("crawl:a", 1),
+        ("crawl:a", 2),
+        ("crawl:b", 1),
+    ]
     assert events[0].data == {"run_id": "1"}
 
 
@@ -68,8 +71,10 @@ def test_unknown_type_and_missing_fields_are_refused():
 
 def test_read_filters_by_type_position_stream_and_time(store):
     store.append(started("1"), now="2026-01-01T10:00:00+00:00")
-    store.append(NewEvent("AliasMerged", "curation", {"alias": "AWS", "canonical": "Amazon"}),
-                 now="2026-01-02T10:00:00+00:00")
+    store.append(
+        NewEvent("AliasMerged", "curation", {"alias": "AWS", "canonical": "Amazon"}),
+        now="2026-01-02T10:00:00+00:00",
+    )
     store.append(started("2", "crawl:b"), now="2026-01-03T10:00:00+00:00")
     assert [e.seq for e in store.read(types=["CrawlStarted"])] == [1, 3]
     assert [e.seq for e in store.read(1)] == [2, 3]
@@ -103,8 +108,12 @@ def test_concurrent_writers_from_two_connections_never_interleave(tmp_path):
         try:
             with Store(path) as s:
                 for i in range(50):
-                    s.append([started(f"{name}{i}", f"crawl:{name}"),
-                              started(f"{name}{i}b", f"crawl:{name}")])
+                    s.append(
+                        [
+                            started(f"{name}{i}", f"crawl:{name}"),
+                            started(f"{name}{i}b", f"crawl:{name}"),
+                        ]
+                    )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -139,7 +148,8 @@ def test_old_event_shape_is_upcast_when_read(tmp_path):
         "INSERT INTO events (id, type, stream, version, data, meta, recorded_at, schema)"
         " VALUES ('old1', 'DocumentFetched', 'doc:http://x/a', 1, ?, '{}',"
         " '2025-01-01T00:00:00+00:00', 1)",
-        ('{"source": "x", "url": "http://x/a", "status": 200, "body_hash": "abc"}',))
+        ('{"source": "x", "url": "http://x/a", "status": 200, "body_hash": "abc"}',),
+    )
     conn.commit()
     conn.close()
     with Store(path) as s:
@@ -150,7 +160,13 @@ def test_old_event_shape_is_upcast_when_read(tmp_path):
 
 
 def test_latest_positions_name_each_streams_newest_event_of_a_type(store):
-    store.append([started("r1", "crawl:a"), started("r2", "crawl:b"), started("r3", "crawl:a"),
-                  NewEvent("CrawlFinished", "crawl:c", {"run_id": "r4", "sources": {}})])
+    store.append(
+        [
+            started("r1", "crawl:a"),
+            started("r2", "crawl:b"),
+            started("r3", "crawl:a"),
+            NewEvent("CrawlFinished", "crawl:c", {"run_id": "r4", "sources": {}}),
+        ]
+    )
     assert store.latest_positions("CrawlStarted") == {"crawl:a": 3, "crawl:b": 2}
     assert store.latest_positions("RunStarted") == {}

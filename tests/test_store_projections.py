@@ -29,24 +29,49 @@ def content_events(draw):
     kind = draw(st.sampled_from(["fetched", "parsed", "crawl"]))
     url = draw(urls)
     if kind == "fetched":
-        return NewEvent("DocumentFetched", f"doc:{url}", {
-            "source": draw(sources), "url": url, "final_url": url, "status": 200,
-            "sha256": draw(st.sampled_from(["a" * 64, "b" * 64, "c" * 64])),
-            "etag": draw(st.none() | st.text(max_size=5))})
+        return NewEvent(
+            "DocumentFetched",
+            f"doc:{url}",
+            {
+                "source": draw(sources),
+                "url": url,
+                "final_url": url,
+                "status": 200,
+                "sha256": draw(st.sampled_from(["a" * 64, "b" * 64, "c" * 64])),
+                "etag": draw(st.none() | st.text(max_size=5)),
+            },
+        )
     if kind == "parsed":
-        return NewEvent("ArticleParsed", f"doc:{url}", {
-            "url": url, "title": draw(st.text(max_size=12)), "text": "body",
-            "published": draw(st.none() | st.dates().map(str)), "parser_version": "1"})
+        return NewEvent(
+            "ArticleParsed",
+            f"doc:{url}",
+            {
+                "url": url,
+                "title": draw(st.text(max_size=12)),
+                "text": "body",
+                "published": draw(st.none() | st.dates().map(str)),
+                "parser_version": "1",
+            },
+        )
     run = draw(st.integers(0, 3))
-    per_source = {name: {"reached": draw(st.booleans()), "new": draw(st.integers(0, 3)),
-                         "articles": draw(st.integers(0, 3)), "error": None}
-                  for name in draw(st.sets(sources, min_size=1))}
+    per_source = {
+        name: {
+            "reached": draw(st.booleans()),
+            "new": draw(st.integers(0, 3)),
+            "articles": draw(st.integers(0, 3)),
+            "error": None,
+        }
+        for name in draw(st.sets(sources, min_size=1))
+    }
     return NewEvent("CrawlFinished", f"crawl:{run}", {"run_id": str(run), "sources": per_source})
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(events=st.lists(content_events(), max_size=40),
-       cuts=st.lists(st.integers(1, 40), max_size=6), batch=st.integers(1, 7))
+@given(
+    events=st.lists(content_events(), max_size=40),
+    cuts=st.lists(st.integers(1, 40), max_size=6),
+    batch=st.integers(1, 7),
+)
 def test_incremental_catch_up_equals_full_replay(events, cuts, batch):
     with Store(":memory:") as store:
         start = 0
@@ -61,8 +86,11 @@ def test_incremental_catch_up_equals_full_replay(events, cuts, batch):
 
 
 def fetched(url, sha="a" * 64, source="wire"):
-    return NewEvent("DocumentFetched", f"doc:{url}", {
-        "source": source, "url": url, "final_url": url, "status": 200, "sha256": sha})
+    return NewEvent(
+        "DocumentFetched",
+        f"doc:{url}",
+        {"source": source, "url": url, "final_url": url, "status": 200, "sha256": sha},
+    )
 
 
 def test_catch_up_applies_each_event_exactly_once(tmp_path):
@@ -73,8 +101,10 @@ def test_catch_up_applies_each_event_exactly_once(tmp_path):
         store.append(fetched("http://a/1", sha="b" * 64))
         assert lag(store, ALL[0]) == 1
         assert catch_up(store)["pages"] == 1
-        assert store.conn.execute(
-            "SELECT sha256 FROM pages WHERE url = 'http://a/1'").fetchone()[0] == "b" * 64
+        assert (
+            store.conn.execute("SELECT sha256 FROM pages WHERE url = 'http://a/1'").fetchone()[0]
+            == "b" * 64
+        )
 
 
 def test_a_failed_batch_leaves_table_and_checkpoint_together(tmp_path):

@@ -4,18 +4,33 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from deal_events import article, curation, deal, extracted
 
 from cli import cli
-from deal_events import article, curation, deal, extracted
 from store import Store
 
 
 @pytest.fixture
 def db(db_path):
     with Store(db_path) as store:
-        store.append([article("a1", "2025-03-01"), extracted("a1", deal(
-            "Halcyon", "Vantor", gpu_count=100_000, power_mw=150, status="planned",
-            facility="Aurora Campus", chip="GB200"), published="2025-03-01")])
+        store.append(
+            [
+                article("a1", "2025-03-01"),
+                extracted(
+                    "a1",
+                    deal(
+                        "Halcyon",
+                        "Vantor",
+                        gpu_count=100_000,
+                        power_mw=150,
+                        status="planned",
+                        facility="Aurora Campus",
+                        chip="GB200",
+                    ),
+                    published="2025-03-01",
+                ),
+            ]
+        )
     return db_path
 
 
@@ -39,31 +54,64 @@ def test_first_watch_reports_new_deals_then_nothing(db):
 
 def test_revision_status_change_facility_party_and_conflict(db):
     watch(db)
-    append(db, article("a2", "2025-06-01"), extracted("a2", deal(
-        "Halcyon", "Vantor", gpu_count=200_000, power_mw=150, status="announced",
-        facility="Aurora Campus"), published="2025-06-01"))
+    append(
+        db,
+        article("a2", "2025-06-01"),
+        extracted(
+            "a2",
+            deal(
+                "Halcyon",
+                "Vantor",
+                gpu_count=200_000,
+                power_mw=150,
+                status="announced",
+                facility="Aurora Campus",
+            ),
+            published="2025-06-01",
+        ),
+    )
     lines = watch(db).splitlines()
-    assert any(l.startswith("REVISED") and "gpu_count 100,000 -> 200,000 (+100%," in l
-               for l in lines), lines
-    assert any(l.startswith("STATUS") and "planned -> announced" in l for l in lines), lines
-    assert not any(l.startswith("NEW") for l in lines)
+    assert any(
+        line.startswith("REVISED") and "gpu_count 100,000 -> 200,000 (+100%," in line
+        for line in lines
+    ), lines
+    assert any(line.startswith("STATUS") and "planned -> announced" in line for line in lines), (
+        lines
+    )
+    assert not any(line.startswith("NEW") for line in lines)
 
-    append(db, article("a3", "2025-06-03"), extracted("a3", deal(
-        "Halcyon", "Vantor", gpu_count=200_000, power_mw=600, facility="Aurora Campus"),
-        published="2025-06-03"),
-        article("a4", "2025-06-04"), extracted("a4", deal(
-            "Kestrel Power", "Vantor", kind="power", power_mw=300, facility="Aurora Campus"),
-            published="2025-06-04"))
+    append(
+        db,
+        article("a3", "2025-06-03"),
+        extracted(
+            "a3",
+            deal("Halcyon", "Vantor", gpu_count=200_000, power_mw=600, facility="Aurora Campus"),
+            published="2025-06-03",
+        ),
+        article("a4", "2025-06-04"),
+        extracted(
+            "a4",
+            deal("Kestrel Power", "Vantor", kind="power", power_mw=300, facility="Aurora Campus"),
+            published="2025-06-04",
+        ),
+    )
     lines = watch(db).splitlines()
-    assert any(l.startswith("CONFLICT") and "power_mw 150 vs 600" in l for l in lines), lines
+    assert any(line.startswith("CONFLICT") and "power_mw 150 vs 600" in line for line in lines), (
+        lines
+    )
     assert "PARTY     Aurora Campus: new party Kestrel Power" in lines
-    assert any(l.startswith("NEW") and "Kestrel Power + Vantor [power]" in l for l in lines)
+    assert any(
+        line.startswith("NEW") and "Kestrel Power + Vantor [power]" in line for line in lines
+    )
 
 
 def test_thresholds_filter_new_deals(db):
     assert watch(db, "--min-mw", "500") == ""
-    append(db, article("b1", "2025-05-01"), extracted("b1", deal(
-        "Okapi", "Tessaro", gpu_count=50_000), published="2025-05-01"))
+    append(
+        db,
+        article("b1", "2025-05-01"),
+        extracted("b1", deal("Okapi", "Tessaro", gpu_count=50_000), published="2025-05-01"),
+    )
     out = watch(db, "--min-mw", "500", "--min-gpus", "20k")
     assert "Okapi + Tessaro" in out
 
@@ -71,12 +119,16 @@ def test_thresholds_filter_new_deals(db):
 def test_rejected_deal_stays_quiet_and_json_format(db, db_path):
     with Store(db_path) as store:
         from store.replay import catch_up
+
         catch_up(store)
         (deal_id,) = store.conn.execute("SELECT id FROM deals").fetchone()
     append(db, curation("DealRejected", deal_id=deal_id, reason="a rumour"))
     assert watch(db, "--format", "json") == ""
-    append(db, article("c1", "2025-07-01"), extracted("c1", deal(
-        "Okapi", "Tessaro", value_usd=2e9), published="2025-07-01"))
+    append(
+        db,
+        article("c1", "2025-07-01"),
+        extracted("c1", deal("Okapi", "Tessaro", value_usd=2e9), published="2025-07-01"),
+    )
     (change,) = json.loads(watch(db, "--format", "json"))
     assert change["change"] == "new_deal" and change["value_usd"] == 2e9
 
@@ -99,8 +151,13 @@ def test_cron_line_has_absolute_paths(db_path):
     assert schedule == "7 */6 * * *"
     parts = ("/" + command).split()
     assert parts[0].startswith("/") and parts[0].endswith("/deals")
-    assert parts[1:] == ["run", "--db", str(db_path.resolve()), "--log",
-                         str(db_path.resolve().with_name("deals-run.log"))]
+    assert parts[1:] == [
+        "run",
+        "--db",
+        str(db_path.resolve()),
+        "--log",
+        str(db_path.resolve().with_name("deals-run.log")),
+    ]
     bad = CliRunner().invoke(cli, ["cron", "--every", "3h"])
     assert bad.exit_code == 2 and "use one of" in bad.output
 

@@ -5,8 +5,8 @@ import asyncio
 import json
 
 import pytest
-
 from deal_events import article, curation, deal, extracted
+
 from store import Store
 from store.replay import catch_up
 
@@ -15,19 +15,40 @@ from store.replay import catch_up
 def filled(tmp_path):
     path = tmp_path / "deals.db"
     with Store(path) as store:
-        store.append([
-            article("a", "2025-01-10", title="Halcyon and Vantor sign"),
-            article("b", "2025-04-02", title="Kestrel powers Halcyon", text="A nuclear PPA."),
-            extracted("a", deal("Halcyon Compute", "Vantor Labs", gpu_count=18000,
-                                power_mw=220.0, value_usd=3.4e9, chip="B200",
-                                evidence="Halcyon will supply a liquid-cooled cluster.",
-                                roles={"Halcyon Compute": "provider", "Vantor Labs": "buyer"})),
-            extracted("b", deal("Kestrel Power", "Halcyon Compute", kind="power",
-                                power_mw=300.0, evidence="Kestrel will deliver 300 MW.",
-                                roles={"Kestrel Power": "power_supplier"}))])
+        store.append(
+            [
+                article("a", "2025-01-10", title="Halcyon and Vantor sign"),
+                article("b", "2025-04-02", title="Kestrel powers Halcyon", text="A nuclear PPA."),
+                extracted(
+                    "a",
+                    deal(
+                        "Halcyon Compute",
+                        "Vantor Labs",
+                        gpu_count=18000,
+                        power_mw=220.0,
+                        value_usd=3.4e9,
+                        chip="B200",
+                        evidence="Halcyon will supply a liquid-cooled cluster.",
+                        roles={"Halcyon Compute": "provider", "Vantor Labs": "buyer"},
+                    ),
+                ),
+                extracted(
+                    "b",
+                    deal(
+                        "Kestrel Power",
+                        "Halcyon Compute",
+                        kind="power",
+                        power_mw=300.0,
+                        evidence="Kestrel will deliver 300 MW.",
+                        roles={"Kestrel Power": "power_supplier"},
+                    ),
+                ),
+            ]
+        )
         catch_up(store)
         halcyon_vantor = store.conn.execute(
-            "SELECT id FROM deals WHERE parties LIKE '%Vantor%'").fetchone()[0]
+            "SELECT id FROM deals WHERE parties LIKE '%Vantor%'"
+        ).fetchone()[0]
         store.append(curation("DealConfirmed", deal_id=halcyon_vantor))
         catch_up(store)
     return path
@@ -55,8 +76,15 @@ def get_json(path, url):
 def test_the_log_and_index_tables_are_hidden(filled):
     tables = {t["name"]: t["hidden"] for t in get_json(filled, "/deals.json")["tables"]}
     assert not tables["deals"] and not tables["companies"] and not tables["articles"]
-    for internal in ("events", "blobs", "projection_positions", "deal_search",
-                     "deal_search_fts", "articles_fts", "deal_reports_fts_data"):
+    for internal in (
+        "events",
+        "blobs",
+        "projection_positions",
+        "deal_search",
+        "deal_search_fts",
+        "articles_fts",
+        "deal_reports_fts_data",
+    ):
         assert tables.get(internal, True), internal
 
 
@@ -85,16 +113,24 @@ def test_deals_are_faceted_sortable_and_searchable(filled):
         assert get(filled, f"/deals/deals?_sort_desc={sort}")[0] == 200
     searched = get_json(filled, "/deals/deals.json?_search=liquid&_shape=objects")
     assert [json.loads(r["parties"]) for r in searched["rows"]] == [
-        ["Halcyon Compute", "Vantor Labs"]]
+        ["Halcyon Compute", "Vantor Labs"]
+    ]
     faceted = get_json(filled, "/deals/deals.json?kind=power&_shape=objects")
     assert [r["kind"] for r in faceted["rows"]] == ["power"]
     articles = get_json(filled, "/deals/articles.json?_search=nuclear&_shape=objects")
     assert [r["title"] for r in articles["rows"]] == ["Kestrel powers Halcyon"]
 
 
-@pytest.mark.parametrize("query, params, expected", [
-    ("biggest_deals", "", 2), ("company_deals", "?company=kestrel", 1),
-    ("conflicts", "", 0), ("this_week", "", 2), ("deals_at_facility", "?facility=x", 0)])
+@pytest.mark.parametrize(
+    "query, params, expected",
+    [
+        ("biggest_deals", "", 2),
+        ("company_deals", "?company=kestrel", 1),
+        ("conflicts", "", 0),
+        ("this_week", "", 2),
+        ("deals_at_facility", "?facility=x", 0),
+    ],
+)
 def test_canned_queries_run(filled, query, params, expected):
     found = get_json(filled, f"/deals/{query}.json{params}{'&' if params else '?'}_shape=array")
     assert len(found) == expected
@@ -104,8 +140,11 @@ def test_cells_link_to_deal_and_company_pages(filled):
     status, page = get(filled, "/deals/deals")
     assert status == 200
     assert 'href="/company/Halcyon%20Compute"' in page
-    (deal_id,) = [r["id"] for r in get_json(filled, "/deals/deals.json?_shape=array")
-                  if "Vantor" in r["parties"]]
+    (deal_id,) = [
+        r["id"]
+        for r in get_json(filled, "/deals/deals.json?_shape=array")
+        if "Vantor" in r["parties"]
+    ]
     assert f'href="/deals/deals/{deal_id}"' in page  # Datasette's row link, which leads to:
     assert get(filled, f"/deals/deals/{deal_id}")[0] == 302
     assert get(filled, "/deals/companies/kestrel~20power")[0] == 302
@@ -116,9 +155,17 @@ def test_deal_page_shows_figures_evidence_and_curation(filled):
     (row,) = get_json(filled, "/deals/deals.json?_search=liquid&_shape=array")
     status, page = get(filled, f"/deal/{row['id']}")
     assert status == 200
-    for said in ("18k", "220 MW", "$3.4B", "B200", "Halcyon will supply a liquid-cooled cluster.",
-                 "https://news.test/a", "Halcyon and Vantor sign", "confirmed",
-                 'href="/company/halcyon%20compute"'):
+    for said in (
+        "18k",
+        "220 MW",
+        "$3.4B",
+        "B200",
+        "Halcyon will supply a liquid-cooled cluster.",
+        "https://news.test/a",
+        "Halcyon and Vantor sign",
+        "confirmed",
+        'href="/company/halcyon%20compute"',
+    ):
         assert said in page, said
     assert get(filled, "/deal/ffffffffff")[0] == 404
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-IRREGULAR = {"company": "companies", "facility": "facilities", "entry": "entries",
-             "query": "queries", "was": "were", "is": "are", "has": "have"}
+IRREGULAR = {
+    "company": "companies",
+    "facility": "facilities",
+    "entry": "entries",
+    "query": "queries",
+    "was": "were",
+    "is": "are",
+    "has": "have",
+}
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -16,8 +23,12 @@ def count(value) -> str:
     """200000 -> 200k, 1000000 -> 1M, 1500 -> 1,500; None -> ''."""
     if value is None:
         return ""
-    for threshold, size, suffix in ((1e12, 1e12, "T"), (1e9, 1e9, "B"), (1e6, 1e6, "M"),
-                                    (1e4, 1e3, "k")):
+    for threshold, size, suffix in (
+        (1e12, 1e12, "T"),
+        (1e9, 1e9, "B"),
+        (1e6, 1e6, "M"),
+        (1e4, 1e3, "k"),
+    ):
         if value >= threshold:
             return f"{value / size:.3g}{suffix}"
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"

@@ -19,22 +19,38 @@ SOURCES = [
     {"name": "demo-press", "url": f"{ORIGIN}/press/feed.xml", "type": "feed"},
     {"name": "demo-trade", "url": f"{ORIGIN}/trade/atom.xml", "type": "feed"},
     {"name": "demo-wire", "url": f"{ORIGIN}/sitemap.xml", "type": "sitemap"},
-    {"name": "demo-insights", "url": f"{ORIGIN}/insights/index.html", "type": "index",
-     "follow": r"/insights/[a-z0-9-]+\.html$"},
+    {
+        "name": "demo-insights",
+        "url": f"{ORIGIN}/insights/index.html",
+        "type": "index",
+        "follow": r"/insights/[a-z0-9-]+\.html$",
+    },
 ]
 # What `deals demo --backfill DATE` reads: the sources that can look back.
 BACKFILL_SOURCES = [
     SOURCES[2],
-    {"name": "demo-gdelt", "url": f"{ORIGIN}/api/v2/doc/doc", "type": "gdelt",
-     "query": '(GPU OR GPUs OR "data center") (deal OR agreement)'},
+    {
+        "name": "demo-gdelt",
+        "url": f"{ORIGIN}/api/v2/doc/doc",
+        "type": "gdelt",
+        "query": '(GPU OR GPUs OR "data center") (deal OR agreement)',
+    },
 ]
 # The site is local and ours: no need to wait between requests.
-OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
-             "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DEALS_GDELT_INTERVAL": 0}
+OVERRIDES = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "DEALS_GDELT_INTERVAL": 0,
+}
 
 
-def crawl_demo(db_path: str | Path = "demo.db", since: str | None = None, progress=None,
-               run_id: str | None = None) -> Iterator[str]:
+def crawl_demo(
+    db_path: str | Path = "demo.db",
+    since: str | None = None,
+    progress=None,
+    run_id: str | None = None,
+) -> Iterator[str]:
     """Serve the newsroom, crawl it into `db_path`; yield the lines `deals demo` prints.
 
     The pages are http://newsroom.demo/...: the server on 127.0.0.1 answers as a proxy for
@@ -49,9 +65,11 @@ def crawl_demo(db_path: str | Path = "demo.db", since: str | None = None, progre
     with serve(SITE, ORIGIN, proxy=True) as proxy:
         sources = [make_source(s) for s in (BACKFILL_SOURCES if since else SOURCES)]
         what = f", backfilling it since {since}" if since else ""
-        yield (f"serving the demo newsroom {ORIGIN} from 127.0.0.1, offline{what}; "
-               f"database {db_path}")
+        yield (
+            f"serving the demo newsroom {ORIGIN} from 127.0.0.1, offline{what}; database {db_path}"
+        )
         overrides = {**OVERRIDES, "DEALS_HOST_PROXIES": {urlsplit(ORIGIN).hostname: proxy}}
-        report = crawl(db_path, sources, overrides=overrides, since=since, progress=progress,
-                       run_id=run_id)
+        report = crawl(
+            db_path, sources, overrides=overrides, since=since, progress=progress, run_id=run_id
+        )
     yield from summary_lines(report)

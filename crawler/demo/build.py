@@ -21,8 +21,13 @@ from pathlib import Path
 from crawler.demo import ORIGIN, SITE
 
 HERE = Path(__file__).parent
-NAMES = {"press": "Press releases", "wire": "Demo Wire", "trade": "Trade press",
-         "insights": "Insights", "drafts": "Drafts"}
+NAMES = {
+    "press": "Press releases",
+    "wire": "Demo Wire",
+    "trade": "Trade press",
+    "insights": "Insights",
+    "drafts": "Drafts",
+}
 
 
 ARCHIVE = HERE / "late-wire.warc.gz"
@@ -43,24 +48,40 @@ def page(article: dict) -> str:
     body = "".join(f"<p>{escape(p)}</p>\n" for p in article["paragraphs"])
     if article.get("table"):
         head, *rows = article["table"]
-        body += ("<table><thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in head)
-                 + "</tr></thead><tbody>" + "".join(
-                     "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-                     for row in rows) + "</tbody></table>\n")
+        body += (
+            "<table><thead><tr>"
+            + "".join(f"<th>{escape(c)}</th>" for c in head)
+            + "</tr></thead><tbody>"
+            + "".join(
+                "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+            )
+            + "</tbody></table>\n"
+        )
     section = article["section"]
     meta = f'<link rel="canonical" href="{url_of(article)}">'
     byline = ""
     if section == "press":
-        meta += ('<script type="application/ld+json">' + json.dumps({
-            "@context": "https://schema.org", "@type": "NewsArticle", "headline": article["title"],
-            "datePublished": f"{article['date']}T08:00:00Z",
-            "author": {"@type": "Organization", "name": article["author"]}}) + "</script>")
+        meta += (
+            '<script type="application/ld+json">'
+            + json.dumps(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "NewsArticle",
+                    "headline": article["title"],
+                    "datePublished": f"{article['date']}T08:00:00Z",
+                    "author": {"@type": "Organization", "name": article["author"]},
+                }
+            )
+            + "</script>"
+        )
         body += f"<h2>Media contact</h2><p>{author}, press@newsroom.demo</p>\n"
     elif section in ("wire", "drafts"):
         meta += f'<meta property="article:published_time" content="{date}T12:00:00Z">'
         byline = f'<p class="byline">By {author}</p>'
     else:
-        meta += f'<meta name="author" content="{author}"><meta property="og:title" content="{title}">'
+        meta += (
+            f'<meta name="author" content="{author}"><meta property="og:title" content="{title}">'
+        )
         byline = f'<p class="byline">{author} &middot; <time datetime="{date}">{date}</time></p>'
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} | {NAMES[section]}</title>
@@ -83,22 +104,29 @@ def rss(articles: list[dict]) -> str:
     items = "".join(
         f"<item><title>{escape(a['title'])}</title><link>{url_of(a)}</link>"
         f"<guid>{url_of(a)}</guid><pubDate>{rfc822(a['date'])}</pubDate></item>\n"
-        for a in articles)
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-            f"<title>Demo Newsroom press releases</title><link>{ORIGIN}/press/</link>"
-            f"<description>Press releases</description>\n{items}</channel></rss>\n")
+        for a in articles
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Demo Newsroom press releases</title><link>{ORIGIN}/press/</link>"
+        f"<description>Press releases</description>\n{items}</channel></rss>\n"
+    )
 
 
 def atom(articles: list[dict]) -> str:
     entries = "".join(
         f"<entry><title>{escape(a['title'])}</title><id>{url_of(a)}</id>"
         f'<link rel="alternate" href="{url_of(a)}"/><updated>{a["date"]}T09:00:00Z</updated>'
-        f"<author><name>{escape(a['author'])}</name></author></entry>\n" for a in articles)
+        f"<author><name>{escape(a['author'])}</name></author></entry>\n"
+        for a in articles
+    )
     latest = max(a["date"] for a in articles)
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>Demo Newsroom trade press</title><id>{ORIGIN}/trade/</id>"
-            f'<link rel="alternate" href="{ORIGIN}/trade/"/><updated>{latest}T09:00:00Z</updated>\n'
-            f"{entries}</feed>\n")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Demo Newsroom trade press</title><id>{ORIGIN}/trade/</id>"
+        f'<link rel="alternate" href="{ORIGIN}/trade/"/><updated>{latest}T09:00:00Z</updated>\n'
+        f"{entries}</feed>\n"
+    )
 
 
 def news_sitemap(articles: list[dict]) -> str:
@@ -106,26 +134,35 @@ def news_sitemap(articles: list[dict]) -> str:
         f"<url><loc>{url_of(a)}</loc><news:news><news:publication><news:name>Demo Wire"
         f"</news:name><news:language>en</news:language></news:publication>"
         f"<news:publication_date>{a['date']}</news:publication_date>"
-        f"<news:title>{escape(a['title'])}</news:title></news:news></url>\n" for a in articles)
-    return ('<?xml version="1.0" encoding="utf-8"?>\n<urlset '
-            'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n'
-            f"{urls}</urlset>\n")
+        f"<news:title>{escape(a['title'])}</news:title></news:news></url>\n"
+        for a in articles
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<urlset '
+        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n'
+        f"{urls}</urlset>\n"
+    )
 
 
 def sitemap_index() -> str:
-    return ('<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex '
-            'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"<sitemap><loc>{ORIGIN}/sitemaps/wire.xml</loc></sitemap></sitemapindex>\n")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex '
+        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{ORIGIN}/sitemaps/wire.xml</loc></sitemap></sitemapindex>\n"
+    )
 
 
 def listing(heading: str, articles: list[dict]) -> str:
-    links = "".join(f'<li><a href="{url_of(a)}">{escape(a["title"])}</a> {a["date"]}</li>\n'
-                    for a in articles)
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{heading}'
-            f'</title></head><body><h1>{heading}</h1><p><a href="/">Home</a> '
-            f'<a href="https://elsewhere.example.com/">Our partner site</a></p>'
-            f"<ul>\n{links}</ul></body></html>\n")
+    links = "".join(
+        f'<li><a href="{url_of(a)}">{escape(a["title"])}</a> {a["date"]}</li>\n' for a in articles
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{heading}'
+        f'</title></head><body><h1>{heading}</h1><p><a href="/">Home</a> '
+        f'<a href="https://elsewhere.example.com/">Our partner site</a></p>'
+        f"<ul>\n{links}</ul></body></html>\n"
+    )
 
 
 def build(site: Path = SITE) -> int:
@@ -156,8 +193,8 @@ def archived_page(article: dict) -> str:
     body = "".join(f"<p>{escape(p)}</p>\n" for p in article["paragraphs"])
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} | Late Wire</title>
-<meta property="article:published_time" content="{article['date']}T07:00:00Z">
-<link rel="canonical" href="{escape(article['url'])}"></head>
+<meta property="article:published_time" content="{article["date"]}T07:00:00Z">
+<link rel="canonical" href="{escape(article["url"])}"></head>
 <body><main><article><h1>{title}</h1><p class="byline">By {author}</p>
 {body}</article></main><footer>Late Wire is an invented outlet.</footer></body></html>
 """
@@ -178,14 +215,24 @@ def build_archive(path: Path = ARCHIVE) -> int:
     writer = WARCWriter(out, gzip=True)
     for article in pages:
         body = archived_page(article).encode()
-        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                           ("Content-Length", str(len(body)))],
-                                protocol="HTTP/1.1")
+        http = StatusAndHeaders(
+            "200 OK",
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+            protocol="HTTP/1.1",
+        )
         ident = uuid.UUID(hashlib.sha256(article["url"].encode()).hexdigest()[:32])
-        writer.write_record(writer.create_warc_record(
-            article["url"], "response", payload=io.BytesIO(body), http_headers=http,
-            warc_headers_dict={"WARC-Date": f"{article['date']}T18:00:00Z",
-                               "WARC-Record-ID": f"<urn:uuid:{ident}>"}))
+        writer.write_record(
+            writer.create_warc_record(
+                article["url"],
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=http,
+                warc_headers_dict={
+                    "WARC-Date": f"{article['date']}T18:00:00Z",
+                    "WARC-Record-ID": f"<urn:uuid:{ident}>",
+                },
+            )
+        )
     path.write_bytes(out.getvalue())
     return len(pages)
 

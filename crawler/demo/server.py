@@ -10,8 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-TYPES = {".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
-         ".html": "text/html; charset=utf-8"}
+TYPES = {
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+}
 
 
 PREFERRED_PORT = 8391
@@ -32,9 +35,15 @@ def gdelt_answer(base: str, query: str) -> bytes:
     for article in load_articles():
         seen = article["date"].replace("-", "") + "120000"
         if article["section"] != "drafts" and start <= seen <= end:
-            found.append({"url": f"{base}/{article['section']}/{article['slug']}.html",
-                          "title": article["title"], "seendate": f"{seen[:8]}T{seen[8:]}Z",
-                          "domain": urlsplit(base).hostname, "language": "English"})
+            found.append(
+                {
+                    "url": f"{base}/{article['section']}/{article['slug']}.html",
+                    "title": article["title"],
+                    "seendate": f"{seen[:8]}T{seen[8:]}Z",
+                    "domain": urlsplit(base).hostname,
+                    "language": "English",
+                }
+            )
     found.sort(key=lambda a: a["seendate"], reverse=True)
     limit = min(int(asked.get("maxrecords", 75)), 250)
     return json.dumps({"articles": found[:limit]} if found else {}).encode()
@@ -77,8 +86,11 @@ def _handler(root: Path, placeholder: str):
         def do_GET(self):
             path = unquote(urlsplit(self.path).path)
             if path == GDELT_PATH:
-                return self._send(200, gdelt_answer(self.server.base, urlsplit(self.path).query),
-                                  "application/json; charset=utf-8")
+                return self._send(
+                    200,
+                    gdelt_answer(self.server.base, urlsplit(self.path).query),
+                    "application/json; charset=utf-8",
+                )
             target = (root / path.lstrip("/")).resolve()
             if target.is_dir():
                 target = target / "index.html"

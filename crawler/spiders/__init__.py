@@ -6,8 +6,12 @@ from crawler.spiders.gdelt import GdeltSpider
 from crawler.spiders.index import IndexSpider
 from crawler.spiders.sitemap import SitemapSpider
 
-SPIDERS = {"feed": FeedSpider, "sitemap": SitemapSpider, "index": IndexSpider,
-           "gdelt": GdeltSpider, "edgar": EdgarSpider}
+SPIDERS = {
+    "feed": FeedSpider,
+    "sitemap": SitemapSpider,
+    "index": IndexSpider,
+    "gdelt": GdeltSpider,
+    "edgar": EdgarSpider,
+}
 
-__all__ = ["SPIDERS", "EdgarSpider", "FeedSpider", "GdeltSpider", "IndexSpider",
-           "SitemapSpider"]
+__all__ = ["SPIDERS", "EdgarSpider", "FeedSpider", "GdeltSpider", "IndexSpider", "SitemapSpider"]

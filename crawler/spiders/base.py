@@ -39,10 +39,19 @@ class SourceSpider(scrapy.Spider):
     name = ""  # abstract: `scrapy list` shows only the concrete spiders
     fixed_rate_hosts: frozenset[str] | set[str] = frozenset()
 
-    def __init__(self, source: Source | str | None = None, sources: str | None = None,
-                 state: SourceState | None = None, refresh=False, max_pages=None,
-                 parses=None, shared: SharedCrawl | None = None, since: str | None = None,
-                 until: str | None = None, **kwargs):
+    def __init__(
+        self,
+        source: Source | str | None = None,
+        sources: str | None = None,
+        state: SourceState | None = None,
+        refresh=False,
+        max_pages=None,
+        parses=None,
+        shared: SharedCrawl | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not isinstance(source, Source):
             matches = [s for s in load_sources(sources) if s.name == source]
@@ -84,12 +93,16 @@ class SourceSpider(scrapy.Spider):
         def setting(name: str, get=settings.getint):  # the project's default if unset
             return get(name, getattr(project_settings, name)) or None  # 0: no bound
 
-        spider.page_budget = ((spider.max_pages, "--max-pages") if spider.max_pages else
-                              (setting("DEALS_SOURCE_MAX_PAGES"), "DEALS_SOURCE_MAX_PAGES"))
+        spider.page_budget = (
+            (spider.max_pages, "--max-pages")
+            if spider.max_pages
+            else (setting("DEALS_SOURCE_MAX_PAGES"), "DEALS_SOURCE_MAX_PAGES")
+        )
         spider.max_seconds = setting("DEALS_SOURCE_MAX_SECONDS", settings.getfloat)
         spider.sitemap_depth = setting("DEALS_SITEMAP_DEPTH")
         spider.listing_maxsize = settings.getint(  # 0: no limit, as for DOWNLOAD_MAXSIZE
-            "DEALS_LISTING_MAXSIZE", project_settings.DEALS_LISTING_MAXSIZE)
+            "DEALS_LISTING_MAXSIZE", project_settings.DEALS_LISTING_MAXSIZE
+        )
         spider.configure(settings)
         return spider
 
@@ -142,8 +155,10 @@ class SourceSpider(scrapy.Spider):
 
     def start_clock(self) -> None:
         """Close this source when its time, or the crawl's, is up."""
-        limits = [(self.max_seconds, TIME_BUDGETS[0]), (self.shared.seconds_left(),
-                                                        TIME_BUDGETS[1])]
+        limits = [
+            (self.max_seconds, TIME_BUDGETS[0]),
+            (self.shared.seconds_left(), TIME_BUDGETS[1]),
+        ]
         limits = [(seconds, name) for seconds, name in limits if seconds is not None]
         if limits:
             seconds, name = min(limits)
@@ -172,11 +187,18 @@ class SourceSpider(scrapy.Spider):
         self.listings_seen.add(url)
         self.note("listing_queued")
         return scrapy.Request(
-            url, callback=self.read_listing, errback=self.listing_failed, dont_filter=True,
-            meta={"deals_root": depth == 0, "deals_depth": depth,
-                  # feeds and sitemaps may be bigger than any article (DOWNLOAD_MAXSIZE)
-                  "download_maxsize": self.listing_maxsize,
-                  "download_warnsize": self.listing_maxsize // 2})
+            url,
+            callback=self.read_listing,
+            errback=self.listing_failed,
+            dont_filter=True,
+            meta={
+                "deals_root": depth == 0,
+                "deals_depth": depth,
+                # feeds and sitemaps may be bigger than any article (DOWNLOAD_MAXSIZE)
+                "download_maxsize": self.listing_maxsize,
+                "download_warnsize": self.listing_maxsize // 2,
+            },
+        )
 
     def read_listing(self, response):
         """`parse_listing`, where anything it raises is one counted error, not a lost source."""
@@ -185,8 +207,10 @@ class SourceSpider(scrapy.Spider):
             yield from self.parse_listing(response)
         except Exception as exc:
             self.count_error("unreadable_listing")
-            message = (f"{response.url}: could not read the listing: {type(exc).__name__}: "
-                       f"{' '.join(str(exc).split())[:200]}")
+            message = (
+                f"{response.url}: could not read the listing: {type(exc).__name__}: "
+                f"{' '.join(str(exc).split())[:200]}"
+            )
             logger.error(message)
             if response.meta.get("deals_root"):
                 self.reached = bool(self.reached)
@@ -262,8 +286,13 @@ class SourceSpider(scrapy.Spider):
         if seen and self.backfill:
             self.count("already_stored")
             return None
-        if (seen and not self.refresh and entry.published and self.state.watermark
-                and entry.published <= self.state.watermark):
+        if (
+            seen
+            and not self.refresh
+            and entry.published
+            and self.state.watermark
+            and entry.published <= self.state.watermark
+        ):
             self.count("skipped_old")
             return None
         if url in self.shared.claimed:  # another source of this crawl requested it
@@ -279,8 +308,13 @@ class SourceSpider(scrapy.Spider):
         if scope:
             meta["deals_scope"] = scope
         request = scrapy.Request(
-            url, callback=self.parse_article, errback=self.article_failed,
-            headers=conditional_headers(seen), dont_filter=True, meta=meta)
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            headers=conditional_headers(seen),
+            dont_filter=True,
+            meta=meta,
+        )
         self.queued.add(url)
         self.shared.claim(url)
         self.note("page_queued")
@@ -290,8 +324,9 @@ class SourceSpider(scrapy.Spider):
         """An entry's date is inside the backfill's [since, until] (an undated one is)."""
         if not published:
             return True
-        return ((self.since is None or published >= self.since)
-                and (self.until is None or published <= self.until))
+        return (self.since is None or published >= self.since) and (
+            self.until is None or published <= self.until
+        )
 
     def parse_article(self, response):
         self.answered += 1
@@ -303,11 +338,17 @@ class SourceSpider(scrapy.Spider):
         entry: Entry = response.meta["deals_entry"]
         headers = response.headers
         yield ArticleItem(
-            source=self.source.name, url=urldefrag(entry.url)[0], final_url=response.url,
-            status=response.status, body=response.body,
-            content_type=_header(headers, b"Content-Type"), etag=_header(headers, b"ETag"),
+            source=self.source.name,
+            url=urldefrag(entry.url)[0],
+            final_url=response.url,
+            status=response.status,
+            body=response.body,
+            content_type=_header(headers, b"Content-Type"),
+            etag=_header(headers, b"ETag"),
             last_modified=_header(headers, b"Last-Modified"),
-            listed_published=entry.published, listed_title=entry.title)
+            listed_published=entry.published,
+            listed_title=entry.title,
+        )
 
     def article_failed(self, failure):
         self.answered += 1

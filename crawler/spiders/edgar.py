@@ -37,7 +37,8 @@ def edgar_contact(settings) -> str:
         raise ConfigError(
             "EDGAR needs a contact in the User-Agent: set DEALS_CONTACT_EMAIL='Your Name "
             "you@example.org' (or DEALS_CONTACT_URL=mailto:you@example.org) in the "
-            "environment or with --set")
+            "environment or with --set"
+        )
     return " ".join(contact.split())
 
 
@@ -48,8 +49,11 @@ class EdgarSpider(SourceSpider):
         from crawler.settings import BOT_NAME
         from store.version import __version__
 
-        settings.set("USER_AGENT", f"{BOT_NAME}/{__version__} ({edgar_contact(settings)})",
-                     priority=RATE_PRIORITY)
+        settings.set(
+            "USER_AGENT",
+            f"{BOT_NAME}/{__version__} ({edgar_contact(settings)})",
+            priority=RATE_PRIORITY,
+        )
         super().configure(settings)
 
     def rate_limits(self, settings) -> dict[str, float]:
@@ -67,9 +71,15 @@ class EdgarSpider(SourceSpider):
                     yield request
 
     def feed_request(self, cik: str, form: str, before: str | None, depth: int):
-        query = {"action": "getcompany", "CIK": cik, "type": form,
-                 "dateb": (before or "").replace("-", ""), "owner": "include",
-                 "count": PAGE, "output": "atom"}
+        query = {
+            "action": "getcompany",
+            "CIK": cik,
+            "type": form,
+            "dateb": (before or "").replace("-", ""),
+            "owner": "include",
+            "count": PAGE,
+            "output": "atom",
+        }
         request = self.listing_request(f"{self.source.url}?{urlencode(query)}", depth)
         if request is not None:
             request.meta.update(deals_kind="feed", deals_cik=cik, deals_form=form)
@@ -83,16 +93,23 @@ class EdgarSpider(SourceSpider):
 
     def read_feed(self, response):
         listing = parse_edgar_feed(response.body, response.url, self.source.forms)
-        yield from self.follow(Listing(error=listing.error, fatal=listing.fatal,
-                                       bad_entries=listing.bad_entries), response)
+        yield from self.follow(
+            Listing(error=listing.error, fatal=listing.fatal, bad_entries=listing.bad_entries),
+            response,
+        )
         depth = response.meta.get("deals_depth", 0) + 1
         for filing in listing.entries:
             if not self.in_range(filing.published):
                 self.count("out_of_range")
                 continue
-            if (not self.backfill and not self.refresh and filing.published
-                    and self.state and self.state.watermark
-                    and filing.published < self.state.watermark):
+            if (
+                not self.backfill
+                and not self.refresh
+                and filing.published
+                and self.state
+                and self.state.watermark
+                and filing.published < self.state.watermark
+            ):
                 self.count("skipped_old")  # filed before the newest document stored
                 continue
             spent = self.page_budget_spent()
@@ -107,14 +124,19 @@ class EdgarSpider(SourceSpider):
         dates = [f.published for f in listing.entries if f.published]
         if self.backfill and len(listing.entries) >= PAGE and dates and min(dates) >= self.since:
             # older filings are on the next page: those filed on or before the oldest here
-            request = self.feed_request(response.meta["deals_cik"], response.meta["deals_form"],
-                                        min(dates), depth - 1)
+            request = self.feed_request(
+                response.meta["deals_cik"], response.meta["deals_form"], min(dates), depth - 1
+            )
             if request is not None:
                 yield request
 
     def read_filing(self, response):
         filing: Entry = response.meta["deals_filing"]
         documents = parse_filing_index(response.body, response.url, self.source.forms)
-        documents.entries = [Entry(d.url, filing.published, f"{filing.title}: {d.title}"
-                                   if filing.title else d.title) for d in documents.entries]
+        documents.entries = [
+            Entry(
+                d.url, filing.published, f"{filing.title}: {d.title}" if filing.title else d.title
+            )
+            for d in documents.entries
+        ]
         yield from self.follow(documents, response)

@@ -9,6 +9,7 @@ class FeedSpider(SourceSpider):
 
     def parse_listing(self, response):
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        listing = parse_feed(response.body, response.url, content_type,
-                             max_size=self.listing_maxsize)
+        listing = parse_feed(
+            response.body, response.url, content_type, max_size=self.listing_maxsize
+        )
         yield from self.follow(listing, response)

@@ -44,8 +44,12 @@ class GdeltSpider(SourceSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.domain_cap = crawler.settings.getint(
-            "DEALS_DOMAIN_MAX_PAGES", project_settings.DEALS_DOMAIN_MAX_PAGES) or None
+        spider.domain_cap = (
+            crawler.settings.getint(
+                "DEALS_DOMAIN_MAX_PAGES", project_settings.DEALS_DOMAIN_MAX_PAGES
+            )
+            or None
+        )
         return spider
 
     def rate_limits(self, settings) -> dict[str, float]:
@@ -76,10 +80,21 @@ class GdeltSpider(SourceSpider):
         return start, min(end, self.now)
 
     def window_url(self, start: datetime, end: datetime) -> str:
-        return self.source.url + "?" + urlencode({
-            "query": self.source.query, "mode": "artlist", "format": "json",
-            "maxrecords": GDELT_MAX_RECORDS, "sort": "datedesc",
-            "startdatetime": start.strftime(STAMP), "enddatetime": end.strftime(STAMP)})
+        return (
+            self.source.url
+            + "?"
+            + urlencode(
+                {
+                    "query": self.source.query,
+                    "mode": "artlist",
+                    "format": "json",
+                    "maxrecords": GDELT_MAX_RECORDS,
+                    "sort": "datedesc",
+                    "startdatetime": start.strftime(STAMP),
+                    "enddatetime": end.strftime(STAMP),
+                }
+            )
+        )
 
     def window_request(self, start: datetime, end: datetime, depth: int):
         request = self.listing_request(self.window_url(start, end), depth)

@@ -21,5 +21,8 @@ class IndexSpider(SourceSpider):
 def page_links(response: TextResponse) -> list[Entry]:
     """The links of an index page, each once, as entries (the page itself left out)."""
     links = LinkExtractor(unique=True).extract_links(response)
-    return [Entry(link.url, None, link.text.strip() or None)
-            for link in links if link.url != response.url]
+    return [
+        Entry(link.url, None, link.text.strip() or None)
+        for link in links
+        if link.url != response.url
+    ]

@@ -1,4 +1,5 @@
-"""Sitemaps: a urlset, a sitemap index (followed), gzipped files, or a robots.txt's Sitemap: lines."""
+"""Sitemaps: a urlset, a sitemap index (followed), gzipped files, or a robots.txt's Sitemap:
+lines."""
 
 from urllib.parse import urlsplit
 

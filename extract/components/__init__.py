@@ -1,4 +1,5 @@
 """spaCy components for deal extraction; importing this package registers their factories."""
+
 from extract.components.figures import make_figures
 from extract.components.gazetteer import make_gazetteer
 from extract.components.orgs import make_orgs

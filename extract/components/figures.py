@@ -4,6 +4,7 @@ Sets `doc._.deals_figures`, a list of `Figure` in text order. Vague amounts ("te
 thousands of GPUs", "multibillion-dollar") are kept with `value=None` so that nothing
 later mistakes them for a number.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -22,6 +23,7 @@ from extract.numbers import Numbers
 class Figure:
     """One amount in the text: kind is "count", "power" or "money"; value is normalised (MW,
     currency units)."""
+
     kind: str
     start: int
     end: int
@@ -41,28 +43,43 @@ class Figure:
 def build_patterns(lexicon: Lexicon, numbers: Numbers) -> dict[str, list]:
     """Token patterns with plain attributes and per-token regexes, which the Matcher runs in C."""
     words = lexicon["figures"]
-    number_token = (r"[~≈]?\d[\d,]*(?:\.\d+)?(?:[-–]\d[\d,]*(?:\.\d+)?)?(?:"
-                    + numbers.glued_scales + r")?\+?|"
-                    + "|".join(w for w in numbers.words if w not in numbers.not_alone))
+    number_token = (
+        r"[~≈]?\d[\d,]*(?:\.\d+)?(?:[-–]\d[\d,]*(?:\.\d+)?)?(?:"
+        + numbers.glued_scales
+        + r")?\+?|"
+        + "|".join(w for w in numbers.words if w not in numbers.not_alone)
+    )
     glued_power = r"^[~≈]?\d[\d,]*(?:\.\d+)?(?:" + numbers.glued_power + r")\+?$"
     mid_words = set(words["mid_words"])
-    mid_shape = r"^(?:[A-Z][A-Za-z.-]*|[A-Za-z][\w-]*\d[\w-]*|\d[\w-]*[A-Za-z][\w-]*|" + "|".join(
-        sorted(mid_words - {"-"})) + "|-)$"
+    mid_shape = (
+        r"^(?:[A-Z][A-Za-z.-]*|[A-Za-z][\w-]*\d[\w-]*|\d[\w-]*[A-Za-z][\w-]*|"
+        + "|".join(sorted(mid_words - {"-"}))
+        + "|-)$"
+    )
     num = {"LOWER": {"REGEX": f"^(?:{number_token})$"}}
     scale = {"LOWER": {"IN": sorted(numbers.scales)}}
     unit = {"LOWER": {"IN": sorted(numbers.power_units)}}
     plus = {"ORTH": "+", "OP": "?"}
     hyphen = {"ORTH": {"IN": list(words["hyphens"])}, "OP": "?"}
     noun = {"LOWER": {"IN": sorted(lexicon.count_nouns)}}
-    stop = sorted(set(words["count_not_after"]) | set(words["count_nouns"])
-                  | set(numbers.power_units) | set(numbers.scales) | set(numbers.currencies))
+    stop = sorted(
+        set(words["count_not_after"])
+        | set(words["count_nouns"])
+        | set(numbers.power_units)
+        | set(numbers.scales)
+        | set(numbers.currencies)
+    )
     mid = {"LOWER": {"NOT_IN": stop}, "TEXT": {"REGEX": mid_shape}, "OP": "{0,5}"}
     return {
         "power": [
             [num, plus, hyphen, unit],
             [{"LOWER": {"REGEX": glued_power}}],
-            [{"LOWER": {"IN": list(words["power_indefinite"])}}, {"LOWER": "a", "OP": "?"},
-             hyphen, unit],
+            [
+                {"LOWER": {"IN": list(words["power_indefinite"])}},
+                {"LOWER": "a", "OP": "?"},
+                hyphen,
+                unit,
+            ],
         ],
         "money": [
             [{"LOWER": {"IN": sorted(numbers.currencies)}}, num, dict(scale, OP="?"), plus],
@@ -98,8 +115,10 @@ class FigureFinder:
         self.vague.add("vague", list(nlp.tokenizer.pipe(words["vague"])))
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, s, e, label=kind) for kind, s, e in
-                 ((doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc))]
+        spans = [
+            Span(doc, s, e, label=kind)
+            for kind, s, e in ((doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc))
+        ]
         spans += [Span(doc, s, e, label="vague") for _, s, e in self.vague(doc)]
         figures = []
         for span in sorted(filter_spans(spans), key=lambda sp: sp.start):
@@ -118,16 +137,18 @@ class FigureFinder:
             return None
         if kind == "power" and span.end < len(doc) and doc[span.end].lower_ in self.energy_after:
             return None
-        words = [t.text for t in span
-                 if t._.deals_num or t._.deals_scale or t.lower_ in self.value_words]
+        words = [
+            t.text for t in span if t._.deals_num or t._.deals_scale or t.lower_ in self.value_words
+        ]
         unit = {"count": "count", "money": "USD", "power": "MW"}[kind]
         if kind == "power":
             g = numbers.glued(span[0].text)
             if g and g[1] in units:
                 value = g[0] * units[g[1]]
             else:
-                value = numbers.combine(words[:-1] if words and words[-1].lower() in units
-                                        else words)
+                value = numbers.combine(
+                    words[:-1] if words and words[-1].lower() in units else words
+                )
                 value = value * units[span[-1].lower_] if value is not None else None
         else:
             if kind == "money":
@@ -140,30 +161,48 @@ class FigureFinder:
             return None
         if kind == "count" and (value < 2 or value != int(value)):
             return None
-        qualifier = "over" if any(t.text == "+" or t.text.endswith("+") for t in span) \
+        qualifier = (
+            "over"
+            if any(t.text == "+" or t.text.endswith("+") for t in span)
             else self.qualifier(span)
-        return Figure(kind, span.start, span.end, span.start_char, span.end_char, span.text,
-                      round(value, 6), unit, qualifier)
+        )
+        return Figure(
+            kind,
+            span.start,
+            span.end,
+            span.start_char,
+            span.end_char,
+            span.text,
+            round(value, 6),
+            unit,
+            qualifier,
+        )
 
     def qualifier(self, span: Span) -> str | None:
         doc = span.doc
         if span.text.startswith(self.approx_marks):
             return "about"
-        before = [t.lower_ for t in doc[max(0, span.start - 3):span.start]]
-        if len(before) >= 2 and before[-1] in self.range_joiners \
-                and doc[span.start - 2]._.deals_num:
+        before = [t.lower_ for t in doc[max(0, span.start - 3) : span.start]]
+        if (
+            len(before) >= 2
+            and before[-1] in self.range_joiners
+            and doc[span.start - 2]._.deals_num
+        ):
             return "range"
         for words, name in self.numbers.qualifiers:
-            if tuple(before[-len(words):]) == words:
+            if tuple(before[-len(words) :]) == words:
                 return name
         return None
 
     def read_vague(self, span: Span) -> Figure | None:
         doc = span.doc
-        after = [t.lower_ for t in doc[span.end:span.end + 6]]
+        after = [t.lower_ for t in doc[span.end : span.end + 6]]
         text = span.text.lower()
-        if any(w in text for w in self.vague_money) and "of" not in after[:1] or (
-                after[:2] == self.vague_money_after or "dollar" in after[:2]):
+        if (
+            any(w in text for w in self.vague_money)
+            and "of" not in after[:1]
+            or (after[:2] == self.vague_money_after or "dollar" in after[:2])
+        ):
             kind, unit = "money", "USD"
         elif any(w in self.count_nouns for w in after):
             kind, unit = "count", "count"
@@ -171,12 +210,20 @@ class FigureFinder:
             kind, unit = "money", "USD"
         else:
             return None
-        return Figure(kind, span.start, span.end, span.start_char, span.end_char, span.text,
-                      None, unit, "vague")
+        return Figure(
+            kind,
+            span.start,
+            span.end,
+            span.start_char,
+            span.end_char,
+            span.text,
+            None,
+            unit,
+            "vague",
+        )
 
 
-@Language.factory("deals_figures", default_config={"data_dir": ""},
-                  assigns=["doc._.deals_figures"])
+@Language.factory("deals_figures", default_config={"data_dir": ""}, assigns=["doc._.deals_figures"])
 def make_figures(nlp: Language, name: str, data_dir: str) -> FigureFinder:
     """:param data_dir: folder of the word lists; empty for the package's own."""
     return FigureFinder(nlp, name, load_lexicon(data_dir))

@@ -5,6 +5,7 @@ labelled ORG, CHIP or FAC whose `kb_id_` is the canonical name ("AWS" -> "Amazon
 "the ChatGPT maker" -> "OpenAI", "H100s" -> "H100"). Company names are matched as written
 and in upper or title case, so the word "meta" or "oracle" in running text is not a company.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -38,16 +39,22 @@ def gazetteer_entries(lexicon: Lexicon) -> list[tuple[str, str, str, bool]]:
     for company in lexicon.companies.values():
         for alias in [company.name, *company.aliases]:
             rows += [("ORG", company.name, v, False) for v in case_variants(alias, company.case)]
-        rows += [("ORG", company.name, d, True) for d in company.descriptors
-                 if len(owners[d.lower()]) == 1]
+        rows += [
+            ("ORG", company.name, d, True)
+            for d in company.descriptors
+            if len(owners[d.lower()]) == 1
+        ]
     for chip in lexicon.accelerators:
         for alias in [chip["name"], *chip["aliases"]]:
-            rows += [("CHIP", chip["name"], v, False)
-                     for v in case_variants(alias, chip.get("case", False))]
+            rows += [
+                ("CHIP", chip["name"], v, False)
+                for v in case_variants(alias, chip.get("case", False))
+            ]
     for fac in lexicon.facilities:
         for alias in [fac["name"], *fac["aliases"]]:
-            rows += [("FAC", fac["name"], v, False)
-                     for v in case_variants(alias, fac.get("case", False))]
+            rows += [
+                ("FAC", fac["name"], v, False) for v in case_variants(alias, fac.get("case", False))
+            ]
     return rows
 
 
@@ -83,8 +90,11 @@ class Gazetteer:
         return doc
 
 
-@Language.factory("deals_gazetteer", default_config={"overwrite_ents": False, "data_dir": ""},
-                  assigns=["doc.ents"])
+@Language.factory(
+    "deals_gazetteer",
+    default_config={"overwrite_ents": False, "data_dir": ""},
+    assigns=["doc.ents"],
+)
 def make_gazetteer(nlp: Language, name: str, overwrite_ents: bool, data_dir: str) -> Gazetteer:
     """:param data_dir: folder of the gazetteer files; empty for the package's own."""
     return Gazetteer(nlp, name, load_lexicon(data_dir), overwrite_ents)

@@ -1,4 +1,5 @@
 """How an organisation's name is written down once the text around it is set aside."""
+
 from __future__ import annotations
 
 from collections.abc import Collection

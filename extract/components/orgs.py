@@ -7,6 +7,7 @@ mention of a name the label the document settles on, and sets `kb_id_` of each O
 canonical name (legal suffix dropped, the longest form used in the document). The named sites
 the gazetteer does not know are `deals_sites`' work, next in the pipeline.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,13 +46,21 @@ class OrgRepair:
         self.tokenizer = nlp.tokenizer
         self.place_names = lexicon.places
         self.suffix_matcher = Matcher(nlp.vocab)
-        self.suffix_matcher.add("suffixed", [[{"IS_TITLE": True, "ENT_TYPE": "", "OP": "{1,2}"},
-                                              {"ORTH": {"IN": sorted(self.suffixes)},
-                                               "ENT_TYPE": ""}]], greedy="LONGEST")
+        self.suffix_matcher.add(
+            "suffixed",
+            [
+                [
+                    {"IS_TITLE": True, "ENT_TYPE": "", "OP": "{1,2}"},
+                    {"ORTH": {"IN": sorted(self.suffixes)}, "ENT_TYPE": ""},
+                ]
+            ],
+            greedy="LONGEST",
+        )
         self.verbs = lexicon.verb_forms | set(org["split_verbs"])
         # inflected headline verbs only: a bare "Scale" or "Open" may well begin a company's name
-        self.headline_verbs = {f for v in org["headline_verbs"] for f in lexicon.inflect(v)
-                               if f != v}
+        self.headline_verbs = {
+            f for v in org["headline_verbs"] for f in lexicon.inflect(v) if f != v
+        }
         self.products = ProductSplitter(lexicon)
         self.name_words = {w.lower().strip(".") for w in self.suffixes} | set(self.legal)
 
@@ -83,14 +92,24 @@ class OrgRepair:
         doc, pieces, start = ent.doc, [], ent.start
         for i in range(ent.start, ent.end + 1):
             t = doc[i] if i < ent.end else None
-            cut = t is None or t.is_space or "\n" in t.text or t.text in self.name_breaks \
-                or t.text in self.dashes or (
-                    t.lower_ == "and" and ent.label_ == "ORG") or (
-                    t.lower_ == "for" and ent.label_ == "ORG" and i > ent.start
-                    and self.phrase_goes_on(ent, i)) or (
-                    t.lower_ in self.verbs and t.is_title and i > ent.start) or (
-                    t.text == "," and i + 1 < ent.end
-                    and doc[i + 1].text not in self.comma_suffixes)
+            cut = (
+                t is None
+                or t.is_space
+                or "\n" in t.text
+                or t.text in self.name_breaks
+                or t.text in self.dashes
+                or (t.lower_ == "and" and ent.label_ == "ORG")
+                or (
+                    t.lower_ == "for"
+                    and ent.label_ == "ORG"
+                    and i > ent.start
+                    and self.phrase_goes_on(ent, i)
+                )
+                or (t.lower_ in self.verbs and t.is_title and i > ent.start)
+                or (
+                    t.text == "," and i + 1 < ent.end and doc[i + 1].text not in self.comma_suffixes
+                )
+            )
             if cut:
                 if i > start:
                     pieces.append(self.trim(Span(doc, start, i, label=ent.label_)))
@@ -99,29 +118,40 @@ class OrgRepair:
 
     @staticmethod
     def phrase_goes_on(ent: Span, i: int) -> bool:
-        """"a deal with Brightwater Compute for AI cloud capacity": the words after "for" belong
+        """ "a deal with Brightwater Compute for AI cloud capacity": the words after "for" belong
         to a phrase that goes on past the entity, so "for" ends the name."""
         doc = ent.doc
         if not doc.has_annotation("DEP"):
             return False
-        return any(not ent.start <= doc[j].head.i < ent.end for j in range(i + 1, ent.end)) \
-            and ent.end < len(doc) and (doc[ent.end].is_alpha and doc[ent.end].is_lower)
+        return (
+            any(not ent.start <= doc[j].head.i < ent.end for j in range(i + 1, ent.end))
+            and ent.end < len(doc)
+            and (doc[ent.end].is_alpha and doc[ent.end].is_lower)
+        )
 
     def trim(self, span: Span) -> Span | None:
         """Drop edge words that are no part of a name: articles, descriptors and verbs before it
         ("Expands Halcyon Compute"), particles, prepositions and lower-case words after it
         ("Halcyon Compute to")."""
         doc, s, e = span.doc, span.start, span.end
-        while s < e and (doc[s].lower_ in self.lead_drop or doc[s].lower_ in self.verbs
-                         or doc[s].is_punct or not (
-                             doc[s].text[:1].isupper() or doc[s].text[:1].isdigit()
-                             or doc[s].text[:1] in "xe") or (
-                             s + 1 < e and doc[s].lower_ in self.headline_verbs
-                             and doc[s].is_title)):
+        while s < e and (
+            doc[s].lower_ in self.lead_drop
+            or doc[s].lower_ in self.verbs
+            or doc[s].is_punct
+            or not (
+                doc[s].text[:1].isupper() or doc[s].text[:1].isdigit() or doc[s].text[:1] in "xe"
+            )
+            or (s + 1 < e and doc[s].lower_ in self.headline_verbs and doc[s].is_title)
+        ):
             s += 1
-        while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "."
-                         or doc[e - 1].lower_ in self.possessives or doc[e - 1].is_space
-                         or self.edge_word(doc[e - 1]) and e - 1 > s):
+        while e > s and (
+            doc[e - 1].is_punct
+            and doc[e - 1].text != "."
+            or doc[e - 1].lower_ in self.possessives
+            or doc[e - 1].is_space
+            or self.edge_word(doc[e - 1])
+            and e - 1 > s
+        ):
             e -= 1
         return Span(doc, s, e, label=span.label_, kb_id=span.kb_id_) if e > s else None
 
@@ -132,23 +162,32 @@ class OrgRepair:
         return (t.is_alpha and t.is_lower) or (t.tag_ in EDGE_TAGS and not t.text.isupper())
 
     def datelines(self, doc: Doc) -> list[Span]:
-        """"RENO, Nev. --", "SAN FRANCISCO, Oct 23 (Wire) -": the capitalised place opening a
+        """ "RENO, Nev. --", "SAN FRANCISCO, Oct 23 (Wire) -": the capitalised place opening a
         paragraph before a dash is a place, never a party."""
         out = []
         starts = [0] + [t.i + 1 for t in doc if "\n" in t.text]
-        known = {i for e in doc.ents if e.kb_id_ and e.label_ == "ORG"
-                 for i in range(e.start, e.end)}
+        known = {
+            i for e in doc.ents if e.kb_id_ and e.label_ == "ORG" for i in range(e.start, e.end)
+        }
         for s in starts:
             while s < len(doc) and doc[s].is_space:
                 s += 1
             e = s
-            while e < len(doc) and e - s < 6 and (
-                    doc[e].is_upper and re.match(r"^[A-Z][A-Z.'’-]*$", doc[e].text) or (
-                        doc[e].text == "." and e > s and e + 1 < len(doc)
-                        and doc[e + 1].is_upper)):  # "ST. PAUL"
+            while (
+                e < len(doc)
+                and e - s < 6
+                and (
+                    doc[e].is_upper
+                    and re.match(r"^[A-Z][A-Z.'’-]*$", doc[e].text)
+                    or (doc[e].text == "." and e > s and e + 1 < len(doc) and doc[e + 1].is_upper)
+                )
+            ):  # "ST. PAUL"
                 e += 1
-            if e == s or sum(c.isalpha() for c in doc[s:e].text) < 3 \
-                    or any(i in known for i in range(s, e)):
+            if (
+                e == s
+                or sum(c.isalpha() for c in doc[s:e].text) < 3
+                or any(i in known for i in range(s, e))
+            ):
                 continue
             for k in range(e, min(len(doc), e + 14)):
                 t = doc[k]
@@ -171,8 +210,13 @@ class OrgRepair:
         orgs = Counter(self.canonical(e.text).lower() for e in ents if e.label_ == "ORG")
         out = []
         for e in ents:
-            if e.label_ == "ORG" and not e.kb_id_ and len(e) > 1 \
-                    and orgs[self.canonical(e.text).lower()] == 1 and headline_case(e):
+            if (
+                e.label_ == "ORG"
+                and not e.kb_id_
+                and len(e) > 1
+                and orgs[self.canonical(e.text).lower()] == 1
+                and headline_case(e)
+            ):
                 for s, end in ((e.start + 1, e.end), (e.start, e.end - 1)):
                     edge = e.doc[e.start] if s > e.start else e.doc[e.end - 1]
                     rest = self.canonical(e.doc[s:end].text).lower()
@@ -188,32 +232,52 @@ class OrgRepair:
         doc, end, label = ent.doc, ent.end, ent.label_
         if ent.kb_id_ or label not in RELABEL | {"ORG"}:
             return ent
-        while end < len(doc) and doc[end].text in self.suffixes and doc[end].is_title \
-                and not doc[end].ent_type_ in ("CHIP",):
+        while (
+            end < len(doc)
+            and doc[end].text in self.suffixes
+            and doc[end].is_title
+            and doc[end].ent_type_ not in ("CHIP",)
+        ):
             end, label = end + 1, "ORG"
-        if end < len(doc) and doc[end].lower_.strip(".") in self.legal \
-                and doc[end].text[:1].isupper():
+        if (
+            end < len(doc)
+            and doc[end].lower_.strip(".") in self.legal
+            and doc[end].text[:1].isupper()
+        ):
             end, label = end + 1, "ORG"
-        elif end + 1 < len(doc) and doc[end].text == "," \
-                and doc[end + 1].lower_.strip(".") in self.legal \
-                and doc[end + 1].text[:1].isupper():
+        elif (
+            end + 1 < len(doc)
+            and doc[end].text == ","
+            and doc[end + 1].lower_.strip(".") in self.legal
+            and doc[end + 1].text[:1].isupper()
+        ):
             end, label = end + 2, "ORG"
         if ent[-1].lower_.strip(".") in self.legal and len(ent) > 1 and ent[-1].text[:1].isupper():
             label = "ORG"
-        if ent[-1].text in self.suffixes and label in RELABEL and not (
-                label in PLACE and ent[-1].text in self.place_suffixes):
+        if (
+            ent[-1].text in self.suffixes
+            and label in RELABEL
+            and not (label in PLACE and ent[-1].text in self.place_suffixes)
+        ):
             label = "ORG"
-        return Span(doc, ent.start, end, label=label) if (end, label) != (ent.end, ent.label_) \
-            else ent
+        return (
+            Span(doc, ent.start, end, label=label) if (end, label) != (ent.end, ent.label_) else ent
+        )
 
     def places(self, ents: list[Span]) -> list[Span]:
-        """"Barstow, Texas": a name right before ", <place>" is itself a place."""
+        """ "Barstow, Texas": a name right before ", <place>" is itself a place."""
         starts = {e.start: e for e in ents}
         out = []
         for e in ents:
             nxt = starts.get(e.end + 1)
-            if e.label_ in ("ORG", "PERSON") and not e.kb_id_ and nxt is not None \
-                    and nxt.label_ in PLACE and e.doc[e.end].text == "," and len(e) <= 3:
+            if (
+                e.label_ in ("ORG", "PERSON")
+                and not e.kb_id_
+                and nxt is not None
+                and nxt.label_ in PLACE
+                and e.doc[e.end].text == ","
+                and len(e) <= 3
+            ):
                 e = Span(e.doc, e.start, e.end, label="GPE")
             out.append(e)
         return out
@@ -240,8 +304,13 @@ class OrgRepair:
             decisive = e.label_ == "ORG" and e[-1].lower_.strip(".") in self.legal and len(e) > 1
             nxt = starts.get(e.end + 1)
             # "Austin, Texas": a name followed by its state or country is a place
-            decisive = decisive or e.label_ in PLACE and nxt is not None \
-                and nxt.label_ in PLACE and doc[e.end].text == ","
+            decisive = (
+                decisive
+                or e.label_ in PLACE
+                and nxt is not None
+                and nxt.label_ in PLACE
+                and doc[e.end].text == ","
+            )
             votes.setdefault(key, Counter())[e.label_] += 5 if decisive else 1
             if e.label_ == "ORG" and len(key.split()) > 1:
                 org_first_words.add(key.split()[0])
@@ -253,16 +322,22 @@ class OrgRepair:
             v = votes[key]
             if e.label_ in RELABEL | {"ORG"} and not e.kb_id_:
                 if key in surnames or (
-                        len(e) == 2 and e.label_ == "ORG" and e[-1].lower_ in surnames):
+                    len(e) == 2 and e.label_ == "ORG" and e[-1].lower_ in surnames
+                ):
                     label = "PERSON"
-                elif v["ORG"] and v["ORG"] >= sum(v[p] for p in PLACE) \
-                        or key in org_first_words and e.label_ != "GPE":
+                elif (
+                    v["ORG"]
+                    and v["ORG"] >= sum(v[p] for p in PLACE)
+                    or key in org_first_words
+                    and e.label_ != "GPE"
+                ):
                     label = "ORG"
                 else:
                     label = v.most_common(1)[0][0]
                 if label != e.label_:
-                    e = Span(doc, e.start, e.end, label=label,
-                             kb_id=e.text if label == "CHIP" else "")
+                    e = Span(
+                        doc, e.start, e.end, label=label, kb_id=e.text if label == "CHIP" else ""
+                    )
             out.append(e)
         return out
 
@@ -273,8 +348,13 @@ class OrgRepair:
         out = []
         for m_id, start, end in self.suffix_matcher(doc):
             span = doc[start:end]
-            if any(i in taken for i in range(start, end)) or span[0].is_stop \
-                    or span[0].is_sent_start and len(span) == 2 and span[0].lower_ in self.verbs:
+            if (
+                any(i in taken for i in range(start, end))
+                or span[0].is_stop
+                or span[0].is_sent_start
+                and len(span) == 2
+                and span[0].lower_ in self.verbs
+            ):
                 continue
             span = self.trim(span)
             if span is None or len(span) < 2 and span[0].text in self.suffixes:
@@ -296,9 +376,13 @@ class OrgRepair:
                 continue
             names[name] = name
             first = name.split()[0]
-            if len(name.split()) > 1 and first[:1].isupper() \
-                    and not doc.vocab[first.lower()].is_stop \
-                    and first not in self.place_names and len(first) > 3:
+            if (
+                len(name.split()) > 1
+                and first[:1].isupper()
+                and not doc.vocab[first.lower()].is_stop
+                and first not in self.place_names
+                and len(first) > 3
+            ):
                 names.setdefault(first, name)
         if not names:
             return []
@@ -311,8 +395,14 @@ class OrgRepair:
         out = []
         for m_id, start, end in matcher(doc):
             inside = {taken[i] for i in range(start, end) if i in taken}
-            if all(e.label_ != "ORG" and not e.kb_id_ and start <= e.start and e.end <= end
-                   and len(e) < end - start for e in inside):
+            if all(
+                e.label_ != "ORG"
+                and not e.kb_id_
+                and start <= e.start
+                and e.end <= end
+                and len(e) < end - start
+                for e in inside
+            ):
                 out.append(Span(doc, start, end, label="ORG"))
         return filter_spans(out)
 
@@ -321,13 +411,18 @@ class OrgRepair:
         ("VX-2")."""
         if ent.label_ != "ORG" or ent.kb_id_:
             return False
-        if all(t.lower_ in self.junk_words or t.is_punct or t.like_num for t in ent) \
-                or len(ent.text) < 2:
+        if (
+            all(t.lower_ in self.junk_words or t.is_punct or t.like_num for t in ent)
+            or len(ent.text) < 2
+        ):
             return True
         if any(t._.deals_num or t._.deals_power_unit or t._.deals_glued_power for t in ent):
             return True
-        return len(ent) == 1 and any(c.isdigit() for c in ent.text) \
+        return (
+            len(ent) == 1
+            and any(c.isdigit() for c in ent.text)
             and any(c.isalpha() for c in ent.text)
+        )
 
     def set_canonical(self, doc: Doc) -> None:
         orgs = [e for e in doc.ents if e.label_ == "ORG"]
@@ -335,8 +430,9 @@ class OrgRepair:
         known = {self.canonical(e.text).lower(): e.kb_id_ for e in orgs if e.kb_id_}
         longer = {}
         for n in sorted(names):  # sorted: the same text gives the same names in any process
-            options = sorted(m for m in names
-                             if m.lower() != n.lower() and m.lower().startswith(n.lower() + " "))
+            options = sorted(
+                m for m in names if m.lower() != n.lower() and m.lower().startswith(n.lower() + " ")
+            )
             same = sorted(m for m in names if m.lower() == n.lower() and not m.isupper())
             longer[n] = min(options, key=len) if options else (same[0] if same else n)
             grown = [kb for text, kb in known.items() if text.startswith(n.lower() + " ")]

@@ -5,6 +5,7 @@ into the next sentence. No sentence starts inside the run of capitalised words t
 line, where the parser sometimes cuts a name ("Kelpie | AI will expand ..."). It runs before
 the parser, which keeps boundaries already set.
 """
+
 from spacy.language import Language
 from spacy.tokens import Doc
 

@@ -4,6 +4,7 @@ figures, chip, place and evidence.
 The candidates reader proposes deals and the sentences about each; a deal whose parties deny it
 is dropped; the others are read for their kind, fields, status and roles.
 """
+
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span
@@ -39,8 +40,9 @@ class Assembler:
         self.roles = RoleAssigner(lexicon, self.syntax, sectors)
         self.dateline_kinds = set(words["dateline_kinds"])
         self.site_kinds = set(words["site_kinds"])
-        self.site_words = {w for n in sites["nouns"] if " " not in n for w in (n, plural(n))} \
-            | set(sites["extra_plurals"])
+        self.site_words = {w for n in sites["nouns"] if " " not in n for w in (n, plural(n))} | set(
+            sites["extra_plurals"]
+        )
 
     def assemble(self, doc: Doc, title_end: int) -> list[Deal]:
         """The deals of a document, in the order the text states them.
@@ -54,13 +56,21 @@ class Assembler:
             out.append(self.read(doc, deal, title_end))
         return out
 
-    def pick_fields(self, sentences: list[Span], parties: set[str] = frozenset(),
-                    kind: str | None = None, doc: Doc | None = None) -> Fields:
+    def pick_fields(
+        self,
+        sentences: list[Span],
+        parties: set[str] = frozenset(),
+        kind: str | None = None,
+        doc: Doc | None = None,
+    ) -> Fields:
         figures, places = self.figures, self.places
         count = figures.first(sentences, "count", parties, kind)
         facility = places.facility(sentences, parties)
-        location = places.location(sentences, parties) or places.site_location(facility, doc) \
+        location = (
+            places.location(sentences, parties)
+            or places.site_location(facility, doc)
             or places.known_facility_location(facility, doc)
+        )
         return Fields(
             gpu_count=int(count) if count else None,
             power_mw=figures.first(sentences, "power", parties, kind),
@@ -80,8 +90,9 @@ class Assembler:
             first = next((t for t in sent if not t.is_space and not t.is_punct), None)
             if first is not None and first.lower_ in self.candidates.topic_shifts:
                 continue  # "Separately, X unveiled a site in West Texas"
-            if not set(self.candidates.named(sent)) <= parties \
-                    or not any(t.lower_ in self.site_words for t in sent):
+            if not set(self.candidates.named(sent)) <= parties or not any(
+                t.lower_ in self.site_words for t in sent
+            ):
                 continue
             found = self.places.places_in(sent, parties)
             if found:
@@ -90,8 +101,11 @@ class Assembler:
 
     def read(self, doc: Doc, deal: Candidate, title_end: int) -> Deal:
         parties = sorted(deal.parties, key=str.lower)
-        scope = deal.sentences[:1] + [s for s in deal.lead if s not in deal.sentences] \
+        scope = (
+            deal.sentences[:1]
+            + [s for s in deal.lead if s not in deal.sentences]
             + deal.sentences[1:]
+        )
         kind = self.kinds.classify(deal.sentences, parties, hint=deal.kind_hint)
         fields = self.pick_fields(scope, set(parties), kind, doc)
         if fields.location is None and kind in self.site_kinds:

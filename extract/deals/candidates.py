@@ -6,6 +6,7 @@ deal word describes ("signed", "agreement", "invest", "lease"). Later sentences 
 to it ("the agreement", "it", a single party) add the fields it still lacks. Deals with the
 same parties merge.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,9 +30,12 @@ def sentences(doc: Doc) -> list[Span]:
     inside = {i for e in doc.ents for i in range(e.start + 1, e.end)}
     for sent in sents_of(doc):
         prev = out[-1] if out else None
-        if prev is not None and "\n" not in prev[-1].text and (
-                sent.start in inside or len(prev) <= 2 and not prev[-1].is_punct):
-            out[-1] = doc[prev.start:sent.end]
+        if (
+            prev is not None
+            and "\n" not in prev[-1].text
+            and (sent.start in inside or len(prev) <= 2 and not prev[-1].is_punct)
+        ):
+            out[-1] = doc[prev.start : sent.end]
         else:
             out.append(sent)
     return out
@@ -44,6 +48,7 @@ def facilities(sents: list[Span]) -> set[str]:
 @dataclass
 class Candidate:
     """A deal as the candidates reader finds it: its parties and the sentences about it."""
+
     parties: list[str]
     sentences: list[Span] = field(default_factory=list)
     born: int = 0
@@ -68,7 +73,8 @@ class CandidateFinder:
         self.roles = set(words["person_roles"])
         self.mention_only = set(words["mention_only"])
         self.anaphors = set(words["deal_anaphors"]) | {
-            plural(a) for a in words["deal_anaphors"] if a.isalpha() and len(a) > 4}
+            plural(a) for a in words["deal_anaphors"] if a.isalpha() and len(a) > 4
+        }
         self.coref_nouns = set(lex["coref"]["nouns"])
         self.vendor_verbs = lexicon.forms(words["vendor_verbs"])
         self.cloud_vendor_verbs = self.vendor_verbs | lexicon.forms(words["cloud_vendor_verbs"])
@@ -101,26 +107,39 @@ class CandidateFinder:
     def named(self, sent: Span) -> list[str]:
         """The organisations a sentence names, leaving out chip vendors named with their
         hardware."""
-        return [n for n, e in self.orgs(sent)
-                if not (self.syntax.is_vendor_mention(e) and e.root.dep_ != "poss")]
+        return [
+            n
+            for n, e in self.orgs(sent)
+            if not (self.syntax.is_vendor_mention(e) and e.root.dep_ != "poss")
+        ]
 
     def is_party(self, ent: Span, n_orgs: int) -> bool:
         root = ent.root
         head = root.head
-        if head.lower_ in self.roles or head.ent_type_ == "PERSON" or (
-                root.dep_ in ("compound", "poss") and head.ent_type_ == "PERSON"):
+        if (
+            head.lower_ in self.roles
+            or head.ent_type_ == "PERSON"
+            or (root.dep_ in ("compound", "poss") and head.ent_type_ == "PERSON")
+        ):
             return False
-        if root.dep_ == "compound" and head.lower_ in self.coref_nouns \
-                and any(c.lower_ == "the" for c in head.lefts):
+        if (
+            root.dep_ == "compound"
+            and head.lower_ in self.coref_nouns
+            and any(c.lower_ == "the" for c in head.lefts)
+        ):
             return False  # "the Quill maker" names a company by its product and refers back
         if self.rival(root):
             return False
-        before = {t.lower_ for t in ent.doc[max(ent.sent.start, ent.start - 2):ent.start]}
+        before = {t.lower_ for t in ent.doc[max(ent.sent.start, ent.start - 2) : ent.start]}
         if before & self.mention_only:
             return False
         nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-        if nxt is not None and nxt.lower_ in self.event_nouns \
-                or root.dep_ == "compound" and head.lower_ in self.event_nouns:
+        if (
+            nxt is not None
+            and nxt.lower_ in self.event_nouns
+            or root.dep_ == "compound"
+            and head.lower_ in self.event_nouns
+        ):
             return False  # "its Advancing AI event", "Oracle AI World conference"
         if root.dep_ in SUBJECTS:
             clause = [t for t in head.subtree if t.i > root.i][:8]
@@ -129,7 +148,7 @@ class CandidateFinder:
         return True
 
     def rival(self, root: Token) -> bool:
-        """"go toe-to-toe with Nvidia", "chips to rival Nvidia's": a competitor takes no part."""
+        """ "go toe-to-toe with Nvidia", "chips to rival Nvidia's": a competitor takes no part."""
         t = root
         if t.dep_ == "poss":
             t = t.head
@@ -138,19 +157,24 @@ class CandidateFinder:
         elif t.dep_ != "dobj":
             return False
         return any(a.lower_ in self.rival_words for a in [t.head, t.head.head][:2]) or any(
-            c.lower_ in self.rival_words for c in t.head.children
-            if c.dep_ in ("npadvmod", "advmod", "dobj", "pobj"))
+            c.lower_ in self.rival_words
+            for c in t.head.children
+            if c.dep_ in ("npadvmod", "advmod", "dobj", "pobj")
+        )
 
     @staticmethod
     def descriptive(t: Token) -> bool:
-        """"Humain, the AI company backed by PIF": a participle describing an organisation
+        """ "Humain, the AI company backed by PIF": a participle describing an organisation
         states no deal."""
         return t.dep_ == "acl" and t.tag_ == "VBN" and t.head.dep_ in ("appos",)
 
     def is_cue(self, t: Token) -> bool:
         """A deal word, not one inside an organisation's name ("Public Investment Fund")."""
-        return (t.lower_ in self.verbs or t.lower_ in self.nouns) and t.ent_type_ != "ORG" \
+        return (
+            (t.lower_ in self.verbs or t.lower_ in self.nouns)
+            and t.ent_type_ != "ORG"
             and not self.descriptive(t)
+        )
 
     def has_cue(self, sent: Span) -> bool:
         for t in sent:
@@ -159,24 +183,25 @@ class CandidateFinder:
         return self.is_pairing(sent)
 
     def has_verb_cue(self, sent: Span) -> bool:
-        return any(t.lower_ in self.verbs and is_verb(t) and not self.descriptive(t)
-                   for t in sent)
+        return any(t.lower_ in self.verbs and is_verb(t) and not self.descriptive(t) for t in sent)
 
     def is_pairing(self, sent: Span) -> bool:
         """A roundup line such as "OpenAI x AWS: $38 billion" or "NEBIUS / MICROSOFT."."""
         ents = [e for e in ents_of(sent) if e.label_ == "ORG"]
         if len(ents) < 2:
             return False
-        between = sent.doc[ents[0].end:ents[1].start]
-        return ents[0].start - sent.start <= 3 and len(between) == 1 \
+        between = sent.doc[ents[0].end : ents[1].start]
+        return (
+            ents[0].start - sent.start <= 3
+            and len(between) == 1
             and between[0].lower_ in self.pairing_joiners
+        )
 
     def clause_of(self, token: Token) -> int:
         return self.syntax.clause_of(token)
 
     def cue_in_clause(self, sent: Span, clause: int) -> bool:
-        return any(self.is_cue(t) and (t.i == clause or self.clause_of(t) == clause)
-                   for t in sent)
+        return any(self.is_cue(t) and (t.i == clause or self.clause_of(t) == clause) for t in sent)
 
     def coordinated(self, ents: list[Span]) -> bool:
         """Three or more parties must be listed together ("AMD, Cisco and Humain say ...")."""
@@ -185,7 +210,7 @@ class CandidateFinder:
         return linked >= len(ents) - 2
 
     def referents(self, sent: Span, last_subject: str | None) -> dict[int, str]:
-        """"The company", "the startup" or "it" as a subject refers to the last named subject;
+        """ "The company", "the startup" or "it" as a subject refers to the last named subject;
         by clause."""
         out = {}
         if last_subject is None:
@@ -195,21 +220,30 @@ class CandidateFinder:
                 if t.lower_ in self.dummy_subjects and t.head.lower_ in self.copulas:
                     continue
                 if t.lower_ in self.subject_pronouns or (
-                        t.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in t.lefts)):
+                    t.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in t.lefts)
+                ):
                     out.setdefault(self.clause_of(t), last_subject)
-            elif t.dep_ in ("dobj", "pobj", "dative") and not t.ent_type_ \
-                    and t.lower_ in self.coref_nouns and any(c.lower_ == "the" for c in t.lefts):
+            elif (
+                t.dep_ in ("dobj", "pobj", "dative")
+                and not t.ent_type_
+                and t.lower_ in self.coref_nouns
+                and any(c.lower_ == "the" for c in t.lefts)
+            ):
                 # "invested $8 billion in the company"
                 out.setdefault(self.clause_of(t), last_subject)
-            elif t.lower_ in self.possessive_pronouns and t.dep_ == "poss" \
-                    and t.head.dep_ in SUBJECTS and not any(
-                        e.label_ == "ORG" and e.start < t.i for e in ents_of(sent)):
+            elif (
+                t.lower_ in self.possessive_pronouns
+                and t.dep_ == "poss"
+                and t.head.dep_ in SUBJECTS
+                and not any(e.label_ == "ORG" and e.start < t.i for e in ents_of(sent))
+            ):
                 # "Its anchor tenant, Kestrel Labs, signed ..."
                 out.setdefault(self.clause_of(t), last_subject)
         return out
 
-    def party_groups(self, sent: Span,
-                     last_subject: str | None) -> tuple[list[list[str]], str | None]:
+    def party_groups(
+        self, sent: Span, last_subject: str | None
+    ) -> tuple[list[list[str]], str | None]:
         """Parties per clause ("AWS lands OpenAI, Microsoft shops around" gives one pair) and
         the subject."""
         groups: dict[int, list[str]] = {}
@@ -237,21 +271,32 @@ class CandidateFinder:
                 group.insert(0, ref)
         for clause, (vendor, ent) in vendors.items():
             group = groups.get(clause, [])
-            verbs = self.cloud_vendor_verbs if self.sectors.get(vendor) == "cloud" \
+            verbs = (
+                self.cloud_vendor_verbs
+                if self.sectors.get(vendor) == "cloud"
                 else self.vendor_verbs
+            )
             buying = any(a.lower_ in verbs for a in ent.root.ancestors)
             if len(group) == 1 and len(names) == 1 and vendor not in group and buying:
                 group.append(vendor)
-        found = [g for c, g in groups.items() if len(g) >= 2 and self.cue_in_clause(sent, c) and (
-            len(g) < 3 or self.coordinated(group_ents.get(c, []))
-            or len(group_ents.get(c, [])) < len(g))]
+        found = [
+            g
+            for c, g in groups.items()
+            if len(g) >= 2
+            and self.cue_in_clause(sent, c)
+            and (
+                len(g) < 3
+                or self.coordinated(group_ents.get(c, []))
+                or len(group_ents.get(c, [])) < len(g)
+            )
+        ]
         if not found and len(names) == 2 and self.has_cue(sent):
             found = [names]
         found = [g for g in found if not self.co_suppliers(sent, g)]
         return found, subject or (names[0] if names else None)
 
     def co_suppliers(self, sent: Span, group: list[str]) -> bool:
-        """"Supermicro and Dell supplied the servers": organisations that are together the
+        """ "Supermicro and Dell supplied the servers": organisations that are together the
         subject of one supplying verb deliver to someone else, not to each other; no deal
         between them."""
         ents = [e for n, e in self.orgs(sent) if n in group]
@@ -262,11 +307,14 @@ class CandidateFinder:
         if len(subjects) != 1:
             return False
         verb = subjects[0].root.head
-        if verb.lower_ not in self.co_supplier_verbs \
-                and verb.lemma_.lower() not in self.co_supplier_verbs:
+        if (
+            verb.lower_ not in self.co_supplier_verbs
+            and verb.lemma_.lower() not in self.co_supplier_verbs
+        ):
             return False
-        chained = all(e.root.dep_ == "conj" and e.root.head.i in roots or e in subjects
-                      for e in ents)
+        chained = all(
+            e.root.dep_ == "conj" and e.root.head.i in roots or e in subjects for e in ents
+        )
         joint = any(t.lower_ in self.joint_words for t in sent)
         return chained and not joint
 
@@ -288,11 +336,17 @@ class CandidateFinder:
             groups = [g for g in groups if len(g) < 4 or self.has_verb_cue(sent)]
             if groups and self.has_cue(sent):
                 hint = self.kinds.clause_kind(sent) if len(groups) == 1 else None
-                deals += [Candidate(parties=g, sentences=[sent], born=i, kind_hint=hint)
-                          for g in groups]
+                deals += [
+                    Candidate(parties=g, sentences=[sent], born=i, kind_hint=hint) for g in groups
+                ]
                 used.add(i)
-            elif deals and self.refers_back(sent, self.named(sent), deals[-1], i,
-                                            paragraph_of[i] == paragraph_of[deals[-1].born]):
+            elif deals and self.refers_back(
+                sent,
+                self.named(sent),
+                deals[-1],
+                i,
+                paragraph_of[i] == paragraph_of[deals[-1].born],
+            ):
                 deals[-1].sentences.append(sent)
                 used.add(i)
             if subject:
@@ -306,15 +360,16 @@ class CandidateFinder:
         name none but its parties ("Meta signs deal for the plant's output" before the sentence
         that names the seller): they state the headline figures."""
         lead = []
-        for j, sent in enumerate(sents[:min(deal.born, 4)]):
+        for j, sent in enumerate(sents[: min(deal.born, 4)]):
             names = set(self.named(sent))
             if j in used or not names or not names <= set(deal.parties):
                 continue
             lead.append(sent)
         deal.lead = lead
 
-    def refers_back(self, sent: Span, names: list[str], deal: Candidate, index: int,
-                    same_paragraph: bool) -> bool:
+    def refers_back(
+        self, sent: Span, names: list[str], deal: Candidate, index: int, same_paragraph: bool
+    ) -> bool:
         """A later sentence adds to the last deal when it names none but the deal's parties and
         refers back to it, names one of them, names its site, or continues the paragraph that
         stated it. A sentence that turns to another site or opens with "Separately" does
@@ -333,9 +388,10 @@ class CandidateFinder:
             return True
         if index - deal.born > 3 and not set(names) & set(deal.parties):
             return False
-        return any(t.lower_ in self.anaphors
-                   and t.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "attr")
-                   for t in sent) or bool(names)
+        return any(
+            t.lower_ in self.anaphors and t.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "attr")
+            for t in sent
+        ) or bool(names)
 
     @staticmethod
     def merge(deals: list[Candidate]) -> list[Candidate]:
@@ -348,9 +404,11 @@ class CandidateFinder:
                 if deal.kind_hint and known.kind_hint and deal.kind_hint != known.kind_hint:
                     continue
                 near = deal.born - known.born <= 3
-                if deal.key() == known.key() or (
-                        max(len(deal.parties), len(known.parties)) <= 3 or near) and (
-                        deal.key() < known.key() or known.key() < deal.key()):
+                if (
+                    deal.key() == known.key()
+                    or (max(len(deal.parties), len(known.parties)) <= 3 or near)
+                    and (deal.key() < known.key() or known.key() < deal.key())
+                ):
                     known.sentences += [s for s in deal.sentences if s not in known.sentences]
                     if len(deal.parties) > len(known.parties):
                         known.parties = deal.parties

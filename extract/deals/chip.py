@@ -1,5 +1,6 @@
 """Which accelerator a deal is about: the most specific one its sentences name, else one named
 where the article repeats its count, a model code inside that count, or the chip maker."""
+
 from __future__ import annotations
 
 from spacy.tokens import Span, Token
@@ -11,8 +12,9 @@ from extract.spans import ents_of, sents_of
 
 
 def party_is_subject(sent: Span, parties: set[str]) -> bool:
-    return any(e.label_ == "ORG" and e.kb_id_ in parties and e.root.dep_ in SUBJECTS
-               for e in ents_of(sent))
+    return any(
+        e.label_ == "ORG" and e.kb_id_ in parties and e.root.dep_ in SUBJECTS for e in ents_of(sent)
+    )
 
 
 def is_subject(token: Token) -> bool:
@@ -45,8 +47,9 @@ class ChipPicker:
         ...")."""
         return any(t.dep_ in SUBJECTS and t.lower_ in self.anaphors for t in sent)
 
-    def pick(self, sentences: list[Span], parties: set[str] = frozenset(),
-             kind: str | None = None) -> str | None:
+    def pick(
+        self, sentences: list[Span], parties: set[str] = frozenset(), kind: str | None = None
+    ) -> str | None:
         """The most specific accelerator in the sentence stating the deal and the next one;
         later sentences only when their subject is the deal itself. A more specific chip of the
         same vendor in such a sentence refines a family named first (Instinct -> MI450); a
@@ -57,9 +60,13 @@ class ChipPicker:
             out = []
             for s in scope:
                 by_clause = syntax.orgs_by_clause(s) if parties else {}
-                out += [e.kb_id_ for e in ents_of(s) if e.label_ == "CHIP" and not (
-                    parties and syntax.foreign_clause(e.root, parties, by_clause))
-                    and not (objects_only and is_subject(e.root))]
+                out += [
+                    e.kb_id_
+                    for e in ents_of(s)
+                    if e.label_ == "CHIP"
+                    and not (parties and syntax.foreign_clause(e.root, parties, by_clause))
+                    and not (objects_only and is_subject(e.root))
+                ]
             return out
 
         born = chips(sentences[:1])
@@ -68,14 +75,19 @@ class ChipPicker:
         # a deal about money, power or a takeover: hardware a later sentence names is the deal's
         # only when a party is that sentence's subject ("Anthropic said it would use Trainium
         # chips")
-        per_sentence = [chips([s], objects_only=not self.refers_to_deal(s)) for s in rest
-                        if kind not in self.no_vendor_chip or party_is_subject(s, parties)]
+        per_sentence = [
+            chips([s], objects_only=not self.refers_to_deal(s))
+            for s in rest
+            if kind not in self.no_vendor_chip or party_is_subject(s, parties)
+        ]
         others = [c for found in per_sentence for c in found]
         best = next((n for r in (3, 2) for n in born if rank(n) == r), None)
         if best is not None and rank(best) < 3:
             vendor = accel.get(best, {}).get("vendor")
-            finer = next((n for n in anaphoric
-                          if rank(n) == 3 and accel.get(n, {}).get("vendor") == vendor), None)
+            finer = next(
+                (n for n in anaphoric if rank(n) == 3 and accel.get(n, {}).get("vendor") == vendor),
+                None,
+            )
             return finer or best
         if best is None and others:
             # "its Grace Blackwell GB300 systems": the most specific name of the first sentence
@@ -99,8 +111,11 @@ class ChipPicker:
             return vendor
         for s in sentences[:3]:
             for e in ents_of(s):
-                if e.label_ == "ORG" and self.sectors.get(e.kb_id_) == "chips" \
-                        and syntax.is_vendor_mention(e):
+                if (
+                    e.label_ == "ORG"
+                    and self.sectors.get(e.kb_id_) == "chips"
+                    and syntax.is_vendor_mention(e)
+                ):
                     return e.kb_id_
         return None
 
@@ -116,20 +131,27 @@ class ChipPicker:
             if sent.start < first.end or not party_is_subject(sent, parties):
                 continue
             orgs = [e for e in ents_of(sent) if e.label_ == "ORG"]
-            if any(e.kb_id_ not in parties and not (
-                    sectors.get(e.kb_id_) == "chips" and syntax.is_vendor_mention(e))
-                   for e in orgs):
+            if any(
+                e.kb_id_ not in parties
+                and not (sectors.get(e.kb_id_) == "chips" and syntax.is_vendor_mention(e))
+                for e in orgs
+            ):
                 continue
             by_clause = syntax.orgs_by_clause(sent)
-            found = [e.kb_id_ for e in ents_of(sent) if e.label_ == "CHIP"
-                     and not is_subject(e.root)
-                     and not syntax.foreign_clause(e.root, parties, by_clause)]
+            found = [
+                e.kb_id_
+                for e in ents_of(sent)
+                if e.label_ == "CHIP"
+                and not is_subject(e.root)
+                and not syntax.foreign_clause(e.root, parties, by_clause)
+            ]
             if found:
                 return max(found, key=lambda n: (self.rank(n), -found.index(n)))
         return None
 
-    def counted_elsewhere(self, sentences: list[Span], parties: set[str],
-                          kind: str | None) -> tuple[str | None, str | None]:
+    def counted_elsewhere(
+        self, sentences: list[Span], parties: set[str], kind: str | None
+    ) -> tuple[str | None, str | None]:
         """The accelerator, or its maker, named where the article gives the deal's accelerator
         count again ("100,000 GPUs" in the headline, "a target of 100,000 Nvidia GPUs" further
         down)."""
@@ -141,11 +163,15 @@ class ChipPicker:
         for fig in doc._.deals_figures or []:
             if fig.kind != "count" or not fig.value or abs(fig.value - count) > 0.02 * count:
                 continue
-            for e in ents_of(doc[fig.start:fig.end]):
+            for e in ents_of(doc[fig.start : fig.end]):
                 if e.label_ == "CHIP" and chip is None:
                     chip = e.kb_id_ or e.text
-                elif e.label_ == "ORG" and self.sectors.get(e.kb_id_) == "chips" \
-                        and self.syntax.is_vendor_mention(e) and vendor is None:
+                elif (
+                    e.label_ == "ORG"
+                    and self.sectors.get(e.kb_id_) == "chips"
+                    and self.syntax.is_vendor_mention(e)
+                    and vendor is None
+                ):
                     vendor = e.kb_id_
         return chip, vendor
 
@@ -153,9 +179,13 @@ class ChipPicker:
         """A product code inside the deal's accelerator count ("100k VX-2 inference
         accelerators")."""
         for sent, fig in self.figures.ordered(sentences[:3], "count", parties, None):
-            for t in sent.doc[fig.start:fig.end]:
-                if any(c.isdigit() for c in t.text) and any(c.isalpha() for c in t.text) \
-                        and t.text[:1].isupper() and not t._.deals_num \
-                        and t.ent_type_ not in ("ORG", "DATE"):
+            for t in sent.doc[fig.start : fig.end]:
+                if (
+                    any(c.isdigit() for c in t.text)
+                    and any(c.isalpha() for c in t.text)
+                    and t.text[:1].isupper()
+                    and not t._.deals_num
+                    and t.ent_type_ not in ("ORG", "DATE")
+                ):
                     return t.text
         return None

@@ -4,6 +4,7 @@ A figure in a clause that names other organisations and none of the deal's belon
 deal; words around a figure (options, later phases, totals, estimates, per-unit ratings, grid
 demand...) say it is not what the agreement covers.
 """
+
 from __future__ import annotations
 
 from spacy.tokens import Span
@@ -15,12 +16,15 @@ MIN_COUNT = 500  # smaller counts are racks, servers or examples, not what a dea
 
 
 def figures_in(sent: Span) -> list:
-    return [f for f in (sent.doc._.deals_figures or [])
-            if sent.start_char <= f.start_char < sent.end_char]
+    return [
+        f
+        for f in (sent.doc._.deals_figures or [])
+        if sent.start_char <= f.start_char < sent.end_char
+    ]
 
 
 def fig_root(sent: Span, fig):
-    return sent.doc[fig.start:fig.end].root
+    return sent.doc[fig.start : fig.end].root
 
 
 class FigurePicker:
@@ -46,22 +50,25 @@ class FigurePicker:
         lo, hi = max(sent.start, fig.start - 4), min(sent.end, fig.end + 3)
         window = [t for t in doc[lo:hi] if not (fig.start <= t.i < fig.end) and t.i not in names]
         hits = {t.lower_ for t in window}
-        if "grid" in hits and any(t.lower_ == "grid" and doc[t.i - 1].lower_ == "the"
-                                  and doc[t.i - 2].lower_ == "to" for t in window):
+        if "grid" in hits and any(
+            t.lower_ == "grid" and doc[t.i - 1].lower_ == "the" and doc[t.i - 2].lower_ == "to"
+            for t in window
+        ):
             hits.discard("grid")  # "add 835 MW to the grid" is the plant's output
         if fig.kind != "money":
             hits -= self.money_only
         for t in window:
             if t.lower_ in self.spending and any(
-                    c.lower_ == "with" and any(g.ent_type_ == "ORG" for g in c.children)
-                    for c in t.children):
+                c.lower_ == "with" and any(g.ent_type_ == "ORG" for g in c.children)
+                for c in t.children
+            ):
                 # "$22 billion of spending with X" is what is spent under a deal with X
                 hits.discard(t.lower_)
         if kind == "acquisition":
             hits -= totals  # buying a company buys its whole portfolio
         if hits & hard:
             return True
-        before = {t.lower_ for t in doc[max(sent.start, fig.start - 3):fig.start]}
+        before = {t.lower_ for t in doc[max(sent.start, fig.start - 3) : fig.start]}
         if fig.kind == "money" and before & self.value_lead and not hits & hard:
             hits = set()  # "worth about $3.7 billion in revenue" is the deal's value
         if hits & soft:
@@ -72,13 +79,15 @@ class FigurePicker:
         doc = sent.doc
         root = fig_root(sent, fig)
         # "a gigawatt of capacity costs ...": an indefinite unit, not an amount
-        if fig.kind == "power" and doc[fig.start].lower_ in self.articles \
-                and fig.qualifier is None:
+        if fig.kind == "power" and doc[fig.start].lower_ in self.articles and fig.qualifier is None:
             return True
         head = root.head
         # "an $11 billion campus": the cost of a site, not the value of the deal
-        if fig.kind == "money" and root.dep_ in ("compound", "nmod", "amod", "nummod") \
-                and head.lower_ in self.project_nouns:
+        if (
+            fig.kind == "money"
+            and root.dep_ in ("compound", "nmod", "amod", "nummod")
+            and head.lower_ in self.project_nouns
+        ):
             return True
         # "Each building is designed to run up to 50,000 chips": a per-unit rating
         for verb in [root, *root.ancestors]:
@@ -89,14 +98,15 @@ class FigurePicker:
         if fig.kind == "money":
             for t in root.ancestors:
                 if t.lower_ == "valued":
-                    if any(c.dep_ in ("nsubjpass", "nsubj") and c.ent_type_ == "ORG"
-                           for c in t.children):
+                    if any(
+                        c.dep_ in ("nsubjpass", "nsubj") and c.ent_type_ == "ORG"
+                        for c in t.children
+                    ):
                         return True
                     break
         return False
 
-    def ordered(self, sentences: list[Span], kind: str, parties: set[str],
-                deal_kind: str | None):
+    def ordered(self, sentences: list[Span], kind: str, parties: set[str], deal_kind: str | None):
         """(sentence, figure) of a kind in the deal's sentences, in order, that nothing
         vetoes."""
         syntax = self.syntax
@@ -111,8 +121,13 @@ class FigurePicker:
                     continue
                 yield sent, fig
 
-    def first(self, sentences: list[Span], kind: str, parties: set[str] = frozenset(),
-              deal_kind: str | None = None):
+    def first(
+        self,
+        sentences: list[Span],
+        kind: str,
+        parties: set[str] = frozenset(),
+        deal_kind: str | None = None,
+    ):
         """The first figure of a kind in the deal's sentences that nothing around it vetoes."""
         for sent, fig in self.ordered(sentences, kind, parties, deal_kind):
             if fig.value is None:

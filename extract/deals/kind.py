@@ -1,12 +1,13 @@
 """What kind of deal it is, from cue words, the parse and the parties' sectors."""
+
 from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from extract.deals.phrases import count
 from extract.deals.sectors import Sectors
 from extract.deals.syntax import is_verb
 from extract.lexicon import Lexicon
-from extract.deals.phrases import count
 from extract.spans import ents_of
 from vocab import KINDS
 
@@ -77,16 +78,24 @@ class KindClassifier:
         """The sentence names a party's own accelerators and that party is a cloud ("Google
         TPUs")."""
         vendor = self.vendor
-        return any(e.label_ == "CHIP" and vendor.get(e.kb_id_) in parties
-                   and self.sectors(vendor[e.kb_id_]) == "cloud" for e in ents_of(sent))
+        return any(
+            e.label_ == "CHIP"
+            and vendor.get(e.kb_id_) in parties
+            and self.sectors(vendor[e.kb_id_]) == "cloud"
+            for e in ents_of(sent)
+        )
 
     def hardware_named(self, sent: Span) -> bool:
-        return any(e.label_ == "CHIP" for e in ents_of(sent)) \
-            or any(t.lower_ in self.chip_words for t in sent)
+        return any(e.label_ == "CHIP" for e in ents_of(sent)) or any(
+            t.lower_ in self.chip_words for t in sent
+        )
 
     def org_like(self, g: Token) -> bool:
-        return g.ent_type_ == "ORG" or g.lower_ in self.coref and any(c.lower_ == "the"
-                                                                      for c in g.lefts)
+        return (
+            g.ent_type_ == "ORG"
+            or g.lower_ in self.coref
+            and any(c.lower_ == "the" for c in g.lefts)
+        )
 
     def structure(self, sent: Span, parties) -> dict[str, float]:
         """Scores from the parse: buying an organisation or a campus is an acquisition;
@@ -97,30 +106,54 @@ class KindClassifier:
         for t in sent:
             if t.lower_ in self.buy and is_verb(t):
                 objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
-                if any(o.ent_type_ == "ORG" or any(x.ent_type_ == "ORG" for x in o.lefts)
-                       for o in objs) or any(o.lower_ in sites for o in objs):
+                if any(
+                    o.ent_type_ == "ORG" or any(x.ent_type_ == "ORG" for x in o.lefts) for o in objs
+                ) or any(o.lower_ in sites for o in objs):
                     out["acquisition"] += 8
             if t.lower_ in self.purchases and any(
-                    c.dep_ == "prep" and c.lower_ == "of" and any(
-                        g.ent_type_ == "ORG" or g.lower_ in sites for g in c.children)
-                    for c in t.children):
+                c.dep_ == "prep"
+                and c.lower_ == "of"
+                and any(g.ent_type_ == "ORG" or g.lower_ in sites for g in c.children)
+                for c in t.children
+            ):
                 out["acquisition"] += 8
             if t.lower_ in self.holdings | backers and any(
-                    c.dep_ == "prep" and c.lower_ == "in" and any(
-                        g.ent_type_ == "ORG" or t.lower_ in backers and org_like(g)
-                        for g in c.children) for c in t.children):
+                c.dep_ == "prep"
+                and c.lower_ == "in"
+                and any(
+                    g.ent_type_ == "ORG" or t.lower_ in backers and org_like(g) for g in c.children
+                )
+                for c in t.children
+            ):
                 # "a $500 million stake in Kestrel Labs", "an investor in the company"
                 out["investment"] += 4
-            if t.lower_ in self.raising and is_verb(t) and any(
-                    c.dep_ == "prep" and c.lower_ == "from" and any(
-                        g.ent_type_ == "ORG" for g in c.children) for c in t.children) and (
-                    t.lower_ not in self.weak_raising or any(
-                        g.lower_ in self.money_words for c in t.children if c.dep_ == "dobj"
-                        for g in c.subtree)):
+            if (
+                t.lower_ in self.raising
+                and is_verb(t)
+                and any(
+                    c.dep_ == "prep"
+                    and c.lower_ == "from"
+                    and any(g.ent_type_ == "ORG" for g in c.children)
+                    for c in t.children
+                )
+                and (
+                    t.lower_ not in self.weak_raising
+                    or any(
+                        g.lower_ in self.money_words
+                        for c in t.children
+                        if c.dep_ == "dobj"
+                        for g in c.subtree
+                    )
+                )
+            ):
                 out["investment"] += 4  # "Kestrel raised $2 billion from Tolland Partners"
             if t.lower_ in self.invest:
-                targets = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "in"
-                           for g in c.children]
+                targets = [
+                    g
+                    for c in t.children
+                    if c.dep_ == "prep" and c.lower_ == "in"
+                    for g in c.children
+                ]
                 if any(g.ent_type_ == "ORG" for g in targets):
                     out["investment"] += 4
                 elif targets and not any(org_like(g) for g in targets):
@@ -138,14 +171,19 @@ class KindClassifier:
         for t in sent:
             if t.lower_ in self.capacity_verbs and is_verb(t):
                 objs = [c for c in t.children if c.dep_ == "dobj"]
-                objs += [g for o in objs for c in o.children
-                         if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+                objs += [
+                    g
+                    for o in objs
+                    for c in o.children
+                    if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children
+                ]
                 if any(o.lower_ in self.capacity_objects for o in objs):
                     return "compute"
         return None
 
     def bought_company(self, sent: Span) -> bool:
-        """"CoreWeave is buying Core Scientific": a purchase whose object is an organisation."""
+        """ "CoreWeave is buying Core Scientific": a purchase whose object is an organisation."""
         return self.structure(sent, set())["acquisition"] >= 8
 
     def classify(self, sentences: list[Span], parties: list[str], hint: str | None = None) -> str:
@@ -167,8 +205,9 @@ class KindClassifier:
                 hits = hits - low + 0.3 * low
                 if kind == "chips" and rented:
                     kind = "compute"  # a cloud's own chips are rented through its cloud
-                elif kind == "chips" and not ("chips" in sectors or "hardware" in sectors
-                                              and hardware or hardware and n == 0):
+                elif kind == "chips" and not (
+                    "chips" in sectors or "hardware" in sectors and hardware or hardware and n == 0
+                ):
                     hits = 0
                 elif kind == "chips" and not hardware:
                     hits = min(hits, 0.5)
@@ -179,12 +218,14 @@ class KindClassifier:
                 for verb in main_verbs(sent):
                     for kind in self.verb_bonus:
                         if verb.lower_ in cues[kind] and verb.lower_ not in weak.get(kind, ()):
-                            objects = {c.lower_ for c in verb.children
-                                       if c.dep_ in ("dobj", "nsubjpass")}
+                            objects = {
+                                c.lower_ for c in verb.children if c.dep_ in ("dobj", "nsubjpass")
+                            }
                             # "build a 32,000-GPU cluster for X" provides compute; it builds no
                             # campus
-                            scores["compute" if kind == "datacenter" and objects & self.built
-                                   else kind] += 2
+                            scores[
+                                "compute" if kind == "datacenter" and objects & self.built else kind
+                            ] += 2
         for sector in sectors:
             kind = self.sector_prior.get(sector)
             if kind:

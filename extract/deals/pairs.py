@@ -20,8 +20,9 @@ from extract.deals.record import Deal
 MAX_NAMES = 6  # a sentence naming more organisations is a list (investors, a roundup)
 
 
-def pair_candidates(assembler: Assembler, doc: Doc, title_end: int,
-                    proposed: list[Deal]) -> list[Deal]:
+def pair_candidates(
+    assembler: Assembler, doc: Doc, title_end: int, proposed: list[Deal]
+) -> list[Deal]:
     """Deals for the pairs of organisations that share a deal sentence and no proposed deal."""
     finder = assembler.candidates
     taken = [set(d.parties) for d in proposed]

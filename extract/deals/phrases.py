@@ -1,4 +1,5 @@
 """Match word lists against token sequences (lower-cased), so multi-word cues need no regex."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -34,6 +35,6 @@ def count(span_words: list[str], phrases: list[str]) -> int:
     n = 0
     for i, w in enumerate(span_words):
         for p in index.get(w, ()):
-            if tuple(span_words[i:i + len(p)]) == p:
+            if tuple(span_words[i : i + len(p)]) == p:
                 n += 1
     return n

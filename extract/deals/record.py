@@ -1,5 +1,6 @@
 """The records the deal readers hand on: a deal as the output shows it, and the figures, chip
 and place picked for one."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ class Deal:
     """One deal read off a document: the fields of `vocab.DEAL_FIELDS`, the sentences that state
     it (its evidence, in order of authority) and, when a fitted decision asks for them, its
     named features."""
+
     headline: bool
     parties: list[str]
     kind: str
@@ -44,4 +46,3 @@ class Deal:
     def fields(self) -> dict:
         """The deal's `vocab.DEAL_FIELDS`, by name, in that order."""
         return {name: getattr(self, name) for name in DEAL_FIELDS}
-

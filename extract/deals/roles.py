@@ -1,5 +1,6 @@
 """Each party's role in a deal: read from the verbs that govern it, else from its sector, then
 completed with the counterpart of the roles found."""
+
 from __future__ import annotations
 
 from spacy.tokens import Span
@@ -34,8 +35,9 @@ class RoleAssigner:
         self.providers = frozenset(rules["sectors"]["providers"])
         self.hardware = rules["sectors"]["hardware"]
         self.capacity_sellers = rules["sectors"]["capacity_sellers"]
-        self.said_pairs = {kind: {a: b, b: a}
-                           for kind, (a, b) in rules["roles"]["said_pairs"].items()}
+        self.said_pairs = {
+            kind: {a: b, b: a} for kind, (a, b) in rules["roles"]["said_pairs"].items()
+        }
         self.fill_pairs = rules["roles"]["fill_pairs"]
         self.kept_roles = rules["roles"]["verb_roles"]
 
@@ -54,15 +56,24 @@ class RoleAssigner:
                     continue
                 if root.dep_ in SUBJECTS:
                     verb = root.head
-                    chain = [verb] + [c for c in verb.children
-                                      if c.dep_ in ("xcomp", "conj", "ccomp")]
-                    own = [r for r, forms in verbs.items()
-                           if not r.endswith("_object") and verb.lower_ in forms]
+                    chain = [verb] + [
+                        c for c in verb.children if c.dep_ in ("xcomp", "conj", "ccomp")
+                    ]
+                    own = [
+                        r
+                        for r, forms in verbs.items()
+                        if not r.endswith("_object") and verb.lower_ in forms
+                    ]
                     # the subject's own verb first: "X selected Y to supply GPUs" makes X the
                     # buyer
-                    found = own[:1] or [r for r, forms in verbs.items()
-                                        if not r.endswith("_object")
-                                        and any(v.lower_ in forms for v in chain)][:1]
+                    found = (
+                        own[:1]
+                        or [
+                            r
+                            for r, forms in verbs.items()
+                            if not r.endswith("_object") and any(v.lower_ in forms for v in chain)
+                        ][:1]
+                    )
                     if found:
                         out[name] = found[0]
                 elif root.dep_ == "pobj":
@@ -78,9 +89,11 @@ class RoleAssigner:
                 elif root.dep_ in ("dobj", "dative") and root.head.lower_ in verbs["provider"]:
                     out[name] = "buyer"
                 elif root.dep_ == "dobj" and any(
-                        c.dep_ in ("xcomp", "advcl") and c.lower_ in verbs["provider"]
-                        and not any(g.dep_ in SUBJECTS for g in c.children)
-                        for c in root.head.children):
+                    c.dep_ in ("xcomp", "advcl")
+                    and c.lower_ in verbs["provider"]
+                    and not any(g.dep_ in SUBJECTS for g in c.children)
+                    for c in root.head.children
+                ):
                     out[name] = "provider"  # "selected Y to supply 20,000 GPUs"
                 elif root.dep_ == "dobj" and root.head.lower_ in verbs["buyer_object"]:
                     out[name] = "target"
@@ -102,21 +115,29 @@ class RoleAssigner:
                     root = root.head  # "finance Pellham Builders' campus"
                 if root.dep_ in SUBJECTS:
                     verb = root.head
-                    chain = [verb] + [c for c in verb.children
-                                      if c.dep_ in ("xcomp", "conj", "ccomp", "advcl")]
+                    chain = [verb] + [
+                        c for c in verb.children if c.dep_ in ("xcomp", "conj", "ccomp", "advcl")
+                    ]
                     attrs = {c.lower_ for c in verb.children if c.dep_ in ("attr", "oprd")}
                     if root.dep_ == "nsubj" and (
-                            any(v.lower_ in investor_verbs for v in chain)
-                            or attrs & self.investor_nouns
-                            or any(v.lower_ in buying and any(
-                                c.dep_ == "dobj" and c.lower_ in self.holdings
-                                for c in v.children) for v in chain)):
+                        any(v.lower_ in investor_verbs for v in chain)
+                        or attrs & self.investor_nouns
+                        or any(
+                            v.lower_ in buying
+                            and any(
+                                c.dep_ == "dobj" and c.lower_ in self.holdings for c in v.children
+                            )
+                            for v in chain
+                        )
+                    ):
                         out[name] = "investor"
-                    elif root.dep_ == "nsubj" and any(v.lower_ in self.investee_verbs
-                                                      for v in chain):
+                    elif root.dep_ == "nsubj" and any(
+                        v.lower_ in self.investee_verbs for v in chain
+                    ):
                         out[name] = "investee"
-                    elif root.dep_ == "nsubjpass" and any(v.lower_ in investor_verbs
-                                                          for v in chain):
+                    elif root.dep_ == "nsubjpass" and any(
+                        v.lower_ in investor_verbs for v in chain
+                    ):
                         out[name] = "investee"  # "Kestrel is backed by ..."
                 elif root.dep_ == "pobj":
                     prep = root.head
@@ -138,8 +159,13 @@ class RoleAssigner:
         for sent in sentences[:3]:
             for e in ents_of(sent):
                 after = sent.doc[e.end].text if e.end < len(sent.doc) else ""
-                if e.label_ == "ORG" and e.kb_id_ and e.root.dep_ != "poss" \
-                        and after not in possessives and self.syntax.is_vendor_mention(e):
+                if (
+                    e.label_ == "ORG"
+                    and e.kb_id_
+                    and e.root.dep_ != "poss"
+                    and after not in possessives
+                    and self.syntax.is_vendor_mention(e)
+                ):
                     out.add(e.kb_id_)
         return out
 
@@ -155,26 +181,44 @@ class RoleAssigner:
         for p in parties:
             role, sector = found.get(p), sectors[p]
             if kind == "investment":
-                role = "investor" if role == "investor" or (
-                    role is None and sector == "finance") else role
+                role = (
+                    "investor"
+                    if role == "investor" or (role is None and sector == "finance")
+                    else role
+                )
                 role = role if role in self.kept_roles["investment"] else None
             elif kind == "acquisition":
                 role = role if role in self.kept_roles["acquisition"] else None
                 role = "seller" if role == "provider" else role
             elif kind == "chips":
                 # the subject of "supply"/"deliver" supplies the chips, whatever it makes
-                role = "chip_supplier" if role == "provider" or role != "buyer" and (
-                    sector in self.hardware or p in vendors) else "buyer"
+                role = (
+                    "chip_supplier"
+                    if role == "provider"
+                    or role != "buyer"
+                    and (sector in self.hardware or p in vendors)
+                    else "buyer"
+                )
             elif kind == "power":
                 role = "power_supplier" if sector == "energy" else "buyer"
             elif kind == "datacenter":
                 if role not in self.kept_roles["datacenter"]:
-                    role = "investor" if sector == "finance" \
-                        else "buyer" if sector == "ai" else "builder"
+                    role = (
+                        "investor"
+                        if sector == "finance"
+                        else "buyer"
+                        if sector == "ai"
+                        else "builder"
+                    )
             else:
                 if role not in self.kept_roles["default"]:
-                    role = "provider" if sector in self.providers \
-                        else "buyer" if sector == "ai" else None
+                    role = (
+                        "provider"
+                        if sector in self.providers
+                        else "buyer"
+                        if sector == "ai"
+                        else None
+                    )
             roles[p] = role
         counterpart = self.said_pairs
         said = {p for p in parties if p in found and roles.get(p) in counterpart.get(kind, {})}

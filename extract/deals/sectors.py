@@ -1,4 +1,5 @@
 """A party's sector: the gazetteer's, else one read from the last word of its name."""
+
 from __future__ import annotations
 
 from extract.lexicon import Lexicon

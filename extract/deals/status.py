@@ -1,11 +1,12 @@
 """Whether a deal is announced, planned or only reported, and whether its parties deny it."""
+
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from extract.deals.phrases import count, words
 from extract.deals.syntax import SUBJECTS
 from extract.lexicon import Lexicon
-from extract.deals.phrases import count, words
 from extract.spans import ents_of, sents_of
 
 
@@ -19,8 +20,12 @@ class StatusClassifier:
     def status_words(self, sent: Span) -> list[str]:
         """Lower-cased words, leaving out "planned" where it only describes a thing that is no
         deal ("its planned stock market listing")."""
-        return [t.lower_ for t in sent if not t.is_space and not (
-            t.lower_ == "planned" and t.dep_ == "amod" and t.head.lower_ not in self.nouns)]
+        return [
+            t.lower_
+            for t in sent
+            if not t.is_space
+            and not (t.lower_ == "planned" and t.dep_ == "amod" and t.head.lower_ not in self.nouns)
+        ]
 
     def announced_by_party(self, sentences: list[Span], parties) -> bool:
         """A party (or "the company", "the companies") said, announced or disclosed it."""
@@ -28,26 +33,35 @@ class StatusClassifier:
             for t in sent:
                 if t.lower_ in self.said:
                     subj = [c for c in t.children if c.dep_ in SUBJECTS]
-                    if any(c.ent_type_ == "ORG" and c.ent_kb_id_ in parties
-                           or c.lower_ in self.announcers for c in subj):
+                    if any(
+                        c.ent_type_ == "ORG"
+                        and c.ent_kb_id_ in parties
+                        or c.lower_ in self.announcers
+                        for c in subj
+                    ):
                         return True
-                    if any(c.dep_ == "nsubjpass" and (c.lower_ == "it" or c.lower_ in self.nouns)
-                           for c in subj):
+                    if any(
+                        c.dep_ == "nsubjpass" and (c.lower_ == "it" or c.lower_ in self.nouns)
+                        for c in subj
+                    ):
                         return True  # "when it was announced in July", "the deal was disclosed"
         return False
 
     def classify(self, sentences: list[Span], doc: Doc, parties=()) -> str:
         cues = self.cues
         title = next(iter(sents_of(doc)), None)
-        if title is not None and not set(parties) <= {e.kb_id_ for e in ents_of(title)
-                                                      if e.label_ == "ORG"}:
+        if title is not None and not set(parties) <= {
+            e.kb_id_ for e in ents_of(title) if e.label_ == "ORG"
+        }:
             title = None  # a headline about another deal says nothing of this one
         scope = [self.status_words(s) for s in sentences[:3]] + (
-            [self.status_words(title)] if title is not None else [])
+            [self.status_words(title)] if title is not None else []
+        )
         if any(count(w, cues["reported"]) for w in scope):
             return "reported"
-        if any(count(w, cues["reported_weak"]) for w in scope) \
-                and not self.announced_by_party(sentences[:2], set(parties)):
+        if any(count(w, cues["reported_weak"]) for w in scope) and not self.announced_by_party(
+            sentences[:2], set(parties)
+        ):
             return "reported"
         if any(count(w, cues["planned"]) for w in scope[:2]):
             return "planned"

@@ -5,6 +5,7 @@ clause, and so does a clause that spells out a deal noun ("an agreement to provi
 ..."); headline fragments such as "Oracle to deploy 50,000 chips" (the parser makes the noun
 the root) count as one clause.
 """
+
 from __future__ import annotations
 
 from spacy.tokens import Span, Token
@@ -34,8 +35,9 @@ class Syntax:
 
     def __init__(self, lexicon: Lexicon):
         self.deal_nouns = frozenset(lexicon["deal"]["nouns"])
-        self.not_parties = frozenset(n.lower() for n in lexicon["org"]["not_parties"]
-                                     + lexicon["sites"]["ventures"])
+        self.not_parties = frozenset(
+            n.lower() for n in lexicon["org"]["not_parties"] + lexicon["sites"]["ventures"]
+        )
         self.hardware_nouns = frozenset(lexicon["assembly"]["vendor_hardware"])
         self.possessives = frozenset(lexicon["grammar"]["possessives"])
 
@@ -44,16 +46,23 @@ class Syntax:
         nouns = self.deal_nouns
         t = token
         while t.dep_ != "ROOT" and t.head is not t:
-            if is_verb(t) and t.dep_ in CLAUSE_DEPS and t is not token and not (
-                    t.dep_ in ("acl", "relcl") and t.head.lower_ in nouns) and not (
-                    t.head.dep_ == "ROOT" and not is_verb(t.head)
-                    and t.dep_ in ("advcl", "acl", "relcl")):
+            if (
+                is_verb(t)
+                and t.dep_ in CLAUSE_DEPS
+                and t is not token
+                and not (t.dep_ in ("acl", "relcl") and t.head.lower_ in nouns)
+                and not (
+                    t.head.dep_ == "ROOT"
+                    and not is_verb(t.head)
+                    and t.dep_ in ("advcl", "acl", "relcl")
+                )
+            ):
                 return t.i
             t = t.head
         return t.i
 
     def is_vendor_mention(self, ent: Span) -> bool:
-        """"Nvidia GPUs", "Google's chips", "220,000 NVIDIA H100s": the organisation names
+        """ "Nvidia GPUs", "Google's chips", "220,000 NVIDIA H100s": the organisation names
         hardware."""
         doc = ent.doc
         head = ent.root.head
@@ -63,20 +72,26 @@ class Syntax:
         if nxt is not None and (nxt.ent_type_ == "CHIP" or nxt.lower_ in self.hardware_nouns):
             return True
         return ent.root.dep_ in ("compound", "poss", "nmod", "amod") and (
-            head.ent_type_ == "CHIP" or head.lower_ in self.hardware_nouns)
+            head.ent_type_ == "CHIP" or head.lower_ in self.hardware_nouns
+        )
 
     def orgs_by_clause(self, sent: Span) -> dict[int, set[str]]:
         """Canonical names of the organisations in each clause of a sentence."""
         out: dict[int, set[str]] = {}
         skip = self.not_parties
         for ent in ents_of(sent):
-            if ent.label_ == "ORG" and ent.kb_id_ and not self.is_vendor_mention(ent) \
-                    and ent.kb_id_.lower() not in skip:
+            if (
+                ent.label_ == "ORG"
+                and ent.kb_id_
+                and not self.is_vendor_mention(ent)
+                and ent.kb_id_.lower() not in skip
+            ):
                 out.setdefault(self.clause_of(ent.root), set()).add(ent.kb_id_)
         return out
 
-    def foreign_clause(self, token: Token, parties: set[str],
-                       by_clause: dict[int, set[str]]) -> bool:
+    def foreign_clause(
+        self, token: Token, parties: set[str], by_clause: dict[int, set[str]]
+    ) -> bool:
         """The token sits in a clause that names organisations, none of them a party of the
         deal."""
         names = by_clause.get(self.clause_of(token))

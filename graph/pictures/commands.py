@@ -8,9 +8,15 @@ import sqlite3
 from graph.pictures import output
 
 
-def draw_graph(conn: sqlite3.Connection, path: str | os.PathLike, fmt: str | None = None, *,
-               party: str | None = None, depth: int = 2, min_mw: float | None = None
-               ) -> tuple[str, int, int]:
+def draw_graph(
+    conn: sqlite3.Connection,
+    path: str | os.PathLike,
+    fmt: str | None = None,
+    *,
+    party: str | None = None,
+    depth: int = 2,
+    min_mw: float | None = None,
+) -> tuple[str, int, int]:
     """Write the partnership network; returns (format, companies, partnerships)."""
     from graph.pictures import network
 
@@ -24,8 +30,14 @@ def draw_graph(conn: sqlite3.Connection, path: str | os.PathLike, fmt: str | Non
     return written, graph.number_of_nodes(), graph.number_of_edges()
 
 
-def draw_timeline(conn: sqlite3.Connection, path: str | os.PathLike, fmt: str | None = None, *,
-                  by: str = "kind", measure: str = "mw") -> tuple[str, int]:
+def draw_timeline(
+    conn: sqlite3.Connection,
+    path: str | os.PathLike,
+    fmt: str | None = None,
+    *,
+    by: str = "kind",
+    measure: str = "mw",
+) -> tuple[str, int]:
     """Write announced capacity per quarter; returns (format, quarters)."""
     from graph.pictures import timeline
 

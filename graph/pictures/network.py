@@ -12,19 +12,37 @@ from vocab import ROLES
 
 #: What a company mostly is, read off the roles it takes in its deals.
 SECTORS = {
-    "buyer": "AI developer", "investee": "AI developer",
-    "provider": "cloud & compute", "seller": "cloud & compute",
-    "builder": "data centres", "operator": "data centres", "target": "data centres",
-    "chip_supplier": "chips", "power_supplier": "power", "investor": "capital",
+    "buyer": "AI developer",
+    "investee": "AI developer",
+    "provider": "cloud & compute",
+    "seller": "cloud & compute",
+    "builder": "data centres",
+    "operator": "data centres",
+    "target": "data centres",
+    "chip_supplier": "chips",
+    "power_supplier": "power",
+    "investor": "capital",
 }
 assert set(SECTORS) == set(ROLES), "every role names a sector"
-COLOURS = {"AI developer": "#4e79a7", "cloud & compute": "#f28e2b", "data centres": "#76b7b2",
-           "chips": "#e15759", "power": "#59a14f", "capital": "#b07aa1", "other": "#9c9c9c"}
+COLOURS = {
+    "AI developer": "#4e79a7",
+    "cloud & compute": "#f28e2b",
+    "data centres": "#76b7b2",
+    "chips": "#e15759",
+    "power": "#59a14f",
+    "capital": "#b07aa1",
+    "other": "#9c9c9c",
+}
 MAX_LABELS = 120
 
 
-def partner_network(conn: sqlite3.Connection, *, party: str | None = None, depth: int = 2,
-                    min_mw: float | None = None):
+def partner_network(
+    conn: sqlite3.Connection,
+    *,
+    party: str | None = None,
+    depth: int = 2,
+    min_mw: float | None = None,
+):
     """An undirected networkx Graph of companies; nodes carry name, sector, deals, gpus, mw;
     edges carry `weight` (deals shared). With `party`, only companies within `depth` deals
     of it; with `min_mw`, only deals of at least that many megawatts."""
@@ -37,9 +55,10 @@ def partner_network(conn: sqlite3.Connection, *, party: str | None = None, depth
     members = defaultdict(list)
     figures = {}
     for deal, key, role, gpus, mw in conn.execute(
-            "SELECT p.deal_id, p.company_key, p.role, d.gpu_count, d.power_mw FROM deal_parties p"
-            f" JOIN deals d ON d.id = p.deal_id WHERE {where} ORDER BY p.deal_id, p.company_key",
-            params):
+        "SELECT p.deal_id, p.company_key, p.role, d.gpu_count, d.power_mw FROM deal_parties p"
+        f" JOIN deals d ON d.id = p.deal_id WHERE {where} ORDER BY p.deal_id, p.company_key",
+        params,
+    ):
         members[deal].append((key, role))
         figures[deal] = (gpus or 0, mw or 0.0)
     graph = nx.Graph()
@@ -56,7 +75,7 @@ def partner_network(conn: sqlite3.Connection, *, party: str | None = None, depth
             roles[key][role] += 1
         keys = [k for k, _ in parties]
         for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
+            for b in keys[i + 1 :]:
                 weight = graph.edges[a, b]["weight"] + 1 if graph.has_edge(a, b) else 1
                 graph.add_edge(a, b, weight=weight)
     for key in graph:
@@ -93,9 +112,9 @@ def _layout(graph):
 
 def draw(graph, title: str = "Partnerships"):
     """A matplotlib Figure of the network (no pyplot: no global state, safe in a server)."""
+    import networkx as nx
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    import networkx as nx
 
     n = len(graph)
     side = min(28.0, max(7.0, 2.1 * math.sqrt(max(n, 1))))
@@ -111,26 +130,51 @@ def draw(graph, title: str = "Partnerships"):
     sizes = [90 + 1400 * math.sqrt(d["mw"] / top_mw) for _, d in graph.nodes(data=True)]
     colours = [COLOURS[d["sector"]] for _, d in graph.nodes(data=True)]
     weights = [d["weight"] for *_, d in graph.edges(data=True)]
-    nx.draw_networkx_edges(graph, pos, ax=ax, width=[0.8 + 1.4 * (w - 1) for w in weights],
-                           edge_color="#7f7f7f", alpha=0.55)
+    nx.draw_networkx_edges(
+        graph,
+        pos,
+        ax=ax,
+        width=[0.8 + 1.4 * (w - 1) for w in weights],
+        edge_color="#7f7f7f",
+        alpha=0.55,
+    )
     centre = graph.graph.get("centre")
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=colours,
-                           edgecolors=["#222222" if k == centre else "white" for k in graph],
-                           linewidths=[2.2 if k == centre else 0.8 for k in graph])
+    nx.draw_networkx_nodes(
+        graph,
+        pos,
+        ax=ax,
+        node_size=sizes,
+        node_color=colours,
+        edgecolors=["#222222" if k == centre else "white" for k in graph],
+        linewidths=[2.2 if k == centre else 0.8 for k in graph],
+    )
     ranked = sorted(graph, key=lambda k: (-graph.nodes[k]["mw"], -graph.nodes[k]["deals"], k))
     fontsize = 10 if n <= 30 else 8.5 if n <= 80 else 7.5
     radius = dict(zip(graph, (math.sqrt(s) / 2 for s in sizes)))  # points
     for key in ranked[:MAX_LABELS]:  # above its node, on a light box legible over edges
-        ax.annotate(graph.nodes[key]["name"], pos[key], xytext=(0, radius[key] + 1.5),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=fontsize,
-                    bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
-                          "alpha": 0.8})
+        ax.annotate(
+            graph.nodes[key]["name"],
+            pos[key],
+            xytext=(0, radius[key] + 1.5),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
     present = [s for s in COLOURS if any(d["sector"] == s for _, d in graph.nodes(data=True))]
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, color=COLOURS[s], label=s)
-               for s in present]
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles),
-                  frameon=False, fontsize=9,
-                  title="sector; size: MW in its deals; edge width: deals shared",
-                  title_fontsize=9)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=9, color=COLOURS[s], label=s)
+        for s in present
+    ]
+    figure.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=len(handles),
+        frameon=False,
+        fontsize=9,
+        title="sector; size: MW in its deals; edge width: deals shared",
+        title_fontsize=9,
+    )
     ax.margins(0.08)
     return figure

@@ -19,11 +19,15 @@ def choose_format(path: str | os.PathLike, fmt: str | None) -> str:
     suffix = Path(path).suffix.lower().lstrip(".")
     named = "html" if suffix == "htm" else suffix if suffix in FORMATS else None
     if fmt is None and named is None:
-        raise ConfigError(f"cannot tell the format of {path} from its extension: name it"
-                          " .svg, .png or .html, or give --format")
+        raise ConfigError(
+            f"cannot tell the format of {path} from its extension: name it"
+            " .svg, .png or .html, or give --format"
+        )
     if fmt is not None and named is not None and fmt != named:
-        raise ConfigError(f"--format {fmt} contradicts the extension of {path} ({named}):"
-                          " drop --format or rename the file")
+        raise ConfigError(
+            f"--format {fmt} contradicts the extension of {path} ({named}):"
+            " drop --format or rename the file"
+        )
     return fmt or named
 
 
@@ -35,20 +39,26 @@ def svg_text(figure) -> str:
     with matplotlib.rc_context(_STYLE):
         figure.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _render(figure, fmt: str, title: str) -> bytes:
     import matplotlib
 
     if fmt == "html":
-        return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                f"<title>{html.escape(title)}</title></head>\n<body style=\"margin:0\">\n"
-                f"{svg_text(figure)}</body></html>\n").encode()
+        return (
+            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<title>{html.escape(title)}</title></head>\n<body style="margin:0">\n'
+            f"{svg_text(figure)}</body></html>\n"
+        ).encode()
     out = io.BytesIO()
     with matplotlib.rc_context(_STYLE):
-        figure.savefig(out, format=fmt, dpi=150 if fmt == "png" else None,
-                       metadata={"Software": None} if fmt == "png" else {"Date": None})
+        figure.savefig(
+            out,
+            format=fmt,
+            dpi=150 if fmt == "png" else None,
+            metadata={"Software": None} if fmt == "png" else {"Date": None},
+        )
     return out.getvalue()
 
 

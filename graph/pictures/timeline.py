@@ -26,8 +26,9 @@ def _quarters(first: str, last: str) -> list[str]:
     return out
 
 
-def series(conn: sqlite3.Connection, by: str = "kind", measure: str = "mw"
-           ) -> tuple[list[str], dict[str, list[float]]]:
+def series(
+    conn: sqlite3.Connection, by: str = "kind", measure: str = "mw"
+) -> tuple[list[str], dict[str, list[float]]]:
     """(quarters, group -> one total per quarter), quarters without deals included as zeros.
 
     By party, a deal counts for each of its parties (the lines are not to be added up); only
@@ -36,12 +37,14 @@ def series(conn: sqlite3.Connection, by: str = "kind", measure: str = "mw"
     if by == "kind":
         rows = conn.execute(
             f"SELECT first_reported, COALESCE(kind, 'other'), {column} FROM deals"
-            f" WHERE curation IS NOT 'rejected' AND {column} > 0")
+            f" WHERE curation IS NOT 'rejected' AND {column} > 0"
+        )
     else:
         rows = conn.execute(
             f"SELECT d.first_reported, c.name, d.{column} FROM deals d"
             " JOIN deal_parties p ON p.deal_id = d.id JOIN companies c ON c.key = p.company_key"
-            f" WHERE d.curation IS NOT 'rejected' AND d.{column} > 0")
+            f" WHERE d.curation IS NOT 'rejected' AND d.{column} > 0"
+        )
     totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for day, group, value in rows:
         totals[group][quarter(day)] += value
@@ -56,8 +59,11 @@ def series(conn: sqlite3.Connection, by: str = "kind", measure: str = "mw"
     return quarters, {g: [totals[g].get(q, 0.0) for q in quarters] for g in groups}
 
 
-LABELS = {"mw": f"power ({UNITS['power_mw']})", "gpus": f"{UNITS['gpu_count']}",
-          "usd": f"value ({UNITS['value_usd']})"}
+LABELS = {
+    "mw": f"power ({UNITS['power_mw']})",
+    "gpus": f"{UNITS['gpu_count']}",
+    "usd": f"value ({UNITS['value_usd']})",
+}
 
 
 def draw(quarters: list[str], groups: dict[str, list[float]], by: str, measure: str):
@@ -81,8 +87,14 @@ def draw(quarters: list[str], groups: dict[str, list[float]], by: str, measure: 
             bottom = [b + v for b, v in zip(bottom, values)]
     else:
         for i, (group, values) in enumerate(groups.items()):
-            ax.plot(x, [v * scale for v in values], marker="o", label=group, color=f"C{i % 10}",
-                    linewidth=1.8)
+            ax.plot(
+                x,
+                [v * scale for v in values],
+                marker="o",
+                label=group,
+                color=f"C{i % 10}",
+                linewidth=1.8,
+            )
     ax.set_xticks(x, quarters, rotation=45, ha="right")
     ax.yaxis.set_major_formatter(_formatter(measure))
     ax.set_ylabel(LABELS[measure])

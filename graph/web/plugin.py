@@ -21,8 +21,7 @@ MONEY = {"value_usd"}
 
 
 def _link(datasette, path: str, text: str) -> str:
-    return (f'<a href="{markupsafe.escape(datasette.urls.path(path))}">'
-            f"{markupsafe.escape(text)}</a>")
+    return f'<a href="{markupsafe.escape(datasette.urls.path(path))}">{markupsafe.escape(text)}</a>'
 
 
 def _deal_path(ident: str) -> str:
@@ -36,15 +35,21 @@ def render_cell(row, value, column, table, database, datasette):
     if value is None or isinstance(value, bytes):
         return None
     if (column == "deal_id" and (table in DEAL_TABLES or table is None)) or (
-            table == "deals" and column == "id"):
+        table == "deals" and column == "id"
+    ):
         return markupsafe.Markup(_link(datasette, _deal_path(str(value)), str(value)))
     if column == "parties" and table in ("deals", None):
         names = pages.parties_json(value)
         if names is not None:
-            return markupsafe.Markup(", ".join(
-                _link(datasette, pages.company_path(n), n) for n in names))
-    if (table, column) in (("deal_parties", "company_key"), ("companies", "key"),
-                           ("companies", "name"), ("company_aliases", "canonical_key")):
+            return markupsafe.Markup(
+                ", ".join(_link(datasette, pages.company_path(n), n) for n in names)
+            )
+    if (table, column) in (
+        ("deal_parties", "company_key"),
+        ("companies", "key"),
+        ("companies", "name"),
+        ("company_aliases", "canonical_key"),
+    ):
         return markupsafe.Markup(_link(datasette, pages.company_path(str(value)), str(value)))
     if column == "party_key" and isinstance(value, str):  # keys joined by a control character
         return " + ".join(value.split("\x1f"))
@@ -65,8 +70,11 @@ async def deal_page(datasette, request):
         data = await _database(datasette).execute_fn(lambda conn: pages.deal(conn, ident))
     except UnknownName as exc:
         raise NotFound(str(exc)) from None
-    return Response.html(await datasette.render_template(
-        "deal.html", {**data, "database": _database(datasette).name}, request=request))
+    return Response.html(
+        await datasette.render_template(
+            "deal.html", {**data, "database": _database(datasette).name}, request=request
+        )
+    )
 
 
 async def company_page(datasette, request):
@@ -87,11 +95,21 @@ async def company_page(datasette, request):
         raise NotFound(str(exc)) from None
     title = f"{data['name']}: partners within {depth} deal{'s' if depth > 1 else ''}"
     svg = await asyncio.get_running_loop().run_in_executor(
-        None, lambda: svg_text(network.draw(graph, title)))
-    return Response.html(await datasette.render_template(
-        "company.html", {**data, "svg": markupsafe.Markup(svg), "depth": depth,
-                         "database": db.name, "partners": len(graph) - 1 if graph else 0},
-        request=request))
+        None, lambda: svg_text(network.draw(graph, title))
+    )
+    return Response.html(
+        await datasette.render_template(
+            "company.html",
+            {
+                **data,
+                "svg": markupsafe.Markup(svg),
+                "depth": depth,
+                "database": db.name,
+                "partners": len(graph) - 1 if graph else 0,
+            },
+            request=request,
+        )
+    )
 
 
 @hookimpl
@@ -102,14 +120,15 @@ def extra_css_urls(datasette):
 async def row_page(datasette, request):
     """Datasette's row page of a deal or a company is the project's page for it."""
     table, key = request.url_vars["table"], request.url_vars["key"]
-    path = (_deal_path if table == "deals" else pages.company_path)(
-        tilde_decode(unquote(key)))
+    path = (_deal_path if table == "deals" else pages.company_path)(tilde_decode(unquote(key)))
     return Response.redirect(datasette.urls.path(path))
 
 
 @hookimpl
 def register_routes(datasette):
     db = re.escape(tilde_encode(datasette.get_database().name))
-    return [(r"^/deal/(?P<deal_id>[^/]+)$", deal_page),
-            (r"^/company/(?P<company>[^/]+)$", company_page),
-            (rf"^/{db}/(?P<table>deals|companies)/(?P<key>[^/.]+)$", row_page)]
+    return [
+        (r"^/deal/(?P<deal_id>[^/]+)$", deal_page),
+        (r"^/company/(?P<company>[^/]+)$", company_page),
+        (rf"^/{db}/(?P<table>deals|companies)/(?P<key>[^/.]+)$", row_page),
+    ]

@@ -23,15 +23,29 @@ def datasette_for(path: str | Path):
     if not pm.is_registered(plugin):
         pm.register(plugin, name="deals")
     return Datasette(
-        files=[str(path)], metadata=metadata(Path(path).stem), template_dir=str(TEMPLATES),
+        files=[str(path)],
+        metadata=metadata(Path(path).stem),
+        template_dir=str(TEMPLATES),
         static_mounts=[(plugin.STATIC_MOUNT, str(STATIC))],
-        settings={"truncate_cells_html": 300, "suggest_facets": False, "default_facet_size": 6,
-                  "default_page_size": 50,
-                  "allow_download": False, "allow_csv_stream": True})
+        settings={
+            "truncate_cells_html": 300,
+            "suggest_facets": False,
+            "default_facet_size": 6,
+            "default_page_size": 50,
+            "allow_download": False,
+            "allow_csv_stream": True,
+        },
+    )
 
 
-def serve(store, *, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False,
-          echo: Callable[[str], None] = print) -> None:
+def serve(
+    store,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    open_browser: bool = False,
+    echo: Callable[[str], None] = print,
+) -> None:
     """Bring the tables and the search index up to date, then serve until interrupted."""
     import asyncio
 

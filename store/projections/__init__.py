@@ -1,7 +1,7 @@
 """Every projection the log feeds. `deals replay` rebuilds any of them from the log alone."""
 
-from store.projections.base import Projection, handles
 from store.projections.articles import Articles
+from store.projections.base import Projection, handles
 from store.projections.crawl_runs import CrawlRuns
 from store.projections.deals import Deals
 from store.projections.pages import Pages
@@ -15,6 +15,7 @@ def by_name(name: str) -> Projection:
             return projection
     known = ", ".join(p.name for p in ALL)
     from store.errors import ConfigError
+
     raise ConfigError(f"unknown projection {name!r} (known: {known})")
 
 

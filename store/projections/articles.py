@@ -25,16 +25,28 @@ class Articles(Projection):
     def parsed(self, conn, event):
         d = event.data
         row = conn.execute("SELECT id FROM articles WHERE url = ?", (d["url"],)).fetchone()
-        values = (d.get("title"), d.get("published"), d.get("source"), d.get("language"),
-                  str(d["parser_version"]))
+        values = (
+            d.get("title"),
+            d.get("published"),
+            d.get("source"),
+            d.get("language"),
+            str(d["parser_version"]),
+        )
         if row:
             article_id = row[0]
-            conn.execute("UPDATE articles SET title = ?, published = ?, source = ?,"
-                         " language = ?, parser_version = ? WHERE id = ?", (*values, article_id))
+            conn.execute(
+                "UPDATE articles SET title = ?, published = ?, source = ?,"
+                " language = ?, parser_version = ? WHERE id = ?",
+                (*values, article_id),
+            )
             conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
         else:
             article_id = conn.execute(
                 "INSERT INTO articles (url, title, published, source, language, parser_version)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (d["url"], *values)).lastrowid
-        conn.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                     (article_id, d.get("title") or "", d.get("text") or ""))
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (d["url"], *values),
+            ).lastrowid
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+            (article_id, d.get("title") or "", d.get("text") or ""),
+        )

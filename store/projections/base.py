@@ -12,9 +12,11 @@ Handler = Callable[[sqlite3.Connection, RecordedEvent], None]
 
 def handles(*event_types: str):
     """Mark a method as the handler of these event types."""
+
     def mark(method):
         method._handles = event_types
         return method
+
     return mark
 
 

@@ -45,8 +45,9 @@ CHIP_LABELS = {"CHIP", "ACCELERATOR", "GPU"}
 
 def resolve(conn: sqlite3.Connection, key: str) -> str:
     """The key a curated merge folded `key` into, else `key`."""
-    row = conn.execute("SELECT canonical_key FROM company_aliases"
-                       " WHERE alias_key = ? AND how = 'merged'", (key,)).fetchone()
+    row = conn.execute(
+        "SELECT canonical_key FROM company_aliases WHERE alias_key = ? AND how = 'merged'", (key,)
+    ).fetchone()
     return row[0] if row else key
 
 
@@ -59,7 +60,9 @@ def lookup(conn: sqlite3.Connection, key: str) -> str:
     """
     row = conn.execute(
         "SELECT canonical_key FROM company_aliases WHERE alias_key = ?"
-        " ORDER BY how = 'merged' DESC LIMIT 1", (key,)).fetchone()
+        " ORDER BY how = 'merged' DESC LIMIT 1",
+        (key,),
+    ).fetchone()
     return row[0] if row else key
 
 
@@ -100,8 +103,11 @@ def record_entities(conn: sqlite3.Connection, entities) -> set[str]:
             touched |= _record_seen_alias(conn, entity.get("text"), key)
             parent = entity.get("parent")
             if isinstance(parent, str) and name_key(parent) and name_key(parent) != key:
-                conn.execute("UPDATE companies SET parent = COALESCE(min(parent, ?1), parent, ?1)"
-                             " WHERE key = ?2", (register_company(conn, parent, touched), key))
+                conn.execute(
+                    "UPDATE companies SET parent = COALESCE(min(parent, ?1), parent, ?1)"
+                    " WHERE key = ?2",
+                    (register_company(conn, parent, touched), key),
+                )
         elif label in FACILITY_LABELS:
             record_facility(conn, name, entity.get("location"), entity.get("operator"))
         elif label in CHIP_LABELS:
@@ -113,11 +119,19 @@ def spellings(entities) -> dict[str, str]:
     """One article's abbreviations of companies (key -> the name it stands for there)."""
     found: dict[str, str] = {}
     for entity in entities or ():
-        if not isinstance(entity, dict) or str(entity.get("label") or "").upper() not in COMPANY_LABELS:
+        if (
+            not isinstance(entity, dict)
+            or str(entity.get("label") or "").upper() not in COMPANY_LABELS
+        ):
             continue
         text, name = entity.get("text"), entity.get("canonical") or entity.get("name")
-        if isinstance(text, str) and isinstance(name, str) and name_key(name) \
-                and name_key(text) and name_key(text) != name_key(name):
+        if (
+            isinstance(text, str)
+            and isinstance(name, str)
+            and name_key(name)
+            and name_key(text)
+            and name_key(text) != name_key(name)
+        ):
             found[name_key(text)] = min(name, found.get(name_key(text), name))
     return found
 
@@ -128,15 +142,21 @@ def _record_seen_alias(conn, text, canonical_key: str) -> set[str]:
     if not isinstance(text, str) or not name_key(text) or name_key(text) == canonical_key:
         return set()
     key = name_key(text)
-    before = conn.execute("SELECT canonical_key, how FROM company_aliases WHERE alias_key = ?",
-                          (key,)).fetchone()
+    before = conn.execute(
+        "SELECT canonical_key, how FROM company_aliases WHERE alias_key = ?", (key,)
+    ).fetchone()
     if before is None:
-        conn.execute("INSERT INTO company_aliases (alias_key, alias, canonical_key, how)"
-                      " VALUES (?, ?, ?, 'seen')", (key, text, canonical_key))
+        conn.execute(
+            "INSERT INTO company_aliases (alias_key, alias, canonical_key, how)"
+            " VALUES (?, ?, ?, 'seen')",
+            (key, text, canonical_key),
+        )
         return {key}
     if before[1] == "seen" and canonical_key < before[0]:
-        conn.execute("UPDATE company_aliases SET alias = ?, canonical_key = ? WHERE alias_key = ?",
-                     (text, canonical_key, key))
+        conn.execute(
+            "UPDATE company_aliases SET alias = ?, canonical_key = ? WHERE alias_key = ?",
+            (text, canonical_key, key),
+        )
         return {key, before[0]}
     return set()
 
@@ -148,7 +168,8 @@ def record_facility(conn, name: str, location=None, operator=None) -> None:
            ON CONFLICT (key) DO UPDATE SET name = min(name, excluded.name),
                location = COALESCE(min(location, ?3), location, ?3),
                operator = COALESCE(min(operator, ?4), operator, ?4)""",
-        (name_key(name), name, _text(location), _text(operator)))
+        (name_key(name), name, _text(location), _text(operator)),
+    )
 
 
 def record_chip(conn, name: str, vendor=None) -> None:
@@ -156,7 +177,8 @@ def record_chip(conn, name: str, vendor=None) -> None:
         """INSERT INTO chips (key, name, vendor) VALUES (?1, ?2, ?3)
            ON CONFLICT (key) DO UPDATE SET name = min(name, excluded.name),
                vendor = COALESCE(min(vendor, ?3), vendor, ?3)""",
-        (name_key(name), name, _text(vendor)))
+        (name_key(name), name, _text(vendor)),
+    )
 
 
 def _text(value) -> str | None:
@@ -177,22 +199,27 @@ def merge(conn: sqlite3.Connection, alias: str, canonical: str) -> set[str]:
     # deals under `before` may hold `canonical` as written: they move back to it
     touched = {before, folded} - {target}
     if folded != target:
-        row = conn.execute("SELECT name, parent FROM companies WHERE key = ?",
-                           (folded,)).fetchone()
-        conn.execute("UPDATE company_aliases SET canonical_key = ? WHERE canonical_key = ?",
-                     (target, folded))
+        row = conn.execute("SELECT name, parent FROM companies WHERE key = ?", (folded,)).fetchone()
+        conn.execute(
+            "UPDATE company_aliases SET canonical_key = ? WHERE canonical_key = ?", (target, folded)
+        )
         conn.execute(
             "INSERT OR REPLACE INTO company_aliases (alias_key, alias, canonical_key, how)"
-            " VALUES (?, ?, ?, 'merged')", (folded, row[0] if row else alias, target))
+            " VALUES (?, ?, ?, 'merged')",
+            (folded, row[0] if row else alias, target),
+        )
         if name_key(alias) != folded:
             conn.execute(
                 "INSERT OR REPLACE INTO company_aliases (alias_key, alias, canonical_key, how)"
-                " VALUES (?, ?, ?, 'merged')", (name_key(alias), alias, target))
+                " VALUES (?, ?, ?, 'merged')",
+                (name_key(alias), alias, target),
+            )
         conn.execute("DELETE FROM companies WHERE key = ?", (folded,))
         conn.execute("UPDATE companies SET parent = ? WHERE parent = ?", (target, folded))
         if row and row[1]:
-            conn.execute("UPDATE companies SET parent = COALESCE(parent, ?) WHERE key = ?",
-                         (row[1], target))
+            conn.execute(
+                "UPDATE companies SET parent = COALESCE(parent, ?) WHERE key = ?", (row[1], target)
+            )
     conn.execute("UPDATE companies SET parent = NULL WHERE parent = key")
     return touched
 
@@ -204,8 +231,10 @@ def unmerge(conn: sqlite3.Connection, alias: str) -> set[str]:
     (recorded while it was merged) stay with the company it was merged into.
     """
     key = name_key(alias)
-    row = conn.execute("SELECT alias, canonical_key FROM company_aliases WHERE alias_key = ?"
-                       " AND how = 'merged'", (key,)).fetchone()
+    row = conn.execute(
+        "SELECT alias, canonical_key FROM company_aliases WHERE alias_key = ? AND how = 'merged'",
+        (key,),
+    ).fetchone()
     if row is None:
         return set()
     conn.execute("DELETE FROM company_aliases WHERE alias_key = ?", (key,))

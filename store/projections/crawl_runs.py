@@ -33,7 +33,8 @@ class CrawlRuns(Projection):
     def started(self, conn, event):
         conn.execute(
             "INSERT OR IGNORE INTO crawl_runs (run_id, started_at, outcome) VALUES (?, ?, ?)",
-            (event.data["run_id"], event.data.get("started_at") or event.recorded_at, "running"))
+            (event.data["run_id"], event.data.get("started_at") or event.recorded_at, "running"),
+        )
 
     @handles("CrawlFinished")
     def finished(self, conn, event):
@@ -41,13 +42,15 @@ class CrawlRuns(Projection):
         finished_at = d.get("finished_at") or event.recorded_at
         sources = d["sources"]
         failed = [name for name, s in sources.items() if not s.get("reached", True)]
-        outcome = "failed" if failed and len(failed) == len(sources) else (
-            "partial" if failed else "ok")
+        outcome = (
+            "failed" if failed and len(failed) == len(sources) else ("partial" if failed else "ok")
+        )
         conn.execute(
             """INSERT INTO crawl_runs (run_id, finished_at, outcome, sources) VALUES (?, ?, ?, ?)
                ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at,
                    outcome = excluded.outcome, sources = excluded.sources""",
-            (d["run_id"], finished_at, outcome, json.dumps(sources, sort_keys=True)))
+            (d["run_id"], finished_at, outcome, json.dumps(sources, sort_keys=True)),
+        )
         for name, s in sources.items():
             reached = s.get("reached", True)
             new = int(s.get("new", 0))
@@ -63,5 +66,18 @@ class CrawlRuns(Projection):
                        last_new = CASE WHEN ? > 0 THEN ? ELSE last_new END,
                        articles = articles + ?
                    WHERE source = ?""",
-                (reached, finished_at, reached, finished_at, reached, s.get("error"), reached,
-                 new, new, finished_at, new, name))
+                (
+                    reached,
+                    finished_at,
+                    reached,
+                    finished_at,
+                    reached,
+                    s.get("error"),
+                    reached,
+                    new,
+                    new,
+                    finished_at,
+                    new,
+                    name,
+                ),
+            )

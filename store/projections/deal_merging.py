@@ -24,26 +24,33 @@ from pathlib import Path
 
 from vocab import FIGURES, STATUS_RANK
 
-CONFLICT_DAYS = 31     # different figures closer than this are a disagreement, not growth
-ROUNDING = 0.05        # relative difference still counted as the same figure
+CONFLICT_DAYS = 31  # different figures closer than this are a disagreement, not growth
+ROUNDING = 0.05  # relative difference still counted as the same figure
 YEAR_SCALE = math.log1p(365)
 WEIGHTS_FILE = Path(__file__).with_name("data") / "same_agreement.json"
 
 _LEGAL = re.compile(r"[,\s]+(inc|corp|corporation|ltd|llc|plc|pbc|co|gmbh|ag|sa)\.?$")
 _SPACE = re.compile(r"\s+")
-_AGREEMENT = (r"(deal|agreement|contract|order|purchase|partnership|commitment|pact|"
-              r"arrangement|lease|tranche|phase)")
-_CHANGED = (r"amend(s|ed|ing)?|expand(s|ed|ing)?|increas(e|es|ed|ing)|rais(e|es|ed|ing)|"
-            r"upsiz(e|es|ed|ing)|extend(s|ed|ing)?|revis(e|es|ed|ing)|boost(s|ed|ing)?|"
-            r"enlarg(e|es|ed|ing)|top(s|ped)? up|doubl(e|es|ed|ing)|tripl(e|es|ed|ing)|grow(s|n)?")
+_AGREEMENT = (
+    r"(deal|agreement|contract|order|purchase|partnership|commitment|pact|"
+    r"arrangement|lease|tranche|phase)"
+)
+_CHANGED = (
+    r"amend(s|ed|ing)?|expand(s|ed|ing)?|increas(e|es|ed|ing)|rais(e|es|ed|ing)|"
+    r"upsiz(e|es|ed|ing)|extend(s|ed|ing)?|revis(e|es|ed|ing)|boost(s|ed|ing)?|"
+    r"enlarg(e|es|ed|ing)|top(s|ped)? up|doubl(e|es|ed|ing)|tripl(e|es|ed|ing)|grow(s|n)?"
+)
 REVISION_WORDS = re.compile(  # a verb of change about an agreement or a new total
     rf"\b({_CHANGED})\b[^.;]{{0,60}}?(\b{_AGREEMENT}s?\b|\b(capacity|cluster|deployment|"
     rf"supply|campus)\b|\bto\s+[$\d])|\b(amendment|expansion|up from|now worth|now covers|"
-    rf"bring(s|ing)? the total)\b", re.IGNORECASE)
+    rf"bring(s|ing)? the total)\b",
+    re.IGNORECASE,
+)
 NEW_DEAL_WORDS = re.compile(
     rf"\b(second|third|another|additional|new|separate|fresh|follow-on|follow-up)[,\s]+"
     rf"([\w$.,-]+\s+){{0,3}}{_AGREEMENT}s?\b|\b(on top of|in addition to|separately)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def name_key(name: str) -> str:
@@ -58,8 +65,8 @@ class Report:
 
     doc_id: str
     url: str | None
-    reported: str                     # YYYY-MM-DD: article date, else first extraction date
-    raw_keys: tuple[str, ...]         # the party names as written, keyed
+    reported: str  # YYYY-MM-DD: article date, else first extraction date
+    raw_keys: tuple[str, ...]  # the party names as written, keyed
     kind: str | None = None
     status: str | None = None
     headline: bool = False
@@ -67,16 +74,16 @@ class Report:
     facility: str | None = None
     location: str | None = None
     figures: dict = field(default_factory=dict)
-    roles: dict = field(default_factory=dict)   # company key -> role
-    rid: int = 0                                # its row in deal_reports
-    text: str = ""                              # its evidence sentences
-    party_key: str = ""                         # the resolved companies it names
-    uid: str = ""                               # its lineage: kept through re-extraction
-    pin: str | None = None                      # the deal a person tied it to
-    previous: str | None = None                 # the deal it belonged to before this change
-    home: str | None = None                     # the first deal it belonged to
-    idx: int = 0                                # its place among its article's reports
-    cohort: str | None = None                   # the `deals run` that first stated it
+    roles: dict = field(default_factory=dict)  # company key -> role
+    rid: int = 0  # its row in deal_reports
+    text: str = ""  # its evidence sentences
+    party_key: str = ""  # the resolved companies it names
+    uid: str = ""  # its lineage: kept through re-extraction
+    pin: str | None = None  # the deal a person tied it to
+    previous: str | None = None  # the deal it belonged to before this change
+    home: str | None = None  # the first deal it belonged to
+    idx: int = 0  # its place among its article's reports
+    cohort: str | None = None  # the `deals run` that first stated it
 
 
 def number(value) -> float | None:
@@ -104,7 +111,8 @@ def _names_agree(a: str | None, b: str | None) -> bool:
 
 
 def _places_agree(a: str, b: str) -> bool:
-    """"Abilene, Texas" agrees with "Texas" and with "Abilene"; not with "Reykjanesbaer, Iceland"."""
+    """ "Abilene, Texas" agrees with "Texas" and with "Abilene"; not with
+    "Reykjanesbaer, Iceland"."""
     parts = [{p.strip() for p in name_key(x).split(",") if p.strip()} for x in (a, b)]
     return bool(parts[0] & parts[1]) or _names_agree(a, b)
 
@@ -116,9 +124,23 @@ def _near(a: float, b: float, ratio: float) -> bool:
 
 # -- the same-agreement decision -------------------------------------------------------------
 
-FEATURES = ("days", "kind_same", "kind_differs", "gpu_count", "power_mw", "value_usd",
-            "chip_same", "chip_differs", "place_same", "place_differs", "roles_same",
-            "roles_differ", "new_amount_later", "revision_words", "new_deal_words")
+FEATURES = (
+    "days",
+    "kind_same",
+    "kind_differs",
+    "gpu_count",
+    "power_mw",
+    "value_usd",
+    "chip_same",
+    "chip_differs",
+    "place_same",
+    "place_differs",
+    "roles_same",
+    "roles_differ",
+    "new_amount_later",
+    "revision_words",
+    "new_deal_words",
+)
 FEATURE_MEANINGS = {
     "days": "days between the reports, log scale: 0 the same day, 1 a year apart",
     "kind_same": "both state the same kind (neither unknown nor other)",
@@ -134,7 +156,7 @@ FEATURE_MEANINGS = {
     "roles_differ": "a party has another role in the other report (who buys from whom)",
     "new_amount_later": "figures that differ, times the days feature: a new amount months later",
     "revision_words": "the later report says an agreement was amended, expanded, raised ..."
-                      " (and does not call it a second or new one)",
+    " (and does not call it a second or new one)",
     "new_deal_words": "the later report says second, another, additional or new deal",
 }
 # Agreement and disagreement of a named thing are separate cues: the same site is weak
@@ -186,8 +208,9 @@ def features(a: Report, b: Report) -> dict[str, float]:
     else:
         texts = [max((a, b), key=lambda r: r.reported).text]
     new_deal = any(NEW_DEAL_WORDS.search(t or "") for t in texts)
-    out["revision_words"] = float(not new_deal and any(REVISION_WORDS.search(t or "")
-                                                        for t in texts))
+    out["revision_words"] = float(
+        not new_deal and any(REVISION_WORDS.search(t or "") for t in texts)
+    )
     out["new_deal_words"] = float(new_deal)
     return out
 
@@ -206,8 +229,11 @@ class Model:
 
 def load_model(path: Path = WEIGHTS_FILE) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Model({n: float(w) for n, w in data["weights"].items()}, float(data["intercept"]),
-                 float(data.get("threshold", 0.5)))
+    return Model(
+        {n: float(w) for n, w in data["weights"].items()},
+        float(data["intercept"]),
+        float(data.get("threshold", 0.5)),
+    )
 
 
 _MODEL: list[Model] = []
@@ -276,8 +302,11 @@ def _latest(members: list[Report], get) -> tuple:
     best = (None, None)
     for m in members:
         value = get(m)
-        if value is not None and value != "" and (best[1] is None
-                                                  or m.reported >= best[1].reported):
+        if (
+            value is not None
+            and value != ""
+            and (best[1] is None or m.reported >= best[1].reported)
+        ):
             best = (value, m)
     return best
 
@@ -297,9 +326,12 @@ def conflicts(members: list[Report]) -> list[tuple[str, Report]]:
     for name in FIGURES:
         stated = [m for m in members if m.figures.get(name) is not None]
         for m in stated:
-            if any(o is not m and _days(o.reported, m.reported) <= CONFLICT_DAYS
-                   and not _near(o.figures[name], m.figures[name], 1 + ROUNDING)
-                   for o in stated):
+            if any(
+                o is not m
+                and _days(o.reported, m.reported) <= CONFLICT_DAYS
+                and not _near(o.figures[name], m.figures[name], 1 + ROUNDING)
+                for o in stated
+            ):
                 found.append((name, m))
     return found
 
@@ -309,8 +341,11 @@ def summarise(members: list[Report]) -> dict:
     row = {
         "kind": _most_common([m.kind for m in members if m.kind != "other"])
         or _most_common([m.kind for m in members]),
-        "status": max((m.status for m in members if m.status),
-                      key=lambda s: STATUS_RANK.get(s, 0), default=None),
+        "status": max(
+            (m.status for m in members if m.status),
+            key=lambda s: STATUS_RANK.get(s, 0),
+            default=None,
+        ),
         "headline": any(m.headline for m in members),
         "first_reported": min(m.reported for m in members),
         "last_reported": max(m.reported for m in members),
@@ -326,5 +361,4 @@ def summarise(members: list[Report]) -> dict:
 
 def roles(members: list[Report], party_keys: list[str]) -> dict[str, str]:
     """Each party's most often stated role; `party` when no report says."""
-    return {key: _most_common([m.roles.get(key) for m in members]) or "party"
-            for key in party_keys}
+    return {key: _most_common([m.roles.get(key) for m in members]) or "party" for key in party_keys}

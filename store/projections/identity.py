@@ -91,8 +91,11 @@ def born(uid: str) -> tuple[int, int]:
 
 
 def row(conn: sqlite3.Connection, ident: str):
-    return conn.execute("SELECT id, state, into_id, how, founded_seq, founded_idx, split_from"
-                        " FROM deal_ids WHERE id = ?", (ident,)).fetchone()
+    return conn.execute(
+        "SELECT id, state, into_id, how, founded_seq, founded_idx, split_from"
+        " FROM deal_ids WHERE id = ?",
+        (ident,),
+    ).fetchone()
 
 
 def resolve(conn: sqlite3.Connection, ident: str | None) -> str | None:
@@ -100,8 +103,9 @@ def resolve(conn: sqlite3.Connection, ident: str | None) -> str | None:
     seen = set()
     while ident is not None and ident not in seen:
         seen.add(ident)
-        found = conn.execute("SELECT state, into_id FROM deal_ids WHERE id = ?",
-                             (ident,)).fetchone()
+        found = conn.execute(
+            "SELECT state, into_id FROM deal_ids WHERE id = ?", (ident,)
+        ).fetchone()
         if found is None:
             return None
         state, into = found
@@ -117,7 +121,9 @@ def closure(conn: sqlite3.Connection, ident: str) -> list[str]:
         "WITH RECURSIVE c(id, depth) AS (SELECT ?, 0 UNION"
         " SELECT d.id, c.depth + 1 FROM deal_ids d JOIN c ON d.into_id = c.id"
         " WHERE d.state IN ('merged', 'legacy') AND c.depth < 64)"
-        " SELECT id FROM c ORDER BY depth, id", (ident,)).fetchall()
+        " SELECT id FROM c ORDER BY depth, id",
+        (ident,),
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -135,49 +141,86 @@ def fresh_id(conn: sqlite3.Connection, base: str) -> str:
         ident, suffix = f"{base}-{suffix}", suffix + 1
 
 
-def register(conn, ident: str, seq: int, founded: tuple[int, int], *, how: str = "reports",
-             split_from: str | None = None) -> None:
+def register(
+    conn,
+    ident: str,
+    seq: int,
+    founded: tuple[int, int],
+    *,
+    how: str = "reports",
+    split_from: str | None = None,
+) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO deal_ids (id, state, into_id, how, founded_seq, founded_idx,"
         " split_from, changed_seq) VALUES (?, 'live', NULL, ?, ?, ?, ?, ?)",
-        (ident, how, founded[0], founded[1], split_from, seq))
+        (ident, how, founded[0], founded[1], split_from, seq),
+    )
 
 
-def set_state(conn, ident: str, state: str, seq: int, *, into: str | None = None,
-              how: str | None = None) -> None:
-    conn.execute("UPDATE deal_ids SET state = ?, into_id = ?, how = COALESCE(?, how),"
-                 " changed_seq = ? WHERE id = ?", (state, into, how, seq, ident))
+def set_state(
+    conn, ident: str, state: str, seq: int, *, into: str | None = None, how: str | None = None
+) -> None:
+    conn.execute(
+        "UPDATE deal_ids SET state = ?, into_id = ?, how = COALESCE(?, how),"
+        " changed_seq = ? WHERE id = ?",
+        (state, into, how, seq, ident),
+    )
 
 
 def add_legacy(conn, alias: str, ident: str, seq: int) -> None:
     """Remember an id the earlier content-hash scheme gave this deal (first come, kept)."""
     if alias != ident:
-        conn.execute("INSERT OR IGNORE INTO deal_ids (id, state, into_id, how, founded_seq,"
-                     " founded_idx, changed_seq) VALUES (?, 'legacy', ?, 'legacy', ?, -1, ?)",
-                     (alias, ident, seq, seq))
+        conn.execute(
+            "INSERT OR IGNORE INTO deal_ids (id, state, into_id, how, founded_seq,"
+            " founded_idx, changed_seq) VALUES (?, 'legacy', ?, 'legacy', ?, -1, ?)",
+            (alias, ident, seq, seq),
+        )
 
 
-def history(conn, seq: int, at: str | None, ident: str, action: str, *, by: str,
-            other: str | None = None, reason: str | None = None,
-            detail: dict | None = None) -> None:
-    conn.execute("INSERT INTO deal_history (seq, at, deal_id, other, action, by, reason, detail)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 (seq, at, ident, other, action, by, reason,
-                  json.dumps(detail, sort_keys=True, ensure_ascii=False) if detail else None))
+def history(
+    conn,
+    seq: int,
+    at: str | None,
+    ident: str,
+    action: str,
+    *,
+    by: str,
+    other: str | None = None,
+    reason: str | None = None,
+    detail: dict | None = None,
+) -> None:
+    conn.execute(
+        "INSERT INTO deal_history (seq, at, deal_id, other, action, by, reason, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seq,
+            at,
+            ident,
+            other,
+            action,
+            by,
+            reason,
+            json.dumps(detail, sort_keys=True, ensure_ascii=False) if detail else None,
+        ),
+    )
 
 
 def pin(conn, uids, ident: str, seq: int) -> None:
     """Tie reports to a deal: a person said which agreement they are (merge, split)."""
-    conn.executemany("INSERT OR REPLACE INTO deal_pins (uid, deal_id, seq, party_key)"
-                     " VALUES (?, ?, ?, NULL)", [(u, ident, seq) for u in uids])
+    conn.executemany(
+        "INSERT OR REPLACE INTO deal_pins (uid, deal_id, seq, party_key) VALUES (?, ?, ?, NULL)",
+        [(u, ident, seq) for u in uids],
+    )
 
 
 def hold(conn, ident: str, seq: int) -> None:
     """Keep the reports a person saw in deal `ident` (confirm, reject, edit) while they name
     the same companies; a report already tied to it stays tied as it was."""
-    conn.execute("INSERT OR IGNORE INTO deal_pins (uid, deal_id, seq, party_key)"
-                 " SELECT uid, deal_id, ?, party_key FROM deal_reports WHERE deal_id = ?",
-                 (seq, ident))
+    conn.execute(
+        "INSERT OR IGNORE INTO deal_pins (uid, deal_id, seq, party_key)"
+        " SELECT uid, deal_id, ?, party_key FROM deal_reports WHERE deal_id = ?",
+        (seq, ident),
+    )
 
 
 def marks(conn, ident: str, ids: list[str] | None = None) -> tuple[str | None, str | None]:
@@ -185,8 +228,9 @@ def marks(conn, ident: str, ids: list[str] | None = None) -> tuple[str | None, s
     into it (`ids`, its closure, when the caller has it)."""
     ids = ids or closure(conn, ident)
     found = {}
-    for deal_id, action, reason, seq in _rows(conn, "SELECT deal_id, action, reason, seq FROM"
-                                                    " deal_curation WHERE deal_id IN ({})", ids):
+    for deal_id, action, reason, seq in _rows(
+        conn, "SELECT deal_id, action, reason, seq FROM deal_curation WHERE deal_id IN ({})", ids
+    ):
         found[deal_id] = (seq, action, reason)
     if ident in found:
         return found[ident][1:]
@@ -199,8 +243,9 @@ def overrides(conn, ident: str, ids: list[str] | None = None) -> dict[str, objec
     """Field -> value a person set: the deal's own, else the newest of the ids merged into it."""
     ids = ids or closure(conn, ident)
     best: dict[str, tuple] = {}
-    for deal_id, name, value, seq in _rows(conn, "SELECT deal_id, field, value, seq FROM"
-                                                 " deal_overrides WHERE deal_id IN ({})", ids):
+    for deal_id, name, value, seq in _rows(
+        conn, "SELECT deal_id, field, value, seq FROM deal_overrides WHERE deal_id IN ({})", ids
+    ):
         rank = (deal_id == ident, seq)
         if name not in best or rank > best[name][0]:
             best[name] = (rank, json.loads(value))
@@ -209,5 +254,5 @@ def overrides(conn, ident: str, ids: list[str] | None = None) -> dict[str, objec
 
 def _rows(conn, sql: str, ids: list[str]):
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         yield from conn.execute(sql.format(",".join("?" * len(chunk))), chunk)

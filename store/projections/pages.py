@@ -39,8 +39,19 @@ class Pages(Projection):
                    content_type = excluded.content_type, etag = excluded.etag,
                    last_modified = excluded.last_modified, sha256 = excluded.sha256,
                    fetched_at = excluded.fetched_at, fetch_seq = excluded.fetch_seq""",
-            (d["url"], d["source"], d["final_url"], d["status"], d.get("content_type"),
-             d.get("etag"), d.get("last_modified"), d["sha256"], fetched_at(event), event.seq))
+            (
+                d["url"],
+                d["source"],
+                d["final_url"],
+                d["status"],
+                d.get("content_type"),
+                d.get("etag"),
+                d.get("last_modified"),
+                d["sha256"],
+                fetched_at(event),
+                event.seq,
+            ),
+        )
 
     @handles("ArticleParsed")
     def parsed(self, conn, event):
@@ -51,8 +62,15 @@ class Pages(Projection):
                ON CONFLICT (url) DO UPDATE SET title = excluded.title,
                    published = excluded.published, language = excluded.language,
                    parser_version = excluded.parser_version, parse_seq = excluded.parse_seq""",
-            (d["url"], d.get("title"), d.get("published"), d.get("language"),
-             d["parser_version"], event.seq))
+            (
+                d["url"],
+                d.get("title"),
+                d.get("published"),
+                d.get("language"),
+                d["parser_version"],
+                event.seq,
+            ),
+        )
 
 
 def fetched_at(event) -> str:

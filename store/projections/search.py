@@ -19,9 +19,9 @@ COLUMNS = ["parties", "evidence"]
 _DIRTY = "deal_search_dirty"
 _TRIGGERS = {
     "deals_search_ai": f"AFTER INSERT ON deals BEGIN INSERT OR IGNORE INTO {_DIRTY}"
-                       " VALUES (new.id); END",
+    " VALUES (new.id); END",
     "deals_search_ad": f"AFTER DELETE ON deals BEGIN INSERT OR IGNORE INTO {_DIRTY}"
-                       " VALUES (old.id); END",
+    " VALUES (old.id); END",
 }
 _ROWS = f"""INSERT INTO {TABLE} (id, deal_id, parties, evidence)
     SELECT d.rowid, d.id,
@@ -40,8 +40,8 @@ def track(conn: sqlite3.Connection) -> None:
 
 def _create(conn: sqlite3.Connection) -> None:
     fts.database(conn)[TABLE].create(
-        {"id": int, "deal_id": str, "parties": str, "evidence": str}, pk="id",
-        not_null={"deal_id"})
+        {"id": int, "deal_id": str, "parties": str, "evidence": str}, pk="id", not_null={"deal_id"}
+    )
     fts.enable_fts(conn, TABLE, COLUMNS)
     conn.execute(f"INSERT OR IGNORE INTO {_DIRTY} SELECT id FROM deals")  # index every deal
 
