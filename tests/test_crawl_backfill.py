@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from crawlsite import Page, article, edgar_feed, filing_index, gdelt_api, press_release, rss
-from test_crawl import (
+from test_crawl import (  # noqa: F401  (fresh_site and site are fixtures)
     DEALS,
     FAST,
     _source_table,
     events,
-    fresh_site,  # noqa: F401
+    fresh_site,
     last_report,
+    site,
 )
 
 pytestmark = pytest.mark.slow
