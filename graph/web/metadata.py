@@ -4,7 +4,7 @@ facets, sorting, search, canned queries; the log and the index tables hidden."""
 from __future__ import annotations
 
 from graph.web.queries import QUERIES
-from vocab import CURATION_MARKS, KINDS, STATUSES, UNITS
+from vocab import CURATION_MARKS, DEAL_FIELDS, KINDS, STATUSES, UNITS
 
 HIDDEN = (
     "events",
@@ -105,19 +105,7 @@ TABLES = {
             **{
                 k: v
                 for k, v in _DEAL_COLUMNS.items()
-                if k
-                in (
-                    "party_key",
-                    "kind",
-                    "status",
-                    "headline",
-                    "gpu_count",
-                    "chip",
-                    "power_mw",
-                    "value_usd",
-                    "facility",
-                    "location",
-                )
+                if k in {"party_key", *DEAL_FIELDS} - {"parties", "roles"}
             },
             "roles": "Role of each party (JSON)",
             "evidence": "The sentences the deal was read from, with character offsets (JSON)",
