@@ -8,13 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from store.errors import ConfigError
 from store.log import Store
-from store.projections.articles import Articles
-from store.projections.deals import Deals
-
-
-def projections():
-    return [Articles(), Deals()]
-
+from store.projections import read_side
 
 DATE_FORMATS = (
     "YYYY-MM-DD, YYYYMMDD or an ISO timestamp with a time zone, e.g. 2025-11-03T09:30:00+00:00"
@@ -58,7 +52,7 @@ def open_view(store: Store, as_of: str | None = None) -> sqlite3.Connection:
     """
     from store.replay import catch_up, lag, project_as_of
 
-    chosen = projections()
+    chosen = read_side()
     if as_of is not None:
         return project_as_of(store, parse_date(as_of, "--as-of", end_of_day=True), chosen)
     behind = [p for p in chosen if lag(store, p)]

@@ -9,6 +9,11 @@ from store.projections.pages import Pages
 ALL: list[Projection] = [Pages(), CrawlRuns(), Articles(), Deals()]
 
 
+def read_side() -> list[Projection]:
+    """The projections queries and exports read (fresh objects: `--as-of` fills its own)."""
+    return [Articles(), Deals()]
+
+
 def by_name(name: str) -> Projection:
     for projection in ALL:
         if projection.name == name:
@@ -19,4 +24,4 @@ def by_name(name: str) -> Projection:
     raise ConfigError(f"unknown projection {name!r} (known: {known})")
 
 
-__all__ = ["ALL", "Projection", "by_name", "handles"]
+__all__ = ["ALL", "Projection", "by_name", "handles", "read_side"]
