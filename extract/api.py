@@ -87,6 +87,8 @@ class Extractor:
         for deal in deals:
             row = deal.fields()
             row["proposed_by_pairs"] = deal.proposed_by_pairs
+            first = deal.sentences[0] if deal.sentences else None
+            row["sentence"] = [first.start, first.end] if first is not None else None
             row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues)
             row["figure_options"] = figure_options(
                 doc, row, deal.sentences, title_end, self.figure_context
@@ -97,10 +99,11 @@ class Extractor:
         for deal, row in zip(deals, rows):
             if id(row) not in decided:
                 continue
-            for name in ("kind", *FIGURES):
+            for name in ("parties", "kind", *FIGURES):
                 setattr(deal, name, row[name])
             if self.with_features:
                 deal.features, deal.figure_options = row["features"], row["figure_options"]
+                deal.sentence_span = row["sentence"]
             out.append(deal)
         return out
 

@@ -84,7 +84,7 @@ class Decisions:
                     if field == "gpu_count" and deal[field] is not None:
                         deal[field] = int(deal[field])
             out.append(deal)
-        return out
+        return rounds(out) if self.keep is not None else out
 
     def pick(self, choices: list) -> float | None:
         """The likeliest amount, if the figure model finds it likely enough; else none."""
@@ -115,6 +115,30 @@ def _same_pair(a: dict, b: dict) -> bool:
     """Two candidates over the same organisations: one agreement stated twice, as far as
     the article lets a reader tell (a second deal of one pair is the exception)."""
     return len(set(a["parties"]) & set(b["parties"])) >= 2
+
+
+def rounds(deals: list[dict]) -> list[dict]:
+    """Investment deals founded by one sentence that share a party are one round ("X raised
+    $2 billion from A, B and C"): the pairs the candidates come as join into one deal that
+    lists every investor, as the round is one agreement."""
+    out: list[dict] = []
+    for deal in deals:
+        host = next(
+            (
+                d
+                for d in out
+                if d["kind"] == "investment" == deal["kind"]
+                and deal.get("sentence")
+                and d.get("sentence") == deal["sentence"]
+                and set(d["parties"]) & set(deal["parties"])
+            ),
+            None,
+        )
+        if host is None:
+            out.append(deal)
+        else:
+            host["parties"] = sorted(set(host["parties"]) | set(deal["parties"]), key=str.lower)
+    return out
 
 
 NONE = Decisions()

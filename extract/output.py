@@ -101,6 +101,7 @@ def deal_result(p: Prepared, deal: Deal) -> dict:
     d = deal.fields()
     if deal.features is not None:
         d["features"], d["figure_options"] = deal.features, deal.figure_options
+        d["sentence"] = deal.sentence_span
     if d["value_usd"] is not None:
         d["value_usd"] = (
             int(d["value_usd"]) if float(d["value_usd"]).is_integer() else d["value_usd"]

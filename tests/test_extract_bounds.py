@@ -95,3 +95,18 @@ def test_only_the_bounded_head_of_a_huge_article_is_extracted():
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert [d["parties"] for d in result["deals"]] == [["CoreWeave", "Mistral AI"]]
+
+
+def test_a_funding_round_is_one_deal_listing_every_investor():
+    text = (
+        "Cohere raised $500 million from Salesforce, Oracle and NVIDIA in a funding round "
+        "announced on Thursday."
+    )
+    proc = extract_text(
+        json.dumps({"doc_id": "r", "title": "Cohere raises $500 million", "text": text}).encode()
+        + b"\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    (deal,) = json.loads(proc.stdout)["deals"]
+    assert deal["parties"] == ["Cohere", "NVIDIA", "Oracle", "Salesforce"]
+    assert deal["kind"] == "investment" and deal["value_usd"] == 500_000_000

@@ -41,6 +41,7 @@ class Deal:
     features: dict[str, float] | None = None
     # for each figure field, every amount of its kind in the article with its named features
     figure_options: dict[str, list] | None = None
+    sentence_span: list[int] | None = None  # tokens of the sentence that founded it
     proposed_by_pairs: bool = False  # a pair of names in one sentence, not a rule's candidate
 
     def fields(self) -> dict:
