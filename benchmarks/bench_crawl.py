@@ -31,7 +31,7 @@ from pathlib import Path
 from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from crawlsite import Page, Site  # noqa: E402  the one local test server
+from crawlsite import Site, sitemap_site  # noqa: E402  the one local test server
 
 DEALS = str(Path(sys.executable).parent / "deals")
 SETTINGS = {
@@ -71,20 +71,7 @@ def article_page(i: int) -> bytes:
 
 def make_server(pages: int) -> Site:
     """The shared test site (tests/crawlsite.py) with a sitemap of `pages` generated articles."""
-    site = Site()
-    site.add("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
-    urls = "".join(f"<url><loc>{site.base}/news/{i}.html</loc></url>" for i in range(pages))
-    site.add(
-        "/sitemap.xml",
-        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
-        f'schemas/sitemap/0.9">{urls}</urlset>',
-        content_type="application/xml",
-    )
-    site.generate(
-        "/news/",
-        lambda path: Page(article_page(int(path[6:].split(".")[0])), content_type="text/html"),
-    )
-    return site
+    return sitemap_site(pages, article_page, content_type="text/html")
 
 
 BARE = """

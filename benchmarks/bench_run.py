@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_crawl import BARE, SETTINGS  # noqa: E402  the same bare spider
-from crawlsite import Page, Site  # noqa: E402  the one local test server
+from crawlsite import Site, sitemap_site  # noqa: E402  the one local test server
 
 DEALS = str(Path(sys.executable).parent / "deals")
 DEAL_SHARE = 7  # one article in seven reports a deal
@@ -99,17 +99,7 @@ def article(i: int) -> tuple[str, str]:
 
 def serve(pages: int) -> Site:
     """The shared test site (tests/crawlsite.py) with a sitemap of `pages` generated stories."""
-    site = Site()
-    site.add("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
-    locs = "".join(f"<url><loc>{site.base}/news/{i}.html</loc></url>" for i in range(pages))
-    site.add(
-        "/sitemap.xml",
-        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
-        f'schemas/sitemap/0.9">{locs}</urlset>',
-        content_type="application/xml",
-    )
-    site.generate("/news/", lambda path: Page(article(int(path[6:].split(".")[0]))[1].encode()))
-    return site
+    return sitemap_site(pages, lambda i: article(i)[1].encode())
 
 
 def measure(cmd: list[str]) -> tuple[float, float, str]:

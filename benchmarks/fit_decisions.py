@@ -80,13 +80,19 @@ def labelled(gold: dict, found: dict) -> list[tuple[dict, int, str | None, list]
     return rows
 
 
-def _cv_probabilities(pairs: list[tuple[dict, int]], names: list[str], c: float):
+def _matrix(pairs: list[tuple[dict, object]], names: list[str]):
+    """The features of each (features, label) pair as rows in `names` order, and the labels."""
     import numpy as np
+
+    x = np.array([[f.get(n, 0.0) for n in names] for f, _ in pairs])
+    return x, np.array([label for _, label in pairs])
+
+
+def _cv_probabilities(pairs: list[tuple[dict, int]], names: list[str], c: float):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_predict
 
-    x = np.array([[f.get(n, 0.0) for n in names] for f, _ in pairs])
-    y = np.array([label for _, label in pairs])
+    x, y = _matrix(pairs, names)
     return cross_val_predict(
         LogisticRegression(C=c, max_iter=5000), x, y, cv=5, method="predict_proba"
     )[:, 1]
@@ -94,14 +100,12 @@ def _cv_probabilities(pairs: list[tuple[dict, int]], names: list[str], c: float)
 
 def _binary(pairs: list[tuple[dict, int]]):
     """A logistic regression over named features, regularisation chosen by 5-fold CV."""
-    import numpy as np
     from sklearn.linear_model import LogisticRegressionCV
 
     from extract.decisions import Binary
 
     names = sorted({n for f, _ in pairs for n in f} - {"bias_term"})
-    x = np.array([[f.get(n, 0.0) for n in names] for f, _ in pairs])
-    y = np.array([label for _, label in pairs])
+    x, y = _matrix(pairs, names)
     model = LogisticRegressionCV(
         Cs=10, cv=5, scoring="f1", max_iter=5000, use_legacy_attributes=True
     ).fit(x, y)
@@ -162,8 +166,7 @@ def _kind_model(kinds: list[tuple[dict, str]], c: float):
     from extract.decisions import Multiclass
 
     names = sorted({n for f, _ in kinds for n in f})
-    x = np.array([[f.get(n, 0.0) for n in names] for f, _ in kinds])
-    y = np.array([k for _, k in kinds])
+    x, y = _matrix(kinds, names)
     if len(set(y)) < 2 or min(np.unique(y, return_counts=True)[1]) < 2:
         return None
     model = LogisticRegression(C=c, max_iter=5000)

@@ -347,3 +347,24 @@ expressed or implied, and {company} undertakes no obligation to update them.</p>
 <p><b>Media Contact:</b></p><p>Jordan Reyes<br>press@example.com<br>+1 555 0100</p>
 <p>SOURCE {company}</p></div></article>
 <footer>Copyright 2024 Wire Service. All rights reserved.</footer></body></html>"""
+
+
+def sitemap_site(
+    pages: int, story: Callable[[int], bytes], content_type: str = Page.content_type
+) -> Site:
+    """A site of `pages` generated stories at /news/<i>.html, listed by /sitemap.xml, with a
+    robots.txt that allows all: the newsroom the crawl and run benchmarks measure."""
+    site = Site()
+    site.add("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
+    locs = "".join(f"<url><loc>{site.base}/news/{i}.html</loc></url>" for i in range(pages))
+    site.add(
+        "/sitemap.xml",
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+        f'schemas/sitemap/0.9">{locs}</urlset>',
+        content_type="application/xml",
+    )
+    site.generate(
+        "/news/",
+        lambda path: Page(story(int(path[6:].split(".")[0])), content_type=content_type),
+    )
+    return site

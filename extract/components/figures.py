@@ -34,6 +34,23 @@ class Figure:
     unit: str
     qualifier: str | None = None
 
+    @classmethod
+    def of(
+        cls, span: Span, kind: str, value: float | None, unit: str, qualifier: str | None
+    ) -> "Figure":
+        """The figure a matched span states."""
+        return cls(
+            kind,
+            span.start,
+            span.end,
+            span.start_char,
+            span.end_char,
+            span.text,
+            value,
+            unit,
+            qualifier,
+        )
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d.pop("start"), d.pop("end")
@@ -166,17 +183,7 @@ class FigureFinder:
             if any(t.text == "+" or t.text.endswith("+") for t in span)
             else self.qualifier(span)
         )
-        return Figure(
-            kind,
-            span.start,
-            span.end,
-            span.start_char,
-            span.end_char,
-            span.text,
-            round(value, 6),
-            unit,
-            qualifier,
-        )
+        return Figure.of(span, kind, round(value, 6), unit, qualifier)
 
     def qualifier(self, span: Span) -> str | None:
         doc = span.doc
@@ -210,17 +217,7 @@ class FigureFinder:
             kind, unit = "money", "USD"
         else:
             return None
-        return Figure(
-            kind,
-            span.start,
-            span.end,
-            span.start_char,
-            span.end_char,
-            span.text,
-            None,
-            unit,
-            "vague",
-        )
+        return Figure.of(span, kind, None, unit, "vague")
 
 
 @Language.factory("deals_figures", default_config={"data_dir": ""}, assigns=["doc._.deals_figures"])
