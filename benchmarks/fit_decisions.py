@@ -22,7 +22,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEFAULT_GOLD = [ROOT / ".dev-real" / "gold.jsonl", ROOT.parent / "shared" / "eval" / "dev.jsonl"]
 OUT = ROOT / "extract" / "data" / "decisions.json"
-KIND_CUES = ("kind_cue_", "sector_", "rule_kind_", "has_")  # what the kind model reads
+KIND_ONLY = ("link_kind_", "first_kind_", "title_kind_", "kind_parse_", "kind_verb_")
+KIND_CUES = (
+    "kind_cue_",
+    "link_kind_",
+    "first_kind_",
+    "title_kind_",
+    "kind_parse_",
+    "kind_verb_",
+    "sector_",
+    "rule_kind_",
+    "has_",
+)  # what the kind model reads
 
 
 def read_gold(paths: list[Path]) -> list[dict]:
@@ -143,7 +154,12 @@ def fit(rows: list[tuple[dict, int, str | None, list]]):
     """Decisions fitted on labelled candidates (scikit-learn, at fitting time only)."""
     from extract.decisions import Binary, Decisions
 
-    binary, c = _binary([(f, label) for f, label, _, _ in rows])
+    binary, c = _binary(
+        [
+            ({n: v for n, v in f.items() if not n.startswith(KIND_ONLY)}, label)
+            for f, label, _, _ in rows
+        ]
+    )
     figures, _ = _binary([pair for *_, amounts in rows for group, _ in amounts for pair in group])
     figures = Binary(
         figures.weights, figures.bias, _figure_threshold(rows, sorted(figures.weights), c)
@@ -153,14 +169,15 @@ def fit(rows: list[tuple[dict, int, str | None, list]]):
         for f, label, k, _ in rows
         if label and k
     ]
-    return Decisions(keep=binary, kind=_kind_model(kinds, c), figures=figures)
+    return Decisions(keep=binary, kind=_kind_model(kinds), figures=figures)
 
 
-def _kind_model(kinds: list[tuple[dict, str]], c: float):
-    """A multinomial logistic regression for the kind, shipped only when its cross-validated
-    accuracy beats the rules' own kind on the same deals (else the rules keep deciding)."""
+def _kind_model(kinds: list[tuple[dict, str]]):
+    """A multinomial logistic regression for the kind (regularisation chosen by
+    cross-validation), shipped only when its cross-validated accuracy beats the rules' own
+    kind on the same deals (else the rules keep deciding)."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
     from sklearn.model_selection import cross_val_predict
 
     from extract.decisions import Multiclass
@@ -169,8 +186,13 @@ def _kind_model(kinds: list[tuple[dict, str]], c: float):
     x, y = _matrix(kinds, names)
     if len(set(y)) < 2 or min(np.unique(y, return_counts=True)[1]) < 2:
         return None
-    model = LogisticRegression(C=c, max_iter=5000)
     folds = min(5, min(np.unique(y, return_counts=True)[1]))
+    c = (
+        LogisticRegressionCV(Cs=10, cv=folds, max_iter=5000, use_legacy_attributes=True)
+        .fit(x, y)
+        .C_[0]
+    )
+    model = LogisticRegression(C=c, max_iter=5000)
     predicted = cross_val_predict(model, x, y, cv=folds)
     rules = [
         next(

@@ -90,6 +90,7 @@ class Extractor:
             first = deal.sentences[0] if deal.sentences else None
             row["sentence"] = [first.start, first.end] if first is not None else None
             row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues)
+            row["features"] |= self.assembler.kinds.cue_features(deal.sentences, row["parties"])
             row["figure_options"] = figure_options(
                 doc, row, deal.sentences, title_end, self.figure_context
             )

@@ -226,6 +226,65 @@ def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[st
     return best
 
 
+def _kind_counts(tokens: list[Token], c: Cues) -> dict[str, int]:
+    """How many cue words of each kind stand among the tokens (by lemma, so "invests" and
+    "backed" count), and how many cue phrases of several words."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    lemmas = {t.i: (t.lemma_.lower(), t.lower_) for t in tokens}
+    text = f" {' '.join(t.lower_ for t in tokens)} "
+    counts = {}
+    for kind, phrases in c.kind_cues.items():
+        words = {p for p in phrases if " " not in p}
+        counts[kind] = sum(
+            1 for lemma, lower in lemmas.values() if lemma in words or lower in words
+        )
+        counts[kind] += sum(f" {p} " in text for p in phrases if " " in p)
+    return counts
+
+
+def _clause_around(path: list[Token]) -> list[Token]:
+    """The tokens of a dependency path and those at most two arcs below it: the clause that
+    ties two parties ("teamed up with X to build a campus", "X-backed Y")."""
+    out = {t.i: t for t in path}
+    frontier = list(path)
+    for _ in range(2):
+        frontier = [child for t in frontier for child in t.children if child.i not in out]
+        out |= {t.i: t for t in frontier}
+    ends = {path[0].i, path[-1].i}
+    return [t for i, t in out.items() if i not in ends]
+
+
+def kind_features(
+    parties: list[str], sentences: list[Span], title: Span | None, c: Cues
+) -> dict[str, float]:
+    """Kind cues where they speak of this deal: in the clause that ties its parties, in the
+    sentence that founds it, and in the article's title."""
+    clause: dict[int, Token] = {}
+    for sent in sentences:
+        roots: dict[str, list[Token]] = {}
+        for e in ents_of(sent):
+            if e.label_ == "ORG" and e.kb_id_ in parties:
+                roots.setdefault(e.kb_id_, []).append(e.root)
+        names = list(roots)
+        for i, a_name in enumerate(names):
+            for b_name in names[i + 1 :]:
+                for a in roots[a_name]:
+                    for b in roots[b_name]:
+                        path = _path(a, b)
+                        if path is not None:
+                            clause |= {t.i: t for t in _clause_around(path)}
+    scopes = {
+        "link_kind_": list(clause.values()),
+        "first_kind_": list(sentences[0]) if sentences else [],
+        "title_kind_": list(title) if title is not None else [],
+    }
+    return {
+        f"{prefix}{kind}": math.log1p(n)
+        for prefix, tokens in scopes.items()
+        for kind, n in _kind_counts(tokens, c).items()
+    }
+
+
 def figure_features(deal: dict) -> dict[str, float]:
     return {
         f"has_{f}": float(deal.get(f) is not None)
@@ -247,6 +306,8 @@ def deal_features(
         features |= place_features(doc, parties, sentences[0], title_end)
     features |= text_features(sentences, c)
     features |= link_features(parties, sentences, c)
+    title = doc.char_span(0, title_end, alignment_mode="contract") if title_end else None
+    features |= kind_features(parties, sentences, title, c)
     features |= figure_features(deal)
     features |= {f"rule_kind_{k}": float(deal.get("kind") == k) for k in KINDS}
     features |= {f"rule_status_{s}": float(deal.get("status") == s) for s in STATUSES}

@@ -204,6 +204,15 @@ def test_facility_patterns(extractor, text, facility):
             "datacenter",
         ),
         ("Quartzline AI signed a lease with Harbor Cloud at its Abilene campus.", "compute"),
+        # backing is an investment, whatever else the sentence names
+        (
+            "Mercer Capital-backed Quartzline AI signed the agreement for its cloud campus.",
+            "investment",
+        ),
+        (
+            "Quartzline AI, a cloud startup backed by Mercer Capital, announced the deal on Monday.",
+            "investment",
+        ),
     ],
 )
 def test_kind(extractor, text, kind):

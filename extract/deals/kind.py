@@ -59,6 +59,7 @@ class KindClassifier:
         self.raising = lexicon.forms(backing["investee_verbs"])
         self.weak_raising = lexicon.forms(structure["weak_raising"])
         self.money_words = frozenset(structure["money_words"])
+        self.backed = frozenset(structure["backed"])
 
     @staticmethod
     def kind_cues(lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
@@ -97,13 +98,36 @@ class KindClassifier:
             and any(c.lower_ == "the" for c in g.lefts)
         )
 
+    def backing(self, t: Token, org_of: dict[int, str]) -> tuple[set[str], set[str]]:
+        """ "Vantor-backed Kestrel", "Kestrel, a startup backed by Vantor", "Kestrel is backed
+        by Vantor": (the backed organisations, their backers), both empty for other tokens."""
+        if t.lower_ not in self.backed:
+            return set(), set()
+        if t.dep_ in ("amod", "acl", "relcl"):
+            head = t.head
+            for _ in range(3):  # up from "a startup" or "a cloud startup" to the organisation
+                if head.i in org_of or head.dep_ not in ("appos", "acl", "amod", "compound"):
+                    break
+                head = head.head
+            backed = {org_of[head.i]} if head.i in org_of else set()
+        else:
+            backed = {org_of[c.i] for c in t.children if c.dep_ == "nsubjpass" and c.i in org_of}
+        backers = {org_of[x.i] for x in t.subtree if x.i in org_of and x is not t} - backed
+        return backed, backers
+
     def structure(self, sent: Span, parties) -> dict[str, float]:
         """Scores from the parse: buying an organisation or a campus is an acquisition;
-        investing in an organisation is an investment, investing in building something is a
-        data-centre deal."""
+        investing in an organisation or backing it is an investment, investing in building
+        something is a data-centre deal."""
         sites, backers, org_like = self.sites, self.backers, self.org_like
         out = {k: 0.0 for k in self.priority}
+        org_of = {
+            i: e.kb_id_ for e in ents_of(sent) if e.label_ == "ORG" for i in range(e.start, e.end)
+        }
         for t in sent:
+            backed, backing = self.backing(t, org_of)
+            if backed & parties and backing & parties:
+                out["investment"] += 4
             if t.lower_ in self.buy and is_verb(t):
                 objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
                 if any(
@@ -185,6 +209,24 @@ class KindClassifier:
     def bought_company(self, sent: Span) -> bool:
         """ "CoreWeave is buying Core Scientific": a purchase whose object is an organisation."""
         return self.structure(sent, set())["acquisition"] >= 8
+
+    def cue_features(self, sentences: list[Span], parties: list[str]) -> dict[str, float]:
+        """The parse cues the rules read, as named features for the fitted kind decision:
+        which kind the founding sentence's grammar points to ("a stake in X", "the
+        acquisition of X") and which kind its main verbs name."""
+        if not sentences:
+            return {}
+        first = sentences[0]
+        out = {
+            f"kind_parse_{kind}": 1.0
+            for kind, score in self.structure(first, set(parties)).items()
+            if score > 0
+        }
+        for verb in main_verbs(first):
+            for kind, cues in self.cues.items():
+                if verb.lower_ in cues and verb.lower_ not in self.weak.get(kind, ()):
+                    out[f"kind_verb_{kind}"] = 1.0
+        return out
 
     def classify(self, sentences: list[Span], parties: list[str], hint: str | None = None) -> str:
         """Score each kind by its cue words (the sentence that states the deal counts double,
