@@ -118,7 +118,7 @@ def _binary(pairs: list[tuple[dict, int]]):
     names = sorted({n for f, _ in pairs for n in f} - {"bias_term"})
     x, y = _matrix(pairs, names)
     model = LogisticRegressionCV(
-        Cs=10, cv=5, scoring="f1", max_iter=5000, use_legacy_attributes=True
+        Cs=10, cv=5, scoring="neg_log_loss", max_iter=5000, use_legacy_attributes=True
     ).fit(x, y)
     return Binary(
         dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]), 0.5

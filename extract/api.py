@@ -14,6 +14,7 @@ from extract.deal_features import Cues, deal_features
 from extract.deals.assemble import Assembler
 from extract.deals.pairs import pair_candidates
 from extract.deals.record import Deal
+from extract.deals.rounds import RoundReader
 from extract.decisions import NONE, shipped
 from extract.figure_features import figure_options
 from extract.gate import Gate
@@ -46,6 +47,7 @@ class Extractor:
         self.gate = Gate(self.nlp, self.lexicon)
         self.assembler = Assembler(self.lexicon)
         self.cues = Cues.from_lexicon(self.lexicon)
+        self.rounds = RoundReader(self.lexicon)
         self.figure_context = frozenset(self.lexicon.cues["figure"]["context"])
         self.batch_size = batch_size
         self.decisions = shipped() if decisions is None else decisions
@@ -82,11 +84,13 @@ class Extractor:
         if doc is None or self.decisions == NONE and not self.with_features:
             return deals
         if self.decisions.keep is not None or self.with_features:
+            deals = deals + self.rounds.candidates(self.assembler, doc, title_end, deals)
             deals = deals + pair_candidates(self.assembler, doc, title_end, deals)
         rows = []
         for deal in deals:
             row = deal.fields()
             row["proposed_by_pairs"] = deal.proposed_by_pairs
+            row["raiser_carried"] = deal.raiser_carried
             first = deal.sentences[0] if deal.sentences else None
             row["sentence"] = [first.start, first.end] if first is not None else None
             row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues)

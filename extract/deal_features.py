@@ -313,6 +313,7 @@ def deal_features(
     features |= {f"rule_status_{s}": float(deal.get("status") == s) for s in STATUSES}
     features["rule_headline"] = float(bool(deal.get("headline")))
     features["pair_only"] = float(bool(deal.get("proposed_by_pairs")))
+    features["raiser_carried"] = float(bool(deal.get("raiser_carried")))
     if features["pair_only"]:  # the same cues weigh differently where no rule tied the parties
         features |= {
             f"pair_x_{name}": value

@@ -120,7 +120,8 @@ def _same_pair(a: dict, b: dict) -> bool:
 def rounds(deals: list[dict]) -> list[dict]:
     """Investment deals founded by one sentence that share a party are one round ("X raised
     $2 billion from A, B and C"): the pairs the candidates come as join into one deal that
-    lists every investor, as the round is one agreement."""
+    lists every investor, as the round is one agreement. So are the investor lists of one
+    raiser named earlier ("The round was led by A. B and C joined.")."""
     out: list[dict] = []
     for deal in deals:
         host = next(
@@ -128,8 +129,12 @@ def rounds(deals: list[dict]) -> list[dict]:
                 d
                 for d in out
                 if d["kind"] == "investment" == deal["kind"]
-                and deal.get("sentence")
-                and d.get("sentence") == deal["sentence"]
+                and (
+                    deal.get("sentence")
+                    and d.get("sentence") == deal["sentence"]
+                    or d.get("raiser_carried")
+                    and deal.get("raiser_carried")
+                )
                 and set(d["parties"]) & set(deal["parties"])
             ),
             None,

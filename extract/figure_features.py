@@ -71,6 +71,10 @@ def figure_options(
             "names_other_org": float(bool(named - parties)),
             "first_of_kind": float(not seen[field]),
             "repeated": float(value in seen[field]),
+            # how large: three GPUs or 0.5 MW are no deal's figures
+            f"magnitude_{field}": math.log10(max(value, 1.0)),
+            # how likely a deal of this kind states such a figure at all
+            f"{field}_of_{deal.get('kind')}": 1.0,
             **{
                 f"qualifier_{q.replace(' ', '_')}": float(figure.qualifier == q) for q in QUALIFIERS
             },

@@ -77,7 +77,7 @@ class OrgRepair:
         ents = [e for e in ents if not self.junk(e)]
         ents += self.outside(self.suffixed_names(doc, ents), datelines)
         ents += self.outside(self.other_mentions(doc, ents), datelines)
-        doc.ents = filter_spans(ents)
+        doc.ents = filter_spans([e for e in ents if not amount_led(e)])
         self.set_canonical(doc)
         return doc
 
@@ -445,6 +445,16 @@ class OrgRepair:
                 e = Span(doc, e.start, e.end, label="ORG", kb_id=longer.get(name, name) or e.text)
             ents.append(e)
         doc.ents = ents
+
+
+AMOUNT = re.compile(r"^\d+(\.\d+)?(b|bn|m|mn|k)$", re.IGNORECASE)
+
+
+def amount_led(ent: Span) -> bool:
+    """ "$20B AI Infrastructure Fund": an amount before words is no name."""
+    return ent.label_ == "ORG" and (
+        bool(AMOUNT.match(ent[0].text)) or ent.start > 0 and ent.doc[ent.start - 1].is_currency
+    )
 
 
 def headline_case(span: Span) -> bool:

@@ -43,6 +43,7 @@ class Deal:
     figure_options: dict[str, list] | None = None
     sentence_span: list[int] | None = None  # tokens of the sentence that founded it
     proposed_by_pairs: bool = False  # a pair of names in one sentence, not a rule's candidate
+    raiser_carried: bool = False  # a round's investors with the raiser named earlier
 
     def fields(self) -> dict:
         """The deal's `vocab.DEAL_FIELDS`, by name, in that order."""
