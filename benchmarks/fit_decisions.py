@@ -17,11 +17,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEFAULT_GOLD = [ROOT / ".dev-real" / "gold.jsonl", ROOT.parent / "shared" / "eval" / "dev.jsonl"]
 OUT = ROOT / "extract" / "data" / "decisions.json"
+CS = [10.0**k for k in range(-3, 3)] + [3 * 10.0**k for k in range(-3, 2)]  # the C searched
 KIND_ONLY = ("link_kind_", "first_kind_", "title_kind_", "kind_parse_", "kind_verb_")
 KIND_CUES = (
     "kind_cue_",
@@ -48,10 +50,20 @@ def candidates(docs: list[dict]) -> dict[str, dict]:
     return {r["doc_id"]: r for r in extract_documents(docs, decisions=NONE, with_features=True)}
 
 
-def labelled(gold: dict, found: dict) -> list[tuple[dict, int, str | None, list]]:
-    """(features, is a deal, gold kind or None, amounts) for every candidate of every gold
-    article; amounts holds, per figure field, ([(amount features, is the gold amount)], whether
-    the gold deal has that figure)."""
+class Row(NamedTuple):
+    """One candidate deal as training data. `amounts` holds, per figure field, ([(amount
+    features, is the gold amount)], whether the gold deal has that figure); `article` groups
+    the rows of one article so that cross-validation never splits an article."""
+
+    features: dict
+    is_deal: int
+    kind: str | None
+    amounts: list
+    article: str
+
+
+def labelled(gold: dict, found: dict) -> list[Row]:
+    """A row for every candidate of every gold article."""
     from extract.scoring import field_equal, parties_match, party_set
 
     rows = []
@@ -81,11 +93,12 @@ def labelled(gold: dict, found: dict) -> list[tuple[dict, int, str | None, list]
                 ]
             )
             rows.append(
-                (
+                Row(
                     deal["features"],
                     int(match is not None),
                     match["kind"] if match else None,
                     amounts,
+                    doc_id,
                 )
             )
     return rows
@@ -99,42 +112,84 @@ def _matrix(pairs: list[tuple[dict, object]], names: list[str]):
     return x, np.array([label for _, label in pairs])
 
 
-def _cv_probabilities(pairs: list[tuple[dict, int]], names: list[str], c: float):
+def _splits(articles: list[str], y, folds: int = 5) -> list:
+    """Cross-validation folds that keep each article's rows together: rows of one article
+    share its wording, so splitting it would make the held-out score flatter the model."""
+    from sklearn.model_selection import GroupKFold
+
+    folds = min(folds, len(set(articles)))
+    return list(GroupKFold(n_splits=folds).split(y, y, articles))
+
+
+def _cv_probabilities(pairs: list[tuple[dict, int]], names: list[str], c: float, articles):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_predict
 
     x, y = _matrix(pairs, names)
     return cross_val_predict(
-        LogisticRegression(C=c, max_iter=5000), x, y, cv=5, method="predict_proba"
+        LogisticRegression(C=c, max_iter=5000),
+        x,
+        y,
+        cv=_splits(articles, y),
+        method="predict_proba",
     )[:, 1]
 
 
-def _binary(pairs: list[tuple[dict, int]]):
-    """A logistic regression over named features, regularisation chosen by 5-fold CV."""
-    from sklearn.linear_model import LogisticRegressionCV
+def _binary(pairs: list[tuple[dict, int]], articles: list[str]):
+    """A logistic regression over named features, regularisation chosen by log-loss under
+    cross-validation by article."""
+    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 
     from extract.decisions import Binary
 
     names = sorted({n for f, _ in pairs for n in f} - {"bias_term"})
     x, y = _matrix(pairs, names)
-    model = LogisticRegressionCV(
-        Cs=10, cv=5, scoring="neg_log_loss", max_iter=5000, use_legacy_attributes=True
+    search = LogisticRegressionCV(
+        Cs=CS,
+        cv=_splits(articles, y),
+        scoring="neg_log_loss",
+        max_iter=5000,
+        use_legacy_attributes=True,
     ).fit(x, y)
-    return Binary(
-        dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]), 0.5
-    ), model.C_[0]
+    c = _one_standard_error(search.Cs_, next(iter(search.scores_.values())))
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    return Binary(dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]), 0.5), c
 
 
-def _figure_threshold(rows, names: list[str], c: float) -> float:
+def _one_standard_error(cs, scores) -> float:
+    """The strongest regularisation whose cross-validated score is within one standard error
+    of the best one's: the weights are fitted on a few hundred candidates from some 150
+    articles, and the simpler model generalises better to articles of other kinds."""
+    import numpy as np
+
+    mean = scores.mean(axis=0)
+    best = int(np.argmax(mean))
+    error = scores[:, best].std(ddof=1) / np.sqrt(scores.shape[0])
+    return float(min(c for c, m in zip(cs, mean) if m >= mean[best] - error))
+
+
+def _amounts(rows: list[Row]):
+    """The figure choices of matched deals that have a gold figure or an amount to choose:
+    ([(amount features, is the gold amount)], gold has the figure, article)."""
+    return [
+        (options, gold, row.article)
+        for row in rows
+        for options, gold in row.amounts
+        if options or gold
+    ]
+
+
+def _figure_threshold(rows: list[Row], names: list[str], c: float) -> float:
     """The probability the likeliest amount must reach to be taken: the one that scores best
     (field accuracy, as the scorer counts it) on cross-validated probabilities of the
     training rows, so it is fitted, not chosen by hand."""
-    groups = [group for *_, amounts in rows for group in amounts if group[0] or group[1]]
-    flat = [pair for amounts, _ in groups for pair in amounts]
+    groups = _amounts(rows)
+    flat = [pair for options, _, _ in groups for pair in options]
+    articles = [article for options, _, article in groups for _ in options]
     if len({label for _, label in flat}) < 2:
         return 0.5
-    probs = iter(_cv_probabilities(flat, names, c))
-    scored = [([(next(probs), label) for _, label in amounts], gold) for amounts, gold in groups]
+    probs = iter(_cv_probabilities(flat, names, c, articles))
+    scored = [([(next(probs), label) for _, label in options], gold) for options, gold, _ in groups]
 
     def accuracy(t: float) -> float:
         right = counted = 0
@@ -150,32 +205,37 @@ def _figure_threshold(rows, names: list[str], c: float) -> float:
     return max(candidates, key=lambda t: (accuracy(t), -abs(t - 0.5)))
 
 
-def fit(rows: list[tuple[dict, int, str | None, list]]):
+def fit(rows: list[Row]):
     """Decisions fitted on labelled candidates (scikit-learn, at fitting time only)."""
     from extract.decisions import Binary, Decisions
 
-    binary, c = _binary(
-        [
-            ({n: v for n, v in f.items() if not n.startswith(KIND_ONLY)}, label)
-            for f, label, _, _ in rows
-        ]
+    keep = [
+        ({n: v for n, v in r.features.items() if not n.startswith(KIND_ONLY)}, r.is_deal)
+        for r in rows
+    ]
+    binary, c = _binary(keep, [r.article for r in rows])
+    groups = _amounts(rows)
+    figures, _ = _binary(
+        [pair for options, _, _ in groups for pair in options],
+        [article for options, _, article in groups for _ in options],
     )
-    figures, _ = _binary([pair for *_, amounts in rows for group, _ in amounts for pair in group])
     figures = Binary(
         figures.weights, figures.bias, _figure_threshold(rows, sorted(figures.weights), c)
     )
+    deals = [r for r in rows if r.is_deal and r.kind]
     kinds = [
-        ({n: v for n, v in f.items() if n.startswith(KIND_CUES)}, k)
-        for f, label, k, _ in rows
-        if label and k
+        ({n: v for n, v in r.features.items() if n.startswith(KIND_CUES)}, r.kind) for r in deals
     ]
-    return Decisions(keep=binary, kind=_kind_model(kinds), figures=figures)
+    return Decisions(
+        keep=binary, kind=_kind_model(kinds, [r.article for r in deals]), figures=figures
+    )
 
 
-def _kind_model(kinds: list[tuple[dict, str]]):
+def _kind_model(kinds: list[tuple[dict, str]], articles: list[str]):
     """A multinomial logistic regression for the kind (regularisation chosen by
-    cross-validation), shipped only when its cross-validated accuracy beats the rules' own
-    kind on the same deals (else the rules keep deciding)."""
+    cross-validation by article), shipped only when its cross-validated accuracy beats the
+    rules' own kind on the same deals by more than one standard error (else the rules keep
+    deciding)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
     from sklearn.model_selection import cross_val_predict
@@ -184,24 +244,25 @@ def _kind_model(kinds: list[tuple[dict, str]]):
 
     names = sorted({n for f, _ in kinds for n in f})
     x, y = _matrix(kinds, names)
-    if len(set(y)) < 2 or min(np.unique(y, return_counts=True)[1]) < 2:
+    if len(set(y)) < 2:
         return None
-    folds = min(5, min(np.unique(y, return_counts=True)[1]))
+    splits = _splits(articles, y)
     c = (
-        LogisticRegressionCV(Cs=10, cv=folds, max_iter=5000, use_legacy_attributes=True)
+        LogisticRegressionCV(Cs=10, cv=splits, max_iter=5000, use_legacy_attributes=True)
         .fit(x, y)
         .C_[0]
     )
     model = LogisticRegression(C=c, max_iter=5000)
-    predicted = cross_val_predict(model, x, y, cv=folds)
+    predicted = cross_val_predict(model, x, y, cv=splits)
     rules = [
         next(
             (n[len("rule_kind_") :] for n, v in f.items() if n.startswith("rule_kind_") and v), None
         )
         for f, _ in kinds
     ]
-    if np.mean(predicted == y) <= np.mean([r == k for r, (_, k) in zip(rules, kinds)]):
-        return None
+    gain = (predicted == y).astype(float) - np.array([r == k for r, (_, k) in zip(rules, kinds)])
+    if gain.mean() <= gain.std(ddof=1) / np.sqrt(len(gain)):
+        return None  # not better than the rules by more than one standard error
     model.fit(x, y)
     classes = [str(k) for k in model.classes_]
     weights = {k: dict(zip(names, map(float, model.coef_[i]))) for i, k in enumerate(classes)}
@@ -221,7 +282,7 @@ def main(argv: list[str]) -> int:
     OUT.write_text(
         json.dumps(decisions.as_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
-    positives = sum(label for _, label, _, _ in rows)
+    positives = sum(r.is_deal for r in rows)
     print(
         f"fitted on {len(rows)} candidates ({positives} deals) from {len(docs)} articles: "
         f"wrote {OUT.relative_to(ROOT)}"

@@ -190,3 +190,15 @@ def test_a_company_suffix_in_a_headline_stays():
         "Tallow AI",
         "Quillon",
     ]
+
+
+def test_a_ticker_or_abbreviation_in_brackets_is_the_company_before_it(extractor):
+    result = extract(
+        extractor,
+        "Tolland Group to finance Ostrander Cloud campus",
+        "Orrin Partners (NYSE: ORP) and Tolland Group Corp. (TGC) are expected to underwrite a "
+        "$3 billion loan to Ostrander Cloud for its campus.",
+        "TGC said the loan to Ostrander Cloud would close in May.",
+    )
+    assert orgs(result) == {"Orrin Partners", "Tolland Group", "Ostrander Cloud"}
+    assert parties(result) <= {"Orrin Partners", "Tolland Group", "Ostrander Cloud"}

@@ -34,6 +34,7 @@ class OrgRepair:
         org = lexicon["org"]
         self.suffixes = set(org["suffixes"])
         self.legal = set(org["legal"])
+        self.exchanges = frozenset(org["exchanges"])
         self.junk_words = set(org["junk"])
         self.lead_drop = set(org["lead_drop"])
         self.name_breaks = set(org["name_breaks"])
@@ -444,7 +445,35 @@ class OrgRepair:
                 name = self.canonical(e.text)
                 e = Span(doc, e.start, e.end, label="ORG", kb_id=longer.get(name, name) or e.text)
             ents.append(e)
-        doc.ents = ents
+        doc.ents = self.bracket_aliases(doc, ents)
+
+    def bracket_aliases(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """A ticker or an abbreviation in brackets after a name stands for that company
+        wherever it appears ("Tolland Group (NYSE: TGC)", "Orrin Partners (ORP)"), and the
+        exchange in the brackets is no party."""
+        alias: dict[str, str] = {}
+        exchange_ents = set()
+        for e in ents:
+            if e.label_ != "ORG" or e.end + 2 >= len(doc) or doc[e.end].text != "(":
+                continue
+            inside = [t for t in doc[e.end + 1 : min(e.end + 6, len(doc))]]
+            close = next((n for n, t in enumerate(inside) if t.text == ")"), None)
+            if close is None:
+                continue
+            words = [t for t in inside[:close] if t.text != ":"]
+            if len(words) == 2 and words[0].text.lower() in self.exchanges:
+                exchange_ents.add(words[0].i)
+                words = words[1:]
+            if len(words) == 1 and words[0].text.isupper() and len(words[0].text) >= 2:
+                alias.setdefault(words[0].text, e.kb_id_ or e.text)
+        out = []
+        for e in ents:
+            if e.label_ == "ORG" and e.start in exchange_ents:
+                continue
+            if e.label_ == "ORG" and e.text in alias and e.kb_id_ != alias[e.text]:
+                e = Span(doc, e.start, e.end, label="ORG", kb_id=alias[e.text])
+            out.append(e)
+        return out
 
 
 AMOUNT = re.compile(r"^\d+(\.\d+)?(b|bn|m|mn|k)$", re.IGNORECASE)
