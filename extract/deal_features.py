@@ -57,7 +57,15 @@ class Cues:
             outlet_words=frozenset(party["outlet_words"]),
             outlets=frozenset(o.lower() for o in party["outlets"]),
             sentence={k: tuple(v) for k, v in data["sentence"].items()},
-            kind_cues={k: tuple(kind[k]) for k in KINDS if k in kind},
+            kind_cues={
+                k: tuple(
+                    sorted(
+                        {f for p in kind[k] for f in (lexicon.inflect(p) if " " not in p else {p})}
+                    )
+                )
+                for k in KINDS
+                if k in kind
+            },
             known=frozenset(lexicon.companies),
             sectors=lexicon.sector_of,
             products=frozenset(names),
@@ -227,17 +235,14 @@ def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[st
 
 
 def _kind_counts(tokens: list[Token], c: Cues) -> dict[str, int]:
-    """How many cue words of each kind stand among the tokens (by lemma, so "invests" and
-    "backed" count), and how many cue phrases of several words."""
+    """How many cue words of each kind stand among the tokens (in any of their inflections:
+    "invests" and "backed" count), and how many cue phrases of several words."""
     tokens = sorted(tokens, key=lambda t: t.i)
-    lemmas = {t.i: (t.lemma_.lower(), t.lower_) for t in tokens}
     text = f" {' '.join(t.lower_ for t in tokens)} "
     counts = {}
     for kind, phrases in c.kind_cues.items():
         words = {p for p in phrases if " " not in p}
-        counts[kind] = sum(
-            1 for lemma, lower in lemmas.values() if lemma in words or lower in words
-        )
+        counts[kind] = sum(1 for t in tokens if t.lower_ in words)
         counts[kind] += sum(f" {p} " in text for p in phrases if " " in p)
     return counts
 

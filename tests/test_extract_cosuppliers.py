@@ -68,3 +68,26 @@ def test_co_subjects_of_a_signing_verb_are_partners(extractor):
         "Dell and Supermicro signed an agreement on Monday to share rack designs, the companies said.",
     )
     assert {"Dell", "Supermicro"} in found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Kestrel Semiconductor and Tolland Memory have signed letters of intent to supply memory "
+        "chips for Orrin AI's data centers, the companies said.",
+        "SEOUL (Wire) - Kestrel Semiconductor and Tolland Memory have signed letters of intent to "
+        "supply memory chips for Orrin AI's data centers, the companies said.",
+        "Kestrel Semiconductor and Tolland Memory will supply the memory to Orrin AI.",
+    ],
+)
+def test_suppliers_named_together_each_supply_the_customer(extractor, body):
+    (result,) = extractor.run(
+        [{"doc_id": "t", "title": "Orrin AI lines up its memory suppliers", "text": body}]
+    )
+    found = sorted((sorted(d["parties"]), d["status"]) for d in result["deals"])
+    planned = "letters of intent" in body
+    status = "planned" if planned else "announced"
+    assert found == [
+        (["Kestrel Semiconductor", "Orrin AI"], status),
+        (["Orrin AI", "Tolland Memory"], status),
+    ]

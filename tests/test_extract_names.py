@@ -202,3 +202,15 @@ def test_a_ticker_or_abbreviation_in_brackets_is_the_company_before_it(extractor
     )
     assert orgs(result) == {"Orrin Partners", "Tolland Group", "Ostrander Cloud"}
     assert parties(result) <= {"Orrin Partners", "Tolland Group", "Ostrander Cloud"}
+
+
+@pytest.mark.parametrize("stamp", ["", "date 2026-03-02 "])
+def test_the_sentence_after_a_dateline_starts_at_its_own_first_word(extractor, stamp):
+    result = extract(
+        extractor,
+        "Orrin AI books GPU capacity",
+        f"{stamp}SEOUL (Wire) - Orrin AI signed a $2 billion agreement with Ostrander Cloud for "
+        "GPU capacity, the companies said.",
+    )
+    assert [d["parties"] for d in result["deals"]] == [["Orrin AI", "Ostrander Cloud"]]
+    assert "SEOUL" not in orgs(result)

@@ -3,7 +3,7 @@
 from extract.components.figures import make_figures
 from extract.components.gazetteer import make_gazetteer
 from extract.components.orgs import make_orgs
-from extract.components.sentences import line_breaks
+from extract.components.sentences import make_line_breaks
 from extract.components.sites import make_sites
 
-__all__ = ["line_breaks", "make_figures", "make_gazetteer", "make_orgs", "make_sites"]
+__all__ = ["make_figures", "make_gazetteer", "make_line_breaks", "make_orgs", "make_sites"]

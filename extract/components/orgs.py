@@ -18,6 +18,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from extract.components.datelines import dateline_at, paragraph_starts
 from extract.components.names import canonical
 from extract.components.products import ProductSplitter
 from extract.extensions import register
@@ -41,6 +42,7 @@ class OrgRepair:
         self.dashes = set(org["dashes"])
         self.comma_suffixes = set(org["comma_suffixes"])
         self.clause_ends = set(org["clause_ends"])
+        self.stamps = set(org["date_stamps"])
         self.place_suffixes = set(org["place_suffixes"])
         self.possessives = set(lexicon["grammar"]["possessives"])
         register(lexicon)
@@ -165,38 +167,14 @@ class OrgRepair:
     def datelines(self, doc: Doc) -> list[Span]:
         """ "RENO, Nev. --", "SAN FRANCISCO, Oct 23 (Wire) -": the capitalised place opening a
         paragraph before a dash is a place, never a party."""
-        out = []
-        starts = [0] + [t.i + 1 for t in doc if "\n" in t.text]
         known = {
             i for e in doc.ents if e.kb_id_ and e.label_ == "ORG" for i in range(e.start, e.end)
         }
-        for s in starts:
-            while s < len(doc) and doc[s].is_space:
-                s += 1
-            e = s
-            while (
-                e < len(doc)
-                and e - s < 6
-                and (
-                    doc[e].is_upper
-                    and re.match(r"^[A-Z][A-Z.'’-]*$", doc[e].text)
-                    or (doc[e].text == "." and e > s and e + 1 < len(doc) and doc[e + 1].is_upper)
-                )
-            ):  # "ST. PAUL"
-                e += 1
-            if (
-                e == s
-                or sum(c.isalpha() for c in doc[s:e].text) < 3
-                or any(i in known for i in range(s, e))
-            ):
-                continue
-            for k in range(e, min(len(doc), e + 14)):
-                t = doc[k]
-                if t.text in self.dashes:
-                    out.append(Span(doc, s, e, label="GPE"))
-                    break
-                if "\n" in t.text or t.is_alpha and t.is_lower or t.text in self.clause_ends:
-                    break
+        out = []
+        for start in paragraph_starts(doc):
+            found = dateline_at(doc, start, self.dashes, self.clause_ends, self.stamps)
+            if found and not any(i in known for i in range(found[0], found[1])):
+                out.append(Span(doc, found[0], found[1], label="GPE"))
         return out
 
     @staticmethod

@@ -279,21 +279,56 @@ class CandidateFinder:
             buying = any(a.lower_ in verbs for a in ent.root.ancestors)
             if len(group) == 1 and len(names) == 1 and vendor not in group and buying:
                 group.append(vendor)
-        found = [
-            g
-            for c, g in groups.items()
-            if len(g) >= 2
-            and self.cue_in_clause(sent, c)
-            and (
+        found = []
+        for c, g in groups.items():
+            if len(g) < 2 or not self.cue_in_clause(sent, c):
+                continue
+            split = self.each_supplier_with_its_customer(sent, g)
+            if split:
+                found += split
+            elif (
                 len(g) < 3
                 or self.coordinated(group_ents.get(c, []))
                 or len(group_ents.get(c, [])) < len(g)
-            )
-        ]
+            ):
+                found.append(g)
         if not found and len(names) == 2 and self.has_cue(sent):
             found = [names]
         found = [g for g in found if not self.co_suppliers(sent, g)]
         return found, subject or (names[0] if names else None)
+
+    def each_supplier_with_its_customer(self, sent: Span, group: list[str]) -> list[list[str]]:
+        """ "Kestrel and Tolland signed letters of intent to supply memory chips for Orrin's
+        data centers": suppliers named together as the subject each supply the customer their
+        supplying verb names; one deal per supplier with the customer, none between them."""
+        orgs = self.orgs(sent)
+        subjects = [(n, e) for n, e in orgs if n in group and e.root.dep_ in SUBJECTS]
+        if len(subjects) != 1 or any(t.lower_ in self.joint_words for t in sent):
+            return []
+        subject = subjects[0][1].root
+        suppliers = {subjects[0][0]: subject.i}
+        for n, e in orgs:  # "A and B", parsed as conjuncts or as one noun phrase
+            if n in group and (
+                subject.is_ancestor(e.root)
+                and e.root.dep_ in ("conj", "nmod", "compound")
+                or e.root.dep_ == "conj"
+                and e.root.head.i in suppliers.values()
+            ):
+                suppliers.setdefault(n, e.root.i)
+        if len(suppliers) < 2:
+            return []
+        head = subject.head
+        supplying = [t for t in head.subtree if t.lower_ in self.co_supplier_verbs]
+        customers = [
+            n
+            for n, e in orgs
+            if n not in suppliers
+            and not self.syntax.is_vendor_mention(e)
+            and any(v.is_ancestor(e.root) for v in supplying)
+        ]
+        if not customers:
+            return []
+        return [[n, customers[0]] for n in suppliers]
 
     def co_suppliers(self, sent: Span, group: list[str]) -> bool:
         """ "Supermicro and Dell supplied the servers": organisations that are together the
