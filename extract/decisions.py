@@ -78,19 +78,29 @@ class Decisions:
                 continue
             if self.kind is not None:
                 deal["kind"] = self.kind.decide(features)
-            if self.figures is not None:
-                for field, choices in deal.get("figure_options", {}).items():
-                    deal[field] = self.pick(choices)
-                    if field == "gpu_count" and deal[field] is not None:
-                        deal[field] = int(deal[field])
             out.append(deal)
-        return rounds(out) if self.keep is not None else out
+        out = rounds(out) if self.keep is not None else out
+        if self.figures is not None:
+            self.assign_figures(out)
+        return out
 
-    def pick(self, choices: list) -> float | None:
-        """The likeliest amount, if the figure model finds it likely enough; else none."""
-        scored = [(self.figures.probability(f), value) for value, f in choices]
-        best = max(scored, default=None, key=lambda pair: pair[0])
-        return best[1] if best and best[0] >= self.figures.threshold else None
+    def assign_figures(self, deals: list[dict]) -> None:
+        """Each deal's figures: the likeliest amounts the figure model finds likely enough,
+        an amount going to one deal only (the one it fits best), as an article states one
+        amount for one agreement ("the $700 million campus" is not also its backer's stake)."""
+        offers = []
+        for n, deal in enumerate(deals):
+            for field, choices in deal.get("figure_options", {}).items():
+                deal[field] = None
+                for value, f in choices:
+                    p = self.figures.probability(f)
+                    if p >= self.figures.threshold:
+                        offers.append((-p, n, field, value))
+        taken: set[tuple[str, float]] = set()
+        for _, n, field, value in sorted(offers):
+            if deals[n][field] is None and (field, value) not in taken:
+                deals[n][field] = int(value) if field == "gpu_count" else value
+                taken.add((field, value))
 
     def as_dict(self) -> dict:
         out = {}
