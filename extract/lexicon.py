@@ -18,7 +18,12 @@ from types import MappingProxyType
 from vocab import KINDS, ROLES
 
 DATA = Path(__file__).parent / "data"
-PLACE_LEVELS = {"countries": "country", "regions": "region", "states": "state"}
+PLACE_LEVELS = {
+    "countries": "country",
+    "regions": "region",
+    "world_regions": "world region",
+    "states": "state",
+}
 
 
 def freeze(value):
@@ -71,7 +76,8 @@ class Lexicon:
     :param rules: `rules.toml`: tie orders and the tables that relate kinds, roles and sectors.
     :param companies: `companies.jsonl` by canonical name.
     :param accelerators: `accelerators.jsonl` rows; `facilities`: `facilities.jsonl` rows.
-    :param places: `places.toml`: a place name's level ("country", "region" or "state").
+    :param places: `places.toml`: a place name's level ("country", "region", "world region"
+        or "state").
     :param cues: `cues.toml`, the cue words of the fitted decisions' features.
     :param products: `products.jsonl` rows, when the folder has one.
     :param verb_forms: every inflection of the deal verbs.
@@ -182,7 +188,7 @@ def read_companies(path: Path) -> dict[str, Company]:
 
 
 def read_places(path: Path) -> dict[str, str]:
-    """Known place names -> "country", "region" or "state"."""
+    """Known place names -> "country", "region", "world region" or "state"."""
     data = read_toml(path)
     return {
         name: PLACE_LEVELS.get(level, level.rstrip("s"))

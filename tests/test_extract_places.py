@@ -44,6 +44,19 @@ def deal_with(extractor, text, *parties, title=None):
             "Ferrow Grid agreed to acquire Quillstone Data, an operator of AI data centres in Kansas, for $800 million.",
             None,
         ),
+        # a part of the world is where a company sells, never where a site stands
+        (
+            None,
+            "Tamsin Cloud signed a $2 billion deal to supply Orobel AI with GPU capacity in the "
+            "Middle East and Southeast Asia.",
+            None,
+        ),
+        (
+            None,
+            "Tamsin Cloud signed a $2 billion deal to supply Orobel AI with GPU capacity across "
+            "Europe, starting at a campus in Kajaani, Finland.",
+            "Kajaani, Finland",
+        ),
     ],
 )
 def test_deal_places(extractor, title, text, location):

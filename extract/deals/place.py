@@ -35,6 +35,7 @@ class PlacePicker:
         self.hq_leads = frozenset(loc["hq_leads"])
         self.site_preps = frozenset(loc["site_preps"])
         self.broad_levels = loc["broad_levels"]
+        self.never_levels = frozenset(loc["never_levels"])
         self.comma_levels = loc["comma_levels"]
         self.town_enders = loc["town_enders"]
         self.events = frozenset(lexicon["assembly"]["event_nouns"])
@@ -91,7 +92,9 @@ class PlacePicker:
 
         best: list[str] = []
         for s in sentences:
-            found = self.places_in(s, parties)
+            found = [
+                p for p in self.places_in(s, parties) if levels.get(p) not in self.never_levels
+            ]
             if not found:
                 continue
             r = min(rank(p) for p in found)
