@@ -7,7 +7,9 @@ GOLD is dev-real.jsonl with its texts joined in (see docs/EXTRACTION.md; default
 fitted decisions are refitted for each fold on the other four (out-of-fold), so every score
 printed is on text the weights never saw; `--shipped` scores the shipped weights instead
 (in-sample for the folds they were fitted on). `--errors` lists the misses, false deals and
-wrong fields of the folds named, for development on those folds only.
+wrong fields of the folds named, for development on those folds only. The composed articles
+and the invented ones (benchmarks/data/invented) are training data too; they are held out the
+same way and scored on their own lines.
 """
 
 from __future__ import annotations
@@ -59,9 +61,9 @@ def summary(result: dict) -> dict:
 def predict_out_of_fold(
     docs: list[dict], folds: dict[str, int], shipped: bool, composed: list[dict] = ()
 ) -> dict:
-    """doc_id -> result; each fold's decisions fitted on the other folds. The composed
-    articles, when given, are split into the same number of folds (by position) and held out
-    the same way, so both sets are scored out of fold."""
+    """doc_id -> result; each fold's decisions fitted on the other folds. The other
+    articles, when given (composed, invented), are split into the same number of folds (by
+    position) and held out the same way, so every set is scored out of fold."""
     from fit_decisions import candidates, fit, labelled
 
     from extract.decisions import shipped as shipped_decisions
@@ -101,18 +103,23 @@ def main(argv=None) -> int:
         return 2
     gold = load(args.gold)
     folds = {d: f for d, f in json.loads(FOLDS.read_text()).items() if d in gold}
-    from fit_decisions import DEFAULT_GOLD, read_gold
+    from fit_decisions import COMPOSED, INVENTED, read_gold
 
-    composed = read_gold(DEFAULT_GOLD[1:]) if DEFAULT_GOLD[1].exists() else []
-    pred = predict_out_of_fold(list(gold.values()), folds, args.shipped, composed)
+    others = {
+        "composed": read_gold([COMPOSED]) if COMPOSED.exists() else [],
+        "invented": read_gold(INVENTED),
+    }
+    others = {name: docs for name, docs in others.items() if docs}
+    extra = [d for docs in others.values() for d in docs]
+    pred = predict_out_of_fold(list(gold.values()), folds, args.shipped, extra)
     per_fold = {}
     for k in sorted(set(folds.values())):
         ids = [d for d in gold if folds[d] == k]
         per_fold[k] = score({d: gold[d] for d in ids}, {d: pred[d] for d in ids})
     pooled = score(gold, pred)
     report = {"pooled": summary(pooled), "folds": {k: summary(r) for k, r in per_fold.items()}}
-    if composed:
-        report["composed"] = summary(score({d["doc_id"]: d for d in composed}, pred))
+    for name, docs in others.items():
+        report[name] = summary(score({d["doc_id"]: d for d in docs}, pred))
     if args.json:
         print(json.dumps(report))
     else:
@@ -133,7 +140,7 @@ def main(argv=None) -> int:
         for name, row in [
             *((f"fold {k}", s) for k, s in report["folds"].items()),
             ("pooled", report["pooled"]),
-            *([("composed", report["composed"])] if composed else []),
+            *((name, report[name]) for name in others),
         ]:
             cells = ("-" if row[k] is None else f"{row[k]:.3f}" for k in keys)
             print(f"{name:>7} " + " ".join(f"{c:>9}" for c in cells))
