@@ -114,6 +114,7 @@ def test_vague_amounts_stay_vague(nlp, text, kind):
         "500 million customers",
         "Sonnet 4.5 and Opus 4.1",
         "the MI300X and the H100",
+        "power from the restarted Seven Oaks Reactor Unit 1 for its GPU servers",
     ],
 )
 def test_not_counts_or_power(nlp, text):

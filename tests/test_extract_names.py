@@ -214,3 +214,15 @@ def test_the_sentence_after_a_dateline_starts_at_its_own_first_word(extractor, s
     )
     assert [d["parties"] for d in result["deals"]] == [["Orrin AI", "Ostrander Cloud"]]
     assert "SEOUL" not in orgs(result)
+
+
+def test_a_listed_company_or_a_legal_form_is_a_company_whatever_the_model_says(extractor):
+    result = extract(
+        extractor,
+        "Server order for Hsinmao",
+        "Taiwanese server maker Hsinmao Precision (TWSE: 6288) has won an order from Orrin AI "
+        "for 1,200 servers.",
+        "Orrin AI also agreed to buy a site in Kajaani from the miner Aurora Hash Oy for $285 "
+        "million.",
+    )
+    assert {"Hsinmao Precision", "Aurora Hash"} <= orgs(result)

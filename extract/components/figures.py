@@ -152,6 +152,15 @@ class FigureFinder:
             return None
         if kind == "count" and any(t.lower_ in units for t in span):
             return None
+        if (
+            kind == "count"
+            and span[0].is_alpha
+            and span[0].is_title
+            and not span[0].is_sent_start
+            and len(span) > 1
+            and span[1].is_title
+        ):
+            return None  # a spelled number inside a name: "Three Mile Island Unit 1"
         if kind == "power" and span.end < len(doc) and doc[span.end].lower_ in self.energy_after:
             return None
         words = [

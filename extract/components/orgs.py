@@ -239,6 +239,13 @@ class OrgRepair:
             and not (label in PLACE and ent[-1].text in self.place_suffixes)
         ):
             label = "ORG"
+        if (
+            label in RELABEL
+            and end + 1 < len(doc)
+            and doc[end].text == "("
+            and doc[end + 1].lower_ in self.exchanges
+        ):
+            label = "ORG"  # "Hsinmao Precision (TWSE: 6288)": a listed company
         return (
             Span(doc, ent.start, end, label=label) if (end, label) != (ent.end, ent.label_) else ent
         )
