@@ -131,9 +131,10 @@ def _cv_probabilities(pairs: list[tuple[dict, int]], names: list[str], c: float,
     from sklearn.model_selection import cross_val_predict
 
     x, y = _matrix(pairs, names)
+    mean, scale = _standard(x)
     return cross_val_predict(
         LogisticRegression(C=c, max_iter=5000),
-        x,
+        (x - mean) / scale,
         y,
         cv=_splits(articles, y),
         method="predict_proba",
@@ -149,16 +150,29 @@ def _binary(pairs: list[tuple[dict, int]], articles: list[str]):
 
     names = sorted({n for f, _ in pairs for n in f} - {"bias_term"})
     x, y = _matrix(pairs, names)
+    mean, scale = _standard(x)
+    z = (x - mean) / scale
     search = LogisticRegressionCV(
         Cs=CS,
         cv=_splits(articles, y),
         scoring="neg_log_loss",
         max_iter=5000,
         use_legacy_attributes=True,
-    ).fit(x, y)
+    ).fit(z, y)
     c = _one_standard_error(search.Cs_, next(iter(search.scores_.values())))
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
-    return Binary(dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]), 0.5), c
+    model = LogisticRegression(C=c, max_iter=5000).fit(z, y)
+    weights = model.coef_[0] / scale  # back to the features as the extractor computes them
+    bias = float(model.intercept_[0] - (weights * mean).sum())
+    return Binary(dict(zip(names, map(float, weights))), bias, 0.5), c
+
+
+def _standard(x):
+    """Each feature's mean and spread, so that the penalty weighs every feature alike (a
+    count of tokens would otherwise be cheaper to weight than a 0/1 cue)."""
+    import numpy as np
+
+    scale = x.std(axis=0)
+    return x.mean(axis=0), np.where(scale > 0, scale, 1.0)
 
 
 def _one_standard_error(cs, scores) -> float:
@@ -220,12 +234,12 @@ def fit(rows: list[Row]):
     ]
     binary, c = _binary(keep, [r.article for r in rows])
     groups = _amounts(rows)
-    figures, _ = _binary(
+    figures, figures_c = _binary(
         [pair for options, _, _ in groups for pair in options],
         [article for options, _, article in groups for _ in options],
     )
     figures = Binary(
-        figures.weights, figures.bias, _figure_threshold(rows, sorted(figures.weights), c)
+        figures.weights, figures.bias, _figure_threshold(rows, sorted(figures.weights), figures_c)
     )
     deals = [r for r in rows if r.is_deal and r.kind]
     kinds = [
@@ -251,14 +265,16 @@ def _kind_model(kinds: list[tuple[dict, str]], articles: list[str]):
     x, y = _matrix(kinds, names)
     if len(set(y)) < 2:
         return None
+    mean, scale = _standard(x)
+    z = (x - mean) / scale
     splits = _splits(articles, y)
     c = (
-        LogisticRegressionCV(Cs=10, cv=splits, max_iter=5000, use_legacy_attributes=True)
-        .fit(x, y)
+        LogisticRegressionCV(Cs=CS, cv=splits, max_iter=5000, use_legacy_attributes=True)
+        .fit(z, y)
         .C_[0]
     )
     model = LogisticRegression(C=c, max_iter=5000)
-    predicted = cross_val_predict(model, x, y, cv=splits)
+    predicted = cross_val_predict(model, z, y, cv=splits)
     rules = [
         next(
             (n[len("rule_kind_") :] for n, v in f.items() if n.startswith("rule_kind_") and v), None
@@ -268,10 +284,12 @@ def _kind_model(kinds: list[tuple[dict, str]], articles: list[str]):
     gain = (predicted == y).astype(float) - np.array([r == k for r, (_, k) in zip(rules, kinds)])
     if gain.mean() <= gain.std(ddof=1) / np.sqrt(len(gain)):
         return None  # not better than the rules by more than one standard error
-    model.fit(x, y)
+    model.fit(z, y)
     classes = [str(k) for k in model.classes_]
-    weights = {k: dict(zip(names, map(float, model.coef_[i]))) for i, k in enumerate(classes)}
-    return Multiclass(weights, {k: float(model.intercept_[i]) for i, k in enumerate(classes)})
+    raw = model.coef_ / scale  # back to the features as the extractor computes them
+    weights = {k: dict(zip(names, map(float, raw[i]))) for i, k in enumerate(classes)}
+    bias = {k: float(model.intercept_[i] - (raw[i] * mean).sum()) for i, k in enumerate(classes)}
+    return Multiclass(weights, bias)
 
 
 def main(argv: list[str]) -> int:
