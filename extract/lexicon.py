@@ -80,6 +80,7 @@ class Lexicon:
         or "state").
     :param cues: `cues.toml`, the cue words of the fitted decisions' features.
     :param products: `products.jsonl` rows, when the folder has one.
+    :param parent_of: `parents.jsonl`: a company's parent, by canonical names.
     :param verb_forms: every inflection of the deal verbs.
     :param count_nouns: the words a count of accelerators ends in, chip names among them.
     :param sector_of: each company's sector, by canonical name.
@@ -94,6 +95,7 @@ class Lexicon:
     places: Mapping[str, str]
     cues: Mapping[str, Mapping]
     products: tuple[Mapping, ...]
+    parent_of: Mapping[str, str]
     verb_forms: frozenset[str]
     count_nouns: frozenset[str]
     sector_of: Mapping[str, str]
@@ -133,6 +135,11 @@ class Lexicon:
             cues=freeze(read_toml(data / "cues.toml") if (data / "cues.toml").exists() else {}),
             products=freeze(
                 read_jsonl(data / "products.jsonl") if (data / "products.jsonl").exists() else []
+            ),
+            parent_of=MappingProxyType(
+                {r["name"]: r["parent"] for r in read_jsonl(data / "parents.jsonl")}
+                if (data / "parents.jsonl").exists()
+                else {}
             ),
             verb_forms=verb_forms,
             count_nouns=count_nouns(words, accelerators),

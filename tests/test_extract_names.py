@@ -226,3 +226,21 @@ def test_a_listed_company_or_a_legal_form_is_a_company_whatever_the_model_says(e
         "million.",
     )
     assert {"Hsinmao Precision", "Aurora Hash"} <= orgs(result)
+
+
+@pytest.mark.parametrize(
+    "body, party",
+    [
+        # the article names the parent's known subsidiary: "a subsidiary of G42" is Core42
+        (
+            "TeraWulf is leasing 70 MW in New York to a subsidiary of AI firm G42, the company "
+            "said. The lease with Core42 runs for ten years.",
+            "Core42",
+        ),
+        # a subsidiary named in the same breath is only described by its parent
+        ("Core42, a subsidiary of G42, signed a ten-year lease with TeraWulf for 70 MW.", "Core42"),
+    ],
+)
+def test_a_subsidiary_of_a_parent_is_the_subsidiary(extractor, body, party):
+    result = extract(extractor, "TeraWulf signs AI hosting lease", body)
+    assert [d["parties"] for d in result["deals"]][:1] == [sorted([party, "TeraWulf"])]

@@ -36,6 +36,8 @@ class OrgRepair:
         self.suffixes = set(org["suffixes"])
         self.legal = set(org["legal"])
         self.exchanges = frozenset(org["exchanges"])
+        self.parent_of = lexicon.parent_of
+        self.subsidiary_nouns = frozenset(org["subsidiary_nouns"])
         self.junk_words = set(org["junk"])
         self.lead_drop = set(org["lead_drop"])
         self.name_breaks = set(org["name_breaks"])
@@ -430,7 +432,36 @@ class OrgRepair:
                 name = self.canonical(e.text)
                 e = Span(doc, e.start, e.end, label="ORG", kb_id=longer.get(name, name) or e.text)
             ents.append(e)
-        doc.ents = self.bracket_aliases(doc, ents)
+        doc.ents = self.subsidiaries(doc, self.bracket_aliases(doc, ents))
+
+    def subsidiaries(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """ "a subsidiary of G42" in an article that names Core42, G42's known subsidiary,
+        means Core42: the party is the subsidiary, not its parent."""
+        named = {e.kb_id_ for e in ents if e.label_ == "ORG" and e.kb_id_}
+        children: dict[str, list[str]] = {}
+        for child in sorted(named):
+            parent = self.parent_of.get(child)
+            if parent is not None:
+                children.setdefault(parent, []).append(child)
+        out = []
+        for e in ents:
+            kids = children.get(e.kb_id_, []) if e.label_ == "ORG" else []
+            noun = e.root
+            if noun.dep_ in ("appos", "compound") and noun.head.dep_ == "pobj":
+                noun = noun.head  # "a subsidiary of AI firm G42"
+            head = noun.head
+            if (
+                len(kids) == 1
+                and noun.dep_ == "pobj"
+                and head.lower_ == "of"
+                and head.head.lower_ in self.subsidiary_nouns
+                and not any(  # "Scaleway, the cloud subsidiary of Iliad" describes Scaleway
+                    o.kb_id_ == kids[0] and o.sent == e.sent for o in ents if o.label_ == "ORG"
+                )
+            ):
+                e = Span(doc, e.start, e.end, label="ORG", kb_id=kids[0])
+            out.append(e)
+        return out
 
     def bracket_aliases(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """A ticker or an abbreviation in brackets after a name stands for that company

@@ -80,6 +80,7 @@ class CandidateFinder:
         self.cloud_vendor_verbs = self.vendor_verbs | lexicon.forms(words["cloud_vendor_verbs"])
         self.sectors = lexicon.sector_of
         self.co_supplier_verbs = lexicon.forms(words["co_supplier_verbs"])
+        self.subsidiary_nouns = frozenset(lex["org"]["subsidiary_nouns"])
         self.joint_words = set(words["joint_words"])
         self.event_nouns = set(words["event_nouns"])
         self.adviser_nouns = set(words["adviser_nouns"])
@@ -145,6 +146,14 @@ class CandidateFinder:
             clause = [t for t in head.subtree if t.i > root.i][:8]
             if any(t.lower_ in self.adviser_nouns for t in clause):
                 return False  # "X is acting as financial adviser to Y"
+        if (
+            root.dep_ == "pobj"
+            and head.lower_ == "of"
+            and head.head.lower_ in self.subsidiary_nouns
+            and head.head.dep_ == "appos"
+            and head.head.head.ent_type_ == "ORG"
+        ):
+            return False  # "Core42, a subsidiary of G42, ...": the parent describes Core42
         return True
 
     def rival(self, root: Token) -> bool:
