@@ -87,6 +87,7 @@ class RoundReader:
                 continue
             candidate = Candidate(parties=parties, sentences=[sent], born=i, kind_hint="investment")
             deal = assembler.read(doc, candidate, title_end)
+            deal.kind = "investment"  # a round, whatever chips its investors make
             deal.raiser_carried = True
             out.append(deal)
             taken.append(set(parties))
