@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import zlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -64,14 +65,28 @@ class Store:
             )
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             if not memory:
-                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
-                if mode != "wal":
-                    self.conn.execute("PRAGMA journal_mode = WAL")
+                self._use_wal(timeout)
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.Error as exc:
             raise from_sqlite(exc, self.path) from None
+
+    def _use_wal(self, timeout: float) -> None:
+        """Switch a new database to WAL. The switch needs the file to itself, and SQLite does
+        not wait for it as it waits for a write lock: a process creating the same database at
+        the same moment makes it fail at once, so it is retried until the busy timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         self.conn.close()

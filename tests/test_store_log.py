@@ -170,3 +170,26 @@ def test_latest_positions_name_each_streams_newest_event_of_a_type(store):
     )
     assert store.latest_positions("CrawlStarted") == {"crawl:a": 3, "crawl:b": 2}
     assert store.latest_positions("RunStarted") == {}
+
+
+def test_processes_creating_one_new_database_at_once_all_open_it(tmp_path):
+    """Switching a new file to WAL needs it alone, and SQLite does not wait for that: jobs that
+    create the same database at the same moment (a queue importing several archives) used to
+    fail now and then with "locked"."""
+    import subprocess
+    import sys
+
+    opener = "import sys; from store import Store; Store(sys.argv[1]).close()"
+    failures = []
+    for round_ in range(15):
+        db = tmp_path / f"deals{round_}.db"
+        jobs = [
+            subprocess.Popen(
+                [sys.executable, "-c", opener, str(db)], stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(4)
+        ]
+        failures += [err for job in jobs for _, err in [job.communicate()] if job.returncode]
+    assert failures == []
+    with Store(tmp_path / "deals0.db") as store:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
