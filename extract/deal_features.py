@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -49,7 +49,6 @@ class Cues:
         names = set()
         for row in lexicon.products:
             names |= {row["product"].lower(), *(a.lower() for a in row.get("aliases", []))}
-        kind = lexicon["kind"]
         return cls(
             generic=frozenset(party["generic_words"]),
             function=frozenset(party["function_words"]),
@@ -57,15 +56,7 @@ class Cues:
             outlet_words=frozenset(party["outlet_words"]),
             outlets=frozenset(o.lower() for o in party["outlets"]),
             sentence={k: tuple(v) for k, v in data["sentence"].items()},
-            kind_cues={
-                k: tuple(
-                    sorted(
-                        {f for p in kind[k] for f in (lexicon.inflect(p) if " " not in p else {p})}
-                    )
-                )
-                for k in KINDS
-                if k in kind
-            },
+            kind_cues=lexicon.kind_cues(),
             known=frozenset(lexicon.companies),
             sectors=lexicon.sector_of,
             products=frozenset(names),
@@ -198,6 +189,23 @@ def _link(a: Token, b: Token, path: list[Token], c: Cues) -> dict[str, float]:
     }
 
 
+def party_paths(parties: list[str], sentences: list[Span]) -> Iterator[tuple[Token, Token, list]]:
+    """(a, b, dependency path) for every two mentions of different parties in one sentence."""
+    for sent in sentences:
+        roots: dict[str, list[Token]] = {}
+        for e in ents_of(sent):
+            if e.label_ == "ORG" and e.kb_id_ in parties:
+                roots.setdefault(e.kb_id_, []).append(e.root)
+        names = list(roots)
+        for i, a_name in enumerate(names):
+            for b_name in names[i + 1 :]:
+                for a in roots[a_name]:
+                    for b in roots[b_name]:
+                        path = _path(a, b)
+                        if path is not None:
+                            yield a, b, path
+
+
 def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[str, float]:
     """How the grammar of the sentences that name two parties ties them together: the
     shortest dependency path between them, and what lies on the paths."""
@@ -213,22 +221,10 @@ def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[st
         0.0,
     )
     shortest = None
-    for sent in sentences:
-        roots: dict[str, list[Token]] = {}
-        for e in ents_of(sent):
-            if e.label_ == "ORG" and e.kb_id_ in parties:
-                roots.setdefault(e.kb_id_, []).append(e.root)
-        names = list(roots)
-        for i, a_name in enumerate(names):
-            for b_name in names[i + 1 :]:
-                for a in roots[a_name]:
-                    for b in roots[b_name]:
-                        path = _path(a, b)
-                        if path is None:
-                            continue
-                        shortest = len(path) if shortest is None else min(shortest, len(path))
-                        for name, value in _link(a, b, path, c).items():
-                            best[name] = max(best[name], value)
+    for a, b, path in party_paths(parties, sentences):
+        shortest = len(path) if shortest is None else min(shortest, len(path))
+        for name, value in _link(a, b, path, c).items():
+            best[name] = max(best[name], value)
     if shortest is not None:
         best["link_path"] = 1.0 / shortest
     return best
@@ -265,19 +261,8 @@ def kind_features(
     """Kind cues where they speak of this deal: in the clause that ties its parties, in the
     sentence that founds it, and in the article's title."""
     clause: dict[int, Token] = {}
-    for sent in sentences:
-        roots: dict[str, list[Token]] = {}
-        for e in ents_of(sent):
-            if e.label_ == "ORG" and e.kb_id_ in parties:
-                roots.setdefault(e.kb_id_, []).append(e.root)
-        names = list(roots)
-        for i, a_name in enumerate(names):
-            for b_name in names[i + 1 :]:
-                for a in roots[a_name]:
-                    for b in roots[b_name]:
-                        path = _path(a, b)
-                        if path is not None:
-                            clause |= {t.i: t for t in _clause_around(path)}
+    for _, _, path in party_paths(parties, sentences):
+        clause |= {t.i: t for t in _clause_around(path)}
     scopes = {
         "link_kind_": list(clause.values()),
         "first_kind_": list(sentences[0]) if sentences else [],

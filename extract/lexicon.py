@@ -107,6 +107,19 @@ class Lexicon:
         table = self.words["inflection"]
         return inflect(lemma, table["irregular"], table["es_after"])
 
+    def kind_cues(self) -> dict[str, tuple[str, ...]]:
+        """Each kind's cue phrases, one-word cues with their inflections ("invest" ->
+        "invested"), as the rules and the fitted kind features both read them."""
+        out = {}
+        for kind, phrases in self["kind"].items():
+            if kind not in KINDS:
+                continue
+            forms = set()
+            for p in phrases:
+                forms |= self.inflect(p) if " " not in p and "-" not in p else {p}
+            out[kind] = tuple(sorted(forms))
+        return out
+
     def forms(self, lemmas: Iterable[str]) -> set[str]:
         """Every form of every verb listed."""
         return {f for v in lemmas for f in self.inflect(v)}

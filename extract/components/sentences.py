@@ -27,17 +27,15 @@ class LineBreaks:
         self.stamps = frozenset(org["date_stamps"])
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = [0]
-        for i, token in enumerate(doc[:-1]):
-            if "\n" in token.text:
-                doc[i + 1].is_sent_start = True
-                starts.append(i + 1)
+        starts = paragraph_starts(doc)
+        for start in starts[1:]:
+            doc[start].is_sent_start = True
         for start in starts:
             k = start + 1
             while k < len(doc) and capitalised(doc[k - 1]) and capitalised(doc[k]):
                 doc[k].is_sent_start = False
                 k += 1
-        for start in paragraph_starts(doc):
+        for start in starts:
             found = dateline_at(doc, start, self.dashes, self.clause_ends, self.stamps)
             if found and found[2] + 1 < len(doc):
                 doc[found[2] + 1].is_sent_start = True

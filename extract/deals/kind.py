@@ -9,7 +9,6 @@ from extract.deals.sectors import Sectors
 from extract.deals.syntax import is_verb
 from extract.lexicon import Lexicon
 from extract.spans import ents_of
-from vocab import KINDS
 
 
 def words_outside_names(sent: Span) -> list[str]:
@@ -42,7 +41,7 @@ class KindClassifier:
         self.priority = rules["kind"]["priority"]
         self.sector_prior = rules["kind"]["sector_prior"]
         self.verb_bonus = rules["kind"]["verb_bonus"]
-        self.cues = self.kind_cues(lexicon)
+        self.cues = lexicon.kind_cues()
         self.weak = {k: frozenset(v) for k, v in lexicon["kind_weak"].items()}
         self.vendor = {c["name"]: c["vendor"] for c in lexicon.accelerators}
         self.chip_words = frozenset(kind["chips_hardware"])
@@ -60,20 +59,6 @@ class KindClassifier:
         self.weak_raising = lexicon.forms(structure["weak_raising"])
         self.money_words = frozenset(structure["money_words"])
         self.backed = frozenset(structure["backed"])
-
-    @staticmethod
-    def kind_cues(lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
-        """Each kind's cue phrases with the inflections of one-word cues ("invest" ->
-        "invested")."""
-        out = {}
-        for kind, phrases in lexicon["kind"].items():
-            if kind not in KINDS:
-                continue
-            forms = set()
-            for p in phrases:
-                forms |= lexicon.inflect(p) if " " not in p and "-" not in p else {p}
-            out[kind] = tuple(sorted(forms))
-        return out
 
     def clouds_own_chips(self, sent: Span, parties) -> bool:
         """The sentence names a party's own accelerators and that party is a cloud ("Google
