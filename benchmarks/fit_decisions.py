@@ -198,35 +198,50 @@ def _amounts(rows: list[Row]):
     ]
 
 
-def _figure_threshold(rows: list[Row], names: list[str], c: float) -> float:
-    """The probability the likeliest amount must reach to be taken: the one that scores best
-    (field accuracy, as the scorer counts it) on cross-validated probabilities of the
-    training rows, so it is fitted, not chosen by hand."""
-    groups = _amounts(rows)
+def _figure_thresholds(rows: list[Row], names: list[str], c: float) -> dict[str, float]:
+    """Per figure field, the probability the likeliest amount must reach to be taken: the one
+    that scores best (field accuracy, as the scorer counts it) on cross-validated
+    probabilities of the training rows, so it is fitted, not chosen by hand. Per field, as
+    GPU counts are stated far less often than values."""
+    groups = [g for g in _amounts(rows) if g[0]]  # with no amount to choose, no threshold helps
     flat = [pair for options, _, _ in groups for pair in options]
     articles = [article for options, _, article in groups for _ in options]
     if len({label for _, label in flat}) < 2:
-        return 0.5
+        return {}
     probs = iter(_cv_probabilities(flat, names, c, articles))
-    scored = [([(next(probs), label) for _, label in options], gold) for options, gold, _ in groups]
+    scored = [
+        (_field_of(options), [(next(probs), label) for _, label in options], gold)
+        for options, gold, _ in groups
+    ]
 
-    def accuracy(t: float) -> float:
+    def accuracy(field: str, t: float) -> float:
         right = counted = 0
-        for options, gold in scored:
-            best = max(options, default=(0.0, 0))
+        for of, options, gold in scored:
+            if of != field:
+                continue
+            best = max(options)
             taken = best[0] >= t
             if gold or taken:
                 counted += 1
                 right += taken and best[1]
         return right / counted if counted else 0.0
 
-    candidates = sorted({p for options, _ in scored for p, _ in options} | {0.5})
-    return max(candidates, key=lambda t: (accuracy(t), -abs(t - 0.5)))
+    out = {}
+    for field in sorted({of for of, _, _ in scored}):
+        candidates = sorted({p for of, options, _ in scored if of == field for p, _ in options})
+        out[field] = max(candidates + [0.5], key=lambda t: (accuracy(field, t), -abs(t - 0.5)))
+    return out
+
+
+def _field_of(options: list) -> str:
+    """The figure field of an amount's options, from their `field_<name>` feature."""
+    features = options[0][0]
+    return next(n[len("field_") :] for n in features if n.startswith("field_"))
 
 
 def fit(rows: list[Row]):
     """Decisions fitted on labelled candidates (scikit-learn, at fitting time only)."""
-    from extract.decisions import Binary, Decisions
+    from extract.decisions import Decisions
 
     keep = [
         ({n: v for n, v in r.features.items() if not n.startswith(KIND_ONLY)}, r.is_deal)
@@ -238,15 +253,16 @@ def fit(rows: list[Row]):
         [pair for options, _, _ in groups for pair in options],
         [article for options, _, article in groups for _ in options],
     )
-    figures = Binary(
-        figures.weights, figures.bias, _figure_threshold(rows, sorted(figures.weights), figures_c)
-    )
+    thresholds = _figure_thresholds(rows, sorted(figures.weights), figures_c)
     deals = [r for r in rows if r.is_deal and r.kind]
     kinds = [
         ({n: v for n, v in r.features.items() if n.startswith(KIND_CUES)}, r.kind) for r in deals
     ]
     return Decisions(
-        keep=binary, kind=_kind_model(kinds, [r.article for r in deals]), figures=figures
+        keep=binary,
+        kind=_kind_model(kinds, [r.article for r in deals]),
+        figures=figures,
+        figure_thresholds=thresholds,
     )
 
 

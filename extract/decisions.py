@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as default
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +54,8 @@ class Decisions:
     keep: Binary | None = None
     kind: Multiclass | None = None
     figures: Binary | None = None  # is this amount the deal's own (per field, the likeliest)
+    # per figure field, the probability its likeliest amount must reach (else `figures`')
+    figure_thresholds: Mapping[str, float] = default(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Decisions":
@@ -62,6 +66,7 @@ class Decisions:
             figures=Binary(figures["weights"], figures["bias"], figures["threshold"])
             if figures
             else None,
+            figure_thresholds=dict(figures.get("thresholds", {})) if figures else {},
         )
 
     def apply(self, deals: list[dict]) -> list[dict]:
@@ -92,9 +97,10 @@ class Decisions:
         for n, deal in enumerate(deals):
             for field, choices in deal.get("figure_options", {}).items():
                 deal[field] = None
+                threshold = self.figure_thresholds.get(field, self.figures.threshold)
                 for value, f in choices:
                     p = self.figures.probability(f)
-                    if p >= self.figures.threshold:
+                    if p >= threshold:
                         offers.append((-p, n, field, value))
         taken: set[tuple[str, float]] = set()
         for _, n, field, value in sorted(offers):
@@ -117,6 +123,7 @@ class Decisions:
                 "weights": self.figures.weights,
                 "bias": self.figures.bias,
                 "threshold": self.figures.threshold,
+                "thresholds": dict(self.figure_thresholds),
             }
         return out
 

@@ -26,3 +26,21 @@ def test_no_amount_likely_enough_leaves_the_figure_empty():
     weak = deal(["A", "B"], (1e9, -1.0))
     FIGURES.assign_figures([weak])
     assert weak["value_usd"] is None
+
+
+def test_each_figure_field_has_its_own_threshold_and_it_survives_the_file():
+    decisions = Decisions(
+        figures=Binary({"fit": 1.0}, 0.0, 0.5), figure_thresholds={"gpu_count": 0.2}
+    )
+    one = {
+        "parties": ["A", "B"],
+        "features": {},
+        "figure_options": {
+            "gpu_count": [(20000, {"fit": -1.0})],  # p = 0.27: above 0.2
+            "value_usd": [(1e9, {"fit": -1.0})],  # p = 0.27: below the 0.5 default
+        },
+    }
+    reread = Decisions.from_dict(decisions.as_dict())
+    reread.assign_figures([one])
+    assert (one["gpu_count"], one["value_usd"]) == (20000, None)
+    assert reread == decisions
