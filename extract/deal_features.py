@@ -135,7 +135,12 @@ def place_features(doc: Doc, parties: list[str], first: Span, title_end: int) ->
         mentions += len(named & wanted)
         together += wanted <= named
     orgs_here = len({e.kb_id_ for e in ents_of(first) if e.label_ == "ORG"})
+    in_title = {
+        e.kb_id_ for e in doc.ents if e.label_ == "ORG" and e.start_char < title_end
+    } & wanted
     return {
+        "title_names_all": float(in_title == wanted),
+        "title_names_one": float(len(in_title) == 1),
         "in_title": float(first.start_char < title_end),
         "lede": float(index <= 2),
         "position": index / max(len(sents), 1),
