@@ -130,10 +130,15 @@ def place_features(doc: Doc, parties: list[str], first: Span, title_end: int) ->
     index = next((i for i, s in enumerate(sents) if s.start <= first.start < s.end), 0)
     wanted = set(parties)
     together = mentions = 0
+    counts: dict[str, int] = {}
     for s in sents:
         named = {e.kb_id_ for e in ents_of(s) if e.label_ == "ORG"}
         mentions += len(named & wanted)
         together += wanted <= named
+        for name in named:
+            counts[name] = counts.get(name, 0) + 1
+    # the article's two most named organisations (ties broken by name, for a fixed order)
+    main = set(sorted(counts, key=lambda n: (-counts[n], n))[:2])
     orgs_here = len({e.kb_id_ for e in ents_of(first) if e.label_ == "ORG"})
     in_title = {
         e.kb_id_ for e in doc.ents if e.label_ == "ORG" and e.start_char < title_end
@@ -141,6 +146,7 @@ def place_features(doc: Doc, parties: list[str], first: Span, title_end: int) ->
     return {
         "title_names_all": float(in_title == wanted),
         "title_names_one": float(len(in_title) == 1),
+        "main_parties": len(main & wanted) / min(2, len(wanted)) if wanted else 0.0,
         "in_title": float(first.start_char < title_end),
         "lede": float(index <= 2),
         "position": index / max(len(sents), 1),
