@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import EXTRACTOR_VERSION
-from extract.deal_features import Cues, deal_features
+from extract.deal_features import Cues, article_features, deal_features
 from extract.deals.assemble import Assembler
 from extract.deals.pairs import pair_candidates
 from extract.deals.record import Deal
@@ -99,6 +99,7 @@ class Extractor:
                 doc, row, deal.sentences, title_end, self.figure_context
             )
             rows.append(row)
+        article_features([row["features"] for row in rows])
         decided = {id(row): row for row in self.decisions.apply(rows)}
         out = []
         for deal, row in zip(deals, rows):

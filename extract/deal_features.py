@@ -322,3 +322,14 @@ def deal_features(
             if name.startswith(PAIR_CROSSED)
         }
     return features
+
+
+def article_features(candidates: list[dict[str, float]]) -> None:
+    """Cues that compare a candidate with the article's other candidates, added in place: how
+    many there are (a roundup or a background-heavy story has many), and whether this one's
+    parties are named most often together."""
+    count = math.log1p(len(candidates))
+    best = max((f.get("sentences_together", 0.0) for f in candidates), default=0.0)
+    for f in candidates:
+        f["article_candidates"] = count
+        f["most_together"] = float(best > 0 and f.get("sentences_together", 0.0) == best)

@@ -44,3 +44,12 @@ def test_each_figure_field_has_its_own_threshold_and_it_survives_the_file():
     reread.assign_figures([one])
     assert (one["gpu_count"], one["value_usd"]) == (20000, None)
     assert reread == decisions
+
+
+def test_a_candidate_is_weighed_against_the_article_s_others():
+    from extract.deal_features import article_features
+
+    candidates = [{"sentences_together": 1.0}, {"sentences_together": 2.0}, {}]
+    article_features(candidates)
+    assert [c["most_together"] for c in candidates] == [0.0, 1.0, 0.0]
+    assert len({c["article_candidates"] for c in candidates}) == 1
