@@ -68,19 +68,21 @@ class RoundReader:
     def candidates(
         self, assembler: Assembler, doc: Doc, title_end: int, proposed: list[Deal]
     ) -> list[Deal]:
+        """A deal of the raiser last named with every investor of each later sentence about
+        its round, unless a proposed deal already covers them."""
         finder = assembler.candidates
         taken = [set(d.parties) for d in proposed]
         raiser = None
         out = []
         for i, sent in enumerate(sentences(doc)):
             here = self.raiser(sent)
-            if here is None and not self.speaks_of_round(sent):
-                continue
-            investors = sorted(set(finder.named(sent)) - {raiser, here})
             if here is not None:
                 raiser = here
                 continue  # the rules read a sentence that names the raiser itself
-            if raiser is None or not 1 <= len(investors) <= MAX_INVESTORS:
+            if raiser is None or not self.speaks_of_round(sent):
+                continue
+            investors = sorted(set(finder.named(sent)) - {raiser})
+            if not 1 <= len(investors) <= MAX_INVESTORS:
                 continue
             parties = [raiser, *investors]
             if any(set(parties) <= t for t in taken):
