@@ -1,14 +1,17 @@
-"""Fit the extractor's decisions (is it a deal? which kind?) and write extract/data/decisions.json.
+"""Fit the extractor's decisions (is it a deal? which kind? which amount?) and write
+extract/data/decisions.json.
 
 Usage: python benchmarks/fit_decisions.py [GOLD ...]
 
 Default training data: the real-news development set with its texts joined in
-(.dev-real/gold.jsonl, see docs/EXTRACTION.md) and the composed set ../shared/eval/dev.jsonl.
-The extractor runs with no decisions, so every candidate the rules propose comes out with its
-named features; a candidate is labelled a deal when its parties match a gold deal of the
-article (the scorer's rule), and its kind is the matched gold deal's. Two logistic regressions
-(scikit-learn, regularisation chosen by cross-validation inside the training data) are fitted
-and their weights written as JSON. `benchmarks/eval_folds.py` calls `fit()` once per fold on
+(.dev-real/gold.jsonl, see docs/EXTRACTION.md), the composed set ../shared/eval/dev.jsonl and
+the invented articles of benchmarks/data/invented. The extractor runs with no decisions, so
+every candidate the rules propose comes out with its named features; a candidate is labelled a
+deal when its parties match a gold deal of the article (the scorer's rule), its kind is the
+matched gold deal's, and each amount is labelled by whether it is the gold figure. Logistic
+regressions (scikit-learn) are fitted on standardised features, their regularisation chosen by
+the one-standard-error rule under cross-validation by article, and their weights written as
+JSON on the extractor's own scale. `benchmarks/eval_folds.py` calls `fit()` once per fold on
 the other folds, so the scores it prints are out-of-fold.
 """
 
