@@ -73,10 +73,10 @@ def test_co_subjects_of_a_signing_verb_are_partners(extractor):
 @pytest.mark.parametrize(
     "body",
     [
-        "Kestrel Semiconductor and Tolland Memory have signed letters of intent to supply memory "
-        "chips for Orrin AI's data centers, the companies said.",
-        "SEOUL (Wire) - Kestrel Semiconductor and Tolland Memory have signed letters of intent to "
-        "supply memory chips for Orrin AI's data centers, the companies said.",
+        "Kestrel Semiconductor and Tolland Memory signed letters of intent on Tuesday "
+        "to deliver high-bandwidth stacks for Orrin AI's training halls.",
+        "BUSAN (Wire) - Kestrel Semiconductor and Tolland Memory signed letters of intent on "
+        "Tuesday to deliver high-bandwidth stacks for Orrin AI's training halls.",
         "Kestrel Semiconductor and Tolland Memory will supply the memory to Orrin AI.",
     ],
 )
