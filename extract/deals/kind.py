@@ -6,7 +6,7 @@ from spacy.tokens import Span, Token
 
 from extract.deals.phrases import count
 from extract.deals.sectors import Sectors
-from extract.deals.syntax import is_verb
+from extract.deals.syntax import is_verb, org_of_tokens
 from extract.lexicon import Lexicon
 from extract.spans import ents_of
 
@@ -106,9 +106,7 @@ class KindClassifier:
         something is a data-centre deal."""
         sites, backers, org_like = self.sites, self.backers, self.org_like
         out = {k: 0.0 for k in self.priority}
-        org_of = {
-            i: e.kb_id_ for e in ents_of(sent) if e.label_ == "ORG" for i in range(e.start, e.end)
-        }
+        org_of = org_of_tokens(sent)
         for t in sent:
             backed, backing = self.backing(t, org_of)
             if backed & parties and backing & parties:

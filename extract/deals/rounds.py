@@ -16,8 +16,8 @@ from spacy.tokens import Doc, Span
 from extract.deals.assemble import Assembler
 from extract.deals.candidates import Candidate, sentences
 from extract.deals.record import Deal
+from extract.deals.syntax import org_of_tokens
 from extract.lexicon import Lexicon
-from extract.spans import ents_of
 
 MAX_INVESTORS = 15  # a longer list is a table of holdings, not a round
 
@@ -40,9 +40,7 @@ class RoundReader:
         with an amount or a round ("Kestrel raises $1.2 billion", "Kestrel, which closed its
         Series C", "Kestrel said it had secured $1.2 billion"), or the owner of a round
         ("Kestrel's round")."""
-        org_of = {
-            i: e.kb_id_ for e in ents_of(sent) if e.label_ == "ORG" for i in range(e.start, e.end)
-        }
+        org_of = org_of_tokens(sent)
         for t in sent:
             if t.dep_ == "poss" and t.i in org_of and t.head.lower_ in self.round_nouns:
                 return org_of[t.i]

@@ -30,6 +30,11 @@ def entity_tokens(sent: Span, labels=("ORG", "FAC", "GPE", "LOC", "PERSON", "CHI
     return {i for e in ents_of(sent) if e.label_ in labels for i in range(e.start, e.end)}
 
 
+def org_of_tokens(sent: Span) -> dict[int, str]:
+    """Token index -> the canonical name of the organisation the token is part of."""
+    return {i: e.kb_id_ for e in ents_of(sent) if e.label_ == "ORG" for i in range(e.start, e.end)}
+
+
 class Syntax:
     """Clauses and the organisations in them, with the words of a lexicon."""
 
