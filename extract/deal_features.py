@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from extract.deals.phrases import count
 from extract.lexicon import Lexicon
 from extract.spans import ents_of, sents_of
 from vocab import FIGURES, KINDS, STATUSES
@@ -242,16 +243,10 @@ def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[st
 
 
 def _kind_counts(tokens: list[Token], c: Cues) -> dict[str, int]:
-    """How many cue words of each kind stand among the tokens (in any of their inflections:
-    "invests" and "backed" count), and how many cue phrases of several words."""
-    tokens = sorted(tokens, key=lambda t: t.i)
-    text = f" {' '.join(t.lower_ for t in tokens)} "
-    counts = {}
-    for kind, phrases in c.kind_cues.items():
-        words = {p for p in phrases if " " not in p}
-        counts[kind] = sum(1 for t in tokens if t.lower_ in words)
-        counts[kind] += sum(f" {p} " in text for p in phrases if " " in p)
-    return counts
+    """How many cue phrases of each kind stand among the tokens, in text order (one-word
+    cues in any of their inflections: "invests" and "backed" count)."""
+    said = [t.lower_ for t in sorted(tokens, key=lambda t: t.i) if not t.is_space]
+    return {kind: count(said, list(phrases)) for kind, phrases in c.kind_cues.items()}
 
 
 def _clause_around(path: list[Token]) -> list[Token]:
