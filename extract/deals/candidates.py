@@ -351,10 +351,7 @@ class CandidateFinder:
         if len(subjects) != 1:
             return False
         verb = subjects[0].root.head
-        if (
-            verb.lower_ not in self.co_supplier_verbs
-            and verb.lemma_.lower() not in self.co_supplier_verbs
-        ):
+        if verb.lower_ not in self.co_supplier_verbs:  # every inflection is listed
             return False
         chained = all(
             e.root.dep_ == "conj" and e.root.head.i in roots or e in subjects for e in ents
