@@ -59,6 +59,7 @@ def test_power(nlp, text, value, qualifier):
         ("£500m of debt", 500e6, "GBP"),
         ("$5.8bn of servers", 5.8e9, "USD"),
         ("USD 2.4 billion over five years", 2.4e9, "USD"),
+        ("Halvard Signs $12 Billion Licensing Pact With AI Chip Designer Quillon", 12e9, "USD"),
     ],
 )
 def test_money(nlp, text, value, unit):
@@ -115,6 +116,7 @@ def test_vague_amounts_stay_vague(nlp, text, kind):
         "Sonnet 4.5 and Opus 4.1",
         "the MI300X and the H100",
         "power from the restarted Seven Oaks Reactor Unit 1 for its GPU servers",
+        "Halvard Signs $12 Billion Licensing Pact With AI Chip Designer Quillon",
     ],
 )
 def test_not_counts_or_power(nlp, text):

@@ -219,6 +219,17 @@ def test_kind(extractor, text, kind):
     assert deal_with(extractor, text, "Quartzline AI")["kind"] == kind
 
 
+def test_buying_a_company_described_by_its_trade_is_an_acquisition(extractor):
+    # the parse makes "designer" the object and the company its apposition
+    deal = deal_with(
+        extractor,
+        "Harbor Cloud has agreed to acquire Quartzline AI, a chip design company, for $2.5bn.",
+        "Quartzline AI",
+        title="Harbor Cloud to buy chip designer Quartzline AI",
+    )
+    assert deal["kind"] == "acquisition"
+
+
 @pytest.mark.parametrize(
     "text,roles",
     [

@@ -136,6 +136,7 @@ class FigureFinder:
             Span(doc, s, e, label=kind)
             for kind, s, e in ((doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc))
         ]
+        spans = [sp for sp in spans if not self.priced(sp)]
         spans += [Span(doc, s, e, label="vague") for _, s, e in self.vague(doc)]
         figures = []
         for span in sorted(filter_spans(spans), key=lambda sp: sp.start):
@@ -144,6 +145,15 @@ class FigureFinder:
                 figures.append(fig)
         doc._.deals_figures = figures
         return doc
+
+    def priced(self, span: Span) -> bool:
+        """A count whose number follows a currency sign is money read too far: in "$20
+        Billion Licensing Deal With AI Chip Startup" the longest match would be a count."""
+        return (
+            span.label_ == "count"
+            and span.start > 0
+            and span.doc[span.start - 1].lower_ in self.numbers.currencies
+        )
 
     def read(self, span: Span) -> Figure | None:
         doc, kind, numbers = span.doc, span.label_, self.numbers

@@ -32,6 +32,16 @@ def main_verbs(sent: Span) -> list[Token]:
     return out
 
 
+def names_org(t: Token) -> bool:
+    """The noun is an organisation or names one beside it: "Quillon", "Quillon's unit", "chip
+    designer Quillon" (where the parse makes the description the object)."""
+    return (
+        t.ent_type_ == "ORG"
+        or any(x.ent_type_ == "ORG" for x in t.lefts)
+        or any(c.dep_ == "appos" and c.ent_type_ == "ORG" for c in t.rights)
+    )
+
+
 class KindClassifier:
     def __init__(self, lexicon: Lexicon, sectors: Sectors):
         kind, rules = lexicon["kind"], lexicon.rules
@@ -113,9 +123,7 @@ class KindClassifier:
                 out["investment"] += 4
             if t.lower_ in self.buy and is_verb(t):
                 objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
-                if any(
-                    o.ent_type_ == "ORG" or any(x.ent_type_ == "ORG" for x in o.lefts) for o in objs
-                ) or any(o.lower_ in sites for o in objs):
+                if any(names_org(o) for o in objs) or any(o.lower_ in sites for o in objs):
                     out["acquisition"] += 8
             if t.lower_ in self.purchases and any(
                 c.dep_ == "prep"
