@@ -244,3 +244,33 @@ def test_a_listed_company_or_a_legal_form_is_a_company_whatever_the_model_says(e
 def test_a_subsidiary_of_a_parent_is_the_subsidiary(extractor, body, party):
     result = extract(extractor, "TeraWulf signs AI hosting lease", body)
     assert [d["parties"] for d in result["deals"]][:1] == [sorted([party, "TeraWulf"])]
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        (
+            "Orrin AI agreed to buy clean energy developer Tessellate for $1.2 billion.",
+            "Tessellate",
+        ),
+        (
+            "Orrin AI will run its models in a 40-megawatt hall near Lyon operated by the French "
+            "data center firm Velmoire, with the hall opening in June.",
+            "Velmoire",
+        ),
+        (
+            "Brightmoor and Quay, an artificial intelligence company owned by a sovereign fund, "
+            "have formed a $9 billion joint venture to build data centres.",
+            "Quay",
+        ),
+    ],
+)
+def test_a_name_a_company_noun_describes_is_a_company(extractor, sentence, name):
+    assert name in orgs(extract(extractor, "Deal news", sentence))
+
+
+def test_a_persons_full_name_after_a_company_noun_stays_a_person(extractor):
+    result = extract(
+        extractor, "Deal news", "The lab hired chip designer Ada Brenner from Orrin AI last year."
+    )
+    assert "Ada Brenner" not in orgs(result)

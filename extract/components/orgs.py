@@ -38,6 +38,7 @@ class OrgRepair:
         self.exchanges = frozenset(org["exchanges"])
         self.parent_of = lexicon.parent_of
         self.subsidiary_nouns = frozenset(org["subsidiary_nouns"])
+        self.descriptors = frozenset(org["descriptors"])
         self.junk_words = set(org["junk"])
         self.lead_drop = set(org["lead_drop"])
         self.name_breaks = set(org["name_breaks"])
@@ -78,6 +79,7 @@ class OrgRepair:
         ents = self.outside(ents, datelines)
         ents = self.products(ents)
         ents = self.headline_words(ents)
+        ents = self.described(doc, filter_spans(ents))
         ents = self.settle_labels(doc, filter_spans(ents), datelines) + datelines
         ents = [e for e in ents if not self.junk(e)]
         ents += self.outside(self.suffixed_names(doc, ents), datelines)
@@ -274,6 +276,63 @@ class OrgRepair:
         if not ent.kb_id_ and ent.label_ in RELABEL | {"ORG"} and ent.text in self.place_names:
             return Span(ent.doc, ent.start, ent.end, label="GPE")
         return ent
+
+    def described(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """A name a company noun describes is a company: "energy developer Intersect" (tagged
+        a facility), "the data center firm Eclairion" (untagged), "Qai, an artificial
+        intelligence company" (tagged a person). A person's full name after the noun stays a
+        person ("designer Ada Brenner"); the noun in apposition decides even then."""
+        starts = {e.start: e for e in ents}
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        relabel, out = set(), []
+
+        def relabelled(e: Span) -> bool:  # a known place, or one before its state, stays
+            in_state = (
+                e.end + 1 < len(doc)
+                and doc[e.end].text == ","
+                and (doc[e.end + 1].text in self.place_names)
+            )
+            return (
+                e.label_ in RELABEL
+                and not e.kb_id_
+                and e.text not in self.place_names
+                and not in_state
+            )
+
+        for t in doc[:-1]:
+            if not t.is_lower or t.lower_ not in self.descriptors:
+                continue
+            e = starts.get(t.i + 1)
+            if e is not None:
+                if relabelled(e) and (e.label_ != "PERSON" or len(e) == 1):
+                    relabel.add(e.start)
+                continue
+            end = t.i + 1
+            while (
+                end < len(doc)
+                and end - t.i <= 3
+                and end not in taken
+                and doc[end].is_title
+                and doc[end].tag_ in ("NNP", "NNPS")
+                and not doc[end].is_stop
+            ):
+                end += 1
+            name = doc[t.i + 1 : end]
+            if (
+                len(name)
+                and name.text not in self.place_names
+                and any(c.isalpha() for c in name.text)
+            ):
+                out.append(Span(doc, name.start, name.end, label="ORG"))
+        for e in ents:
+            if (
+                relabelled(e)
+                and doc.has_annotation("DEP")
+                and any(c.dep_ == "appos" and c.lower_ in self.descriptors for c in e.root.children)
+            ):
+                relabel.add(e.start)
+        out += [Span(doc, e.start, e.end, label="ORG") if e.start in relabel else e for e in ents]
+        return out
 
     def settle_labels(self, doc: Doc, ents: list[Span], datelines: list[Span] = ()) -> list[Span]:
         """Give every mention of a name the document's label for it.
