@@ -274,3 +274,13 @@ def test_a_persons_full_name_after_a_company_noun_stays_a_person(extractor):
         extractor, "Deal news", "The lab hired chip designer Ada Brenner from Orrin AI last year."
     )
     assert "Ada Brenner" not in orgs(result)
+
+
+def test_a_list_item_before_a_countrys_company_is_no_place(extractor):
+    result = extract(
+        extractor,
+        "Four-way pact for a data-centre park",
+        "Pune-based Harrowgate Cloud, Japan's Kisaragi Telecom and Orrin AI on Monday signed a "
+        "memorandum of understanding to develop a 500 MW campus.",
+    )
+    assert {"Harrowgate Cloud", "Kisaragi Telecom"} <= orgs(result)

@@ -263,14 +263,23 @@ class OrgRepair:
             if (
                 e.label_ in ("ORG", "PERSON")
                 and not e.kb_id_
-                and nxt is not None
-                and nxt.label_ in PLACE
-                and e.doc[e.end].text == ","
+                and self.in_its_place(e, nxt)
                 and len(e) <= 3
             ):
                 e = Span(e.doc, e.start, e.end, label="GPE")
             out.append(e)
         return out
+
+    def in_its_place(self, e: Span, nxt: Span | None) -> bool:
+        """ "Barstow, Texas": the name is followed by a comma and a place, which is not the
+        next item of a list ("Nilgiri Cloud, Japan's Aoba Telecom and ...")."""
+        doc = e.doc
+        return (
+            nxt is not None
+            and nxt.label_ in PLACE
+            and doc[e.end].text == ","
+            and not (nxt.end < len(doc) and doc[nxt.end].lower_ in self.possessives)
+        )
 
     def known_place(self, ent: Span) -> Span:
         if not ent.kb_id_ and ent.label_ in RELABEL | {"ORG"} and ent.text in self.place_names:
@@ -351,13 +360,7 @@ class OrgRepair:
             decisive = e.label_ == "ORG" and e[-1].lower_.strip(".") in self.legal and len(e) > 1
             nxt = starts.get(e.end + 1)
             # "Austin, Texas": a name followed by its state or country is a place
-            decisive = (
-                decisive
-                or e.label_ in PLACE
-                and nxt is not None
-                and nxt.label_ in PLACE
-                and doc[e.end].text == ","
-            )
+            decisive = decisive or e.label_ in PLACE and self.in_its_place(e, nxt)
             votes.setdefault(key, Counter())[e.label_] += 5 if decisive else 1
             if e.label_ == "ORG" and len(key.split()) > 1:
                 org_first_words.add(key.split()[0])
