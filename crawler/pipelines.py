@@ -116,9 +116,17 @@ class EventLogPipeline:
         stats = self.crawler.stats
         sha = sha256_of(item.body)
         source = getattr(self.crawler.spider, "source", None)
-        if source is not None and source.prefilter and not on_topic(item.body):
+        shared = self.crawler.spider.shared
+        if (
+            source is not None
+            and source.prefilter
+            and not (shared is not None and item.url in shared.kept)
+            and not on_topic(item.body)
+        ):
             # a page about something else (a wire's dividend notice, a GDELT hit on sports):
             # no blob, one small event so no later crawl asks for it again
+            if shared is not None:
+                shared.dropped.add(item.url)
             stats.inc_value("deals/off_topic")
             with self.store.transaction():
                 self.store.append(page_off_topic(item, sha), meta={"run_id": self.run_id})

@@ -87,3 +87,28 @@ def test_a_url_listed_by_four_sources_is_fetched_once_per_crawl(fresh_site, tmp_
     ) == (1, 2)
     # pages another source stored are asked for conditionally too
     assert all(h.headers.get("If-None-Match") for h in site.hits if h.path in paths)
+
+
+@pytest.mark.parametrize("late", ["filtered", "whole"])
+def test_a_page_a_source_keeps_whole_is_kept_whichever_source_fetched_it_first(
+    fresh_site, tmp_path, late
+):
+    """An off-topic page listed both by a source with the keyword prefilter and by one that
+    keeps every page is stored either way: which source's listing comes first is timing."""
+    site, db = fresh_site, tmp_path / "deals.db"
+    path = "/wire/strike.html"
+    site.add(path, article("Tram drivers end strike", ["Drivers accepted a new pay offer."]))
+    for name in ("filtered", "whole"):
+        site.add(
+            f"/{name}.xml",
+            rss([(path, site.url(path), None)]),
+            content_type="application/rss+xml",
+            fault="slow" if name == late else None,
+        )
+    sources = [
+        {"name": "filtered", "url": site.url("/filtered.xml"), "type": "feed", "prefilter": True},
+        {"name": "whole", "url": site.url("/whole.xml"), "type": "feed"},
+    ]
+    done = deals_crawl(db, sources)
+    assert done.returncode == 0, done.stderr
+    assert [e["url"] for e in events(db, "DocumentFetched")] == [site.url(path)]

@@ -295,7 +295,7 @@ class SourceSpider(scrapy.Spider):
         ):
             self.count("skipped_old")
             return None
-        if url in self.shared.claimed:  # another source of this crawl requested it
+        if self.shared.taken(url, self.source.prefilter):  # another source requested it
             self.count("listed_elsewhere")
             return None
         spent = self.page_budget_spent()
