@@ -47,9 +47,6 @@ class Cues:
     def from_lexicon(cls, lexicon: Lexicon) -> Cues:
         data = lexicon.cues
         party = data["party"]
-        names = set()
-        for row in lexicon.products:
-            names |= {row["product"].lower(), *(a.lower() for a in row.get("aliases", []))}
         return cls(
             generic=frozenset(party["generic_words"]),
             function=frozenset(party["function_words"]),
@@ -60,7 +57,7 @@ class Cues:
             kind_cues=lexicon.kind_cues(),
             known=frozenset(lexicon.companies),
             sectors=lexicon.sector_of,
-            products=frozenset(names),
+            products=lexicon.product_names(),
             sector_names=tuple(party["sectors"]),
             deal_nouns=tuple(lexicon["deal"]["nouns"]),
             verb_forms=lexicon.verb_forms,

@@ -120,6 +120,12 @@ class Lexicon:
             out[kind] = tuple(sorted(forms))
         return out
 
+    def product_names(self) -> frozenset[str]:
+        """Every product's name and alias, lower case: names that are never a company's."""
+        return frozenset(
+            n.lower() for row in self.products for n in [row["product"], *row.get("aliases", [])]
+        )
+
     def forms(self, lemmas: Iterable[str]) -> set[str]:
         """Every form of every verb listed."""
         return {f for v in lemmas for f in self.inflect(v)}

@@ -284,3 +284,13 @@ def test_a_list_item_before_a_countrys_company_is_no_place(extractor):
         "memorandum of understanding to develop a 500 MW campus.",
     )
     assert {"Harrowgate Cloud", "Kisaragi Telecom"} <= orgs(result)
+
+
+def test_a_name_listed_with_companies_is_a_company(extractor):
+    result = extract(
+        extractor,
+        "Plant to become an AI data centre",
+        "Orrin AI signed an agreement with IT suppliers Supermicro and Brelvanta to redevelop "
+        "the plant. The round drew NVIDIA, Kestrune Capital and Vesterhavet Pensjon.",
+    )
+    assert {"Brelvanta", "Vesterhavet Pensjon"} <= orgs(result)

@@ -25,6 +25,7 @@ from extract.extensions import register
 from extract.lexicon import Lexicon, load_lexicon
 
 PLACE = {"GPE", "LOC"}
+CONJOINED = {"GPE", "LOC", "FAC", "WORK_OF_ART", "EVENT", "LAW"}  # what a list may mistag
 RELABEL = {"PERSON", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART", "EVENT", "LAW"}
 KEPT = {"CHIP", "DATE", "MONEY", "CARDINAL", "PERCENT", "QUANTITY", "TIME", "ORDINAL"}
 EDGE_TAGS = {"TO", "IN", "CC", "DT", "MD", "RP", "WDT", "PRP", "PRP$"}  # particles, prepositions
@@ -39,6 +40,7 @@ class OrgRepair:
         self.parent_of = lexicon.parent_of
         self.subsidiary_nouns = frozenset(org["subsidiary_nouns"])
         self.descriptors = frozenset(org["descriptors"])
+        self.product_names = lexicon.product_names()
         self.junk_words = set(org["junk"])
         self.lead_drop = set(org["lead_drop"])
         self.name_breaks = set(org["name_breaks"])
@@ -80,6 +82,7 @@ class OrgRepair:
         ents = self.products(ents)
         ents = self.headline_words(ents)
         ents = self.described(doc, filter_spans(ents))
+        ents = self.conjoined(doc, filter_spans(ents))
         ents = self.settle_labels(doc, filter_spans(ents), datelines) + datelines
         ents = [e for e in ents if not self.junk(e)]
         ents += self.outside(self.suffixed_names(doc, ents), datelines)
@@ -330,6 +333,7 @@ class OrgRepair:
             if (
                 len(name)
                 and name.text not in self.place_names
+                and not self.is_product(name)
                 and any(c.isalpha() for c in name.text)
             ):
                 out.append(Span(doc, name.start, name.end, label="ORG"))
@@ -340,6 +344,42 @@ class OrgRepair:
                 and any(c.dep_ == "appos" and c.lower_ in self.descriptors for c in e.root.children)
             ):
                 relabel.add(e.start)
+        out += [Span(doc, e.start, e.end, label="ORG") if e.start in relabel else e for e in ents]
+        return out
+
+    def is_product(self, name: Span) -> bool:
+        return name.text.lower() in self.product_names
+
+    def conjoined(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """A name coordinated with a company's is a company's too: "suppliers Supermicro and
+        Datasection" (untagged), "Kestrune Capital and Vesterhavet Pensjon" (tagged a place).
+        People, nationalities, products and known places stay what they are ("SoftBank and
+        Son", "Amazon and Bedrock")."""
+        if not doc.has_annotation("DEP"):
+            return ents
+        of = {i: e for e in ents for i in range(e.start, e.end)}
+        relabel, out = set(), []
+        for t in doc:
+            head = of.get(t.head.i)
+            if (
+                t.dep_ != "conj"
+                or head is None
+                or head.label_ != "ORG"
+                or t.i in range(head.start, head.end)
+            ):
+                continue
+            e = of.get(t.i)
+            if e is not None:
+                if e.label_ in CONJOINED and not e.kb_id_ and e.text not in self.place_names:
+                    relabel.add(e.start)
+            elif t.is_title and t.tag_ in ("NNP", "NNPS") and not t.is_stop:
+                start = min(
+                    [c.i for c in t.lefts if c.dep_ == "compound" and c.tag_ == "NNP"] + [t.i]
+                )
+                name = doc[start : t.i + 1]
+                if not any(i in of for i in range(start, t.i + 1)):
+                    if name.text not in self.place_names and not self.is_product(name):
+                        out.append(Span(doc, start, t.i + 1, label="ORG"))
         out += [Span(doc, e.start, e.end, label="ORG") if e.start in relabel else e for e in ents]
         return out
 
