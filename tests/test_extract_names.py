@@ -294,3 +294,24 @@ def test_a_name_listed_with_companies_is_a_company(extractor):
         "the plant. The round drew NVIDIA, Kestrune Capital and Vesterhavet Pensjon.",
     )
     assert {"Brelvanta", "Vesterhavet Pensjon"} <= orgs(result)
+
+
+def test_a_name_with_upper_case_words_before_its_suffix_is_whole(extractor):
+    result = extract(
+        extractor,
+        "Server orders",
+        "Hsinmao Precision has won an order from Merlion GPU Cloud for 1,200 servers. "
+        "Separately, Tarsel AI Cloud signed a lease with Orrin AI.",
+    )
+    names = orgs(result)
+    assert {"Merlion GPU Cloud", "Tarsel AI Cloud"} <= names
+    assert not {"GPU Cloud", "Tarsel"} & names
+
+
+def test_a_country_before_ai_is_no_company(extractor):
+    result = extract(
+        extractor,
+        "Sovereign compute",
+        "The UK AI sector will gain 20,000 GPUs as Orrin AI signed with Halden Cloud.",
+    )
+    assert "UK AI" not in orgs(result)

@@ -221,7 +221,8 @@ class OrgRepair:
         while (
             end < len(doc)
             and doc[end].text in self.suffixes
-            and doc[end].is_title
+            # an upper-case suffix ("Tarsel AI") grows no place: "UK AI" is no company
+            and (doc[end].is_title or doc[end].is_upper and label not in PLACE | {"NORP"})
             and doc[end].ent_type_ not in ("CHIP",)
         ):
             end, label = end + 1, "ORG"
@@ -253,8 +254,23 @@ class OrgRepair:
             and doc[end + 1].lower_ in self.exchanges
         ):
             label = "ORG"  # "Hsinmao Precision (TWSE: 6288)": a listed company
+        start = ent.start
+        if (
+            label == "ORG"
+            and doc[end - 1].text in self.suffixes
+            and start > 0
+            and (ent[0].is_upper or ent[0].text in self.suffixes)
+            and not doc[start - 1].ent_type_
+            and doc[start - 1].is_title
+            and doc[start - 1].tag_ in ("NNP", "NNPS")
+            and not doc[start - 1].is_stop
+            and not doc[start - 1].is_sent_start
+        ):
+            start -= 1  # "Merlion" + "GPU Cloud": the model tagged the name without its head
         return (
-            Span(doc, ent.start, end, label=label) if (end, label) != (ent.end, ent.label_) else ent
+            Span(doc, start, end, label=label)
+            if (start, end, label) != (ent.start, ent.end, ent.label_)
+            else ent
         )
 
     def places(self, ents: list[Span]) -> list[Span]:
