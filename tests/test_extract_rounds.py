@@ -46,6 +46,23 @@ def test_the_raiser_named_earlier_joins_the_investors_of_its_round(opening):
     assert carried[0]["kind"] == "investment"
 
 
+def test_the_company_that_raised_may_be_named_by_a_description():
+    extractor = Extractor(shared_nlp(), decisions=NONE, with_features=True)
+    doc = {
+        "doc_id": "described",
+        "title": "Kestrel Labs opens a second GPU cloud region",
+        "text": (
+            "Kestrel Labs opened a GPU cloud region in Ohio on Monday. Kestrel Labs was founded "
+            "in 2019 by two former Tolland Systems engineers. The company has raised over $300 "
+            "million from investors like Mercer Capital, Halden Ventures and Orrin Partners."
+        ),
+    }
+    carried = [d for d in deals_of(extractor, doc) if d["features"]["raiser_carried"]]
+    assert [d["parties"] for d in carried] == [
+        ["Halden Ventures", "Kestrel Labs", "Mercer Capital", "Orrin Partners"]
+    ]
+
+
 def test_with_the_shipped_weights_the_round_is_one_deal_at_its_size():
     (deal,) = deals_of(Extractor(shared_nlp(), decisions=shipped()), ROUND)
     assert deal["parties"] == [

@@ -6,10 +6,14 @@ round was led by A and B, with C and D joining"). Such a sentence ties no organi
 raiser, so the candidate rules see investors dealing with each other. Here the raiser is
 carried over: each sentence that speaks of a round and names investors but not the raiser
 becomes a candidate deal of the raiser with every investor it names, marked as such; the
-fitted weights decide whether it is a deal.
+fitted weights decide whether it is a deal. A sentence whose raiser is only described ("the
+company has raised $100 million from A, B and C") takes the article's most named organisation
+it does not name.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from spacy.tokens import Doc, Span
 
@@ -31,6 +35,7 @@ class RoundReader:
         self.round_nouns = frozenset(lexicon["rounds"]["nouns"])
         self.relatives = frozenset(lexicon["rounds"]["relatives"])
         self.pronouns = frozenset(lexicon["rounds"]["pronouns"])
+        self.descriptions = frozenset(lexicon["coref"]["nouns"])
 
     def speaks_of_round(self, sent: Span) -> bool:
         return any(t.lower_ in self.round_nouns for t in sent)
@@ -63,6 +68,26 @@ class RoundReader:
                     return org_of[said[-1].i]  # "Kestrel said on Monday it raised ..."
         return None
 
+    def raised_by_description(self, sent: Span) -> bool:
+        """The sentence says "the company" or "it" raised money without naming it ("the
+        company has raised $100 million from investors like A, B and C")."""
+        org_of = org_of_tokens(sent)
+        for t in sent:
+            if (
+                t.dep_ == "nsubj"
+                and t.i not in org_of
+                and t.head.lower_ in self.raise_verbs
+                and (
+                    t.lower_ in self.descriptions
+                    and any(c.lower_ == "the" for c in t.lefts)
+                    or t.lower_ in self.pronouns
+                    and not any(x.i in org_of for x in sent if x.i < t.i)
+                )
+                and any(x.ent_type_ == "MONEY" for x in t.head.subtree)
+            ):
+                return True
+        return False
+
     def candidates(
         self, assembler: Assembler, doc: Doc, title_end: int, proposed: list[Deal]
     ) -> list[Deal]:
@@ -72,14 +97,22 @@ class RoundReader:
         taken = [set(d.parties) for d in proposed]
         raiser = None
         out = []
+        named: Counter[str] = Counter()  # the organisations named before, how often
         for i, sent in enumerate(sentences(doc)):
             here = self.raiser(sent)
+            in_sentence = set(finder.named(sent))
+            named.update(in_sentence)
             if here is not None:
                 raiser = here
                 continue  # the rules read a sentence that names the raiser itself
+            if self.raised_by_description(sent):
+                # "the company" is the article's most named organisation this sentence
+                # does not name
+                before = [(n, c) for n, c in (named - Counter(in_sentence)).most_common()]
+                raiser = before[0][0] if before else raiser
             if raiser is None or not self.speaks_of_round(sent):
                 continue
-            investors = sorted(set(finder.named(sent)) - {raiser})
+            investors = sorted(in_sentence - {raiser})
             if not 1 <= len(investors) <= MAX_INVESTORS:
                 continue
             parties = [raiser, *investors]
