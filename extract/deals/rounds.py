@@ -108,8 +108,8 @@ class RoundReader:
             if self.raised_by_description(sent):
                 # "the company" is the article's most named organisation this sentence
                 # does not name
-                before = [(n, c) for n, c in (named - Counter(in_sentence)).most_common()]
-                raiser = before[0][0] if before else raiser
+                before = [n for n, _ in named.most_common() if n not in in_sentence]
+                raiser = before[0] if before else raiser
             if raiser is None or not self.speaks_of_round(sent):
                 continue
             investors = sorted(in_sentence - {raiser})
