@@ -118,6 +118,20 @@ def test_reported_and_planned_status(extractor):
     assert [d["status"] for d in p["deals"]] == ["planned"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harbor Cloud is in discussions to rent GPU capacity to Quartzline AI from next year, The "
+        "Information reported on Monday.",
+        "Harbor Cloud will rent GPU capacity to Quartzline AI, according to Bloomberg.",
+    ],
+)
+def test_a_deal_a_news_outlet_tells_is_reported(extractor, text):
+    doc = {"doc_id": "o", "title": None, "published": None, "text": text}
+    (result,) = run(extractor, doc)
+    assert [d["status"] for d in result["deals"]] == ["reported"]
+
+
 def test_denied_deal_is_no_deal(extractor):
     doc = {
         "doc_id": "d",

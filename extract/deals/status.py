@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from extract.deals.phrases import count, words
 from extract.deals.syntax import SUBJECTS
@@ -16,6 +16,8 @@ class StatusClassifier:
         self.nouns = frozenset(lexicon["deal"]["nouns"])
         self.said = frozenset(self.cues["said_verbs"])
         self.announcers = frozenset(lexicon["coref"]["nouns"]) | frozenset(self.cues["announcers"])
+        self.report_verbs = frozenset(self.cues["report_verbs"])
+        self.outlets = frozenset(o.lower() for o in lexicon.cues["party"]["outlets"])
 
     def status_words(self, sent: Span) -> list[str]:
         """Lower-cased words, leaving out "planned" where it only describes a thing that is no
@@ -47,6 +49,24 @@ class StatusClassifier:
                         return True  # "when it was announced in July", "the deal was disclosed"
         return False
 
+    def outlet_is_source(self, sent: Span) -> bool:
+        """A news outlet tells it: "The Information reported", "according to Bloomberg"."""
+        for t in sent:
+            if t.lower_ in self.report_verbs:
+                for c in t.children:
+                    if c.dep_ in SUBJECTS and self.is_outlet(c):
+                        return True
+            if t.lower_ == "to" and t.i > 0 and t.doc[t.i - 1].lower_ == "according":
+                if any(c.dep_ == "pobj" and self.is_outlet(c) for c in t.children):
+                    return True
+        return False
+
+    def is_outlet(self, t: Token) -> bool:
+        """The phrase `t` heads names a news outlet, with or without its article."""
+        phrase = t.doc[t.left_edge.i : t.right_edge.i + 1]
+        bare = phrase[1:] if phrase[0].lower_ == "the" else phrase
+        return phrase.text.lower() in self.outlets or bare.text.lower() in self.outlets
+
     def classify(self, sentences: list[Span], doc: Doc, parties=()) -> str:
         cues = self.cues
         title = next(iter(sents_of(doc)), None)
@@ -57,7 +77,9 @@ class StatusClassifier:
         scope = [self.status_words(s) for s in sentences[:3]] + (
             [self.status_words(title)] if title is not None else []
         )
-        if any(count(w, cues["reported"]) for w in scope):
+        if any(count(w, cues["reported"]) for w in scope) or any(
+            self.outlet_is_source(s) for s in sentences[:3]
+        ):
             return "reported"
         if any(count(w, cues["reported_weak"]) for w in scope) and not self.announced_by_party(
             sentences[:2], set(parties)
