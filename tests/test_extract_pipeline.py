@@ -132,6 +132,18 @@ def test_a_deal_a_news_outlet_tells_is_reported(extractor, text):
     assert [d["status"] for d in result["deals"]] == ["reported"]
 
 
+def test_discussions_a_party_states_are_planned(extractor):
+    doc = {
+        "doc_id": "t",
+        "title": None,
+        "published": None,
+        "text": "Harbor Cloud said it is in discussions with Quartzline AI to lease 300 MW of "
+        "capacity at its Ohio campus.",
+    }
+    (result,) = run(extractor, doc)
+    assert [d["status"] for d in result["deals"]] == ["planned"]
+
+
 def test_denied_deal_is_no_deal(extractor):
     doc = {
         "doc_id": "d",
