@@ -276,24 +276,25 @@ def test_a_persons_full_name_after_a_company_noun_stays_a_person(extractor):
     assert "Ada Brenner" not in orgs(result)
 
 
-def test_a_list_item_before_a_countrys_company_is_no_place(extractor):
-    result = extract(
-        extractor,
-        "Four-way pact for a data-centre park",
-        "Pune-based Harrowgate Cloud, Japan's Kisaragi Telecom and Orrin AI on Monday signed a "
-        "memorandum of understanding to develop a 500 MW campus.",
-    )
-    assert {"Harrowgate Cloud", "Kisaragi Telecom"} <= orgs(result)
-
-
-def test_a_name_listed_with_companies_is_a_company(extractor):
-    result = extract(
-        extractor,
-        "Plant to become an AI data centre",
-        "Orrin AI signed an agreement with IT suppliers Supermicro and Brelvanta to redevelop "
-        "the plant. The round drew NVIDIA, Kestrune Capital and Vesterhavet Pensjon.",
-    )
-    assert {"Brelvanta", "Vesterhavet Pensjon"} <= orgs(result)
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # a name before ", Japan's X" is the list's next item, not a place and its country
+        (
+            "Pune-based Harrowgate Cloud, Japan's Kisaragi Telecom and Orrin AI on Monday signed "
+            "a memorandum of understanding to develop a 500 MW campus.",
+            {"Harrowgate Cloud", "Kisaragi Telecom"},
+        ),
+        # a name coordinated with a company's is a company's
+        (
+            "Orrin AI signed an agreement with IT suppliers Supermicro and Brelvanta to redevelop "
+            "the plant. The round drew NVIDIA, Kestrune Capital and Vesterhavet Pensjon.",
+            {"Brelvanta", "Vesterhavet Pensjon"},
+        ),
+    ],
+)
+def test_names_in_a_list_of_companies_are_companies(extractor, text, names):
+    assert names <= orgs(extract(extractor, "Deal news", text))
 
 
 def test_a_name_with_upper_case_words_before_its_suffix_is_whole(extractor):

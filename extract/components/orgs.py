@@ -318,7 +318,7 @@ class OrgRepair:
             in_state = (
                 e.end + 1 < len(doc)
                 and doc[e.end].text == ","
-                and (doc[e.end + 1].text in self.place_names)
+                and doc[e.end + 1].text in self.place_names
             )
             return (
                 e.label_ in RELABEL
