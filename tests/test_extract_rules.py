@@ -333,3 +333,13 @@ def test_link_lists_and_captions_are_blanked():
     cleaned, _ = clean(text, load_lexicon())
     assert "Reno" not in cleaned and "Harbor" not in cleaned
     assert "More body." in cleaned and "Body line." in cleaned
+
+
+def test_borrowing_from_a_lender_is_a_candidate_deal():
+    extractor = Extractor(shared_nlp(), decisions=NONE, with_features=True)
+    found = deals(
+        extractor,
+        "Recently the startup Orrin AI obtained approval from Halden Bank and other lenders to "
+        "borrow over $2 billion, using its GPUs as collateral.",
+    )
+    assert ["Halden Bank", "Orrin AI"] in [d["parties"] for d in found]
