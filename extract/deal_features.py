@@ -215,9 +215,9 @@ def party_paths(parties: list[str], sentences: list[Span]) -> Iterator[tuple[Tok
                             yield a, b, path
 
 
-def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[str, float]:
+def link_features(paths: list[tuple[Token, Token, list]], c: Cues) -> dict[str, float]:
     """How the grammar of the sentences that name two parties ties them together: the
-    shortest dependency path between them, and what lies on the paths."""
+    shortest dependency path between them, and what lies on the paths (`party_paths`)."""
     best = dict.fromkeys(
         (
             "link_path",
@@ -230,7 +230,7 @@ def link_features(parties: list[str], sentences: list[Span], c: Cues) -> dict[st
         0.0,
     )
     shortest = None
-    for a, b, path in party_paths(parties, sentences):
+    for a, b, path in paths:
         shortest = len(path) if shortest is None else min(shortest, len(path))
         for name, value in _link(a, b, path, c).items():
             best[name] = max(best[name], value)
@@ -259,12 +259,12 @@ def _clause_around(path: list[Token]) -> list[Token]:
 
 
 def kind_features(
-    parties: list[str], sentences: list[Span], title: Span | None, c: Cues
+    paths: list[tuple[Token, Token, list]], sentences: list[Span], title: Span | None, c: Cues
 ) -> dict[str, float]:
-    """Kind cues where they speak of this deal: in the clause that ties its parties, in the
-    sentence that founds it, and in the article's title."""
+    """Kind cues where they speak of this deal: in the clause that ties its parties (the
+    `party_paths`), in the sentence that founds it, and in the article's title."""
     clause: dict[int, Token] = {}
-    for _, _, path in party_paths(parties, sentences):
+    for _, _, path in paths:
         clause |= {t.i: t for t in _clause_around(path)}
     scopes = {
         "link_kind_": list(clause.values()),
@@ -298,9 +298,10 @@ def deal_features(
     if sentences:
         features |= place_features(doc, parties, sentences[0], title_end)
     features |= text_features(sentences, c)
-    features |= link_features(parties, sentences, c)
+    paths = list(party_paths(parties, sentences))  # the grammar that ties the parties
+    features |= link_features(paths, c)
     title = doc.char_span(0, title_end, alignment_mode="contract") if title_end else None
-    features |= kind_features(parties, sentences, title, c)
+    features |= kind_features(paths, sentences, title, c)
     features |= figure_features(deal)
     features |= {f"rule_kind_{k}": float(deal.get("kind") == k) for k in KINDS}
     features |= {f"rule_status_{s}": float(deal.get("status") == s) for s in STATUSES}
