@@ -315,16 +315,11 @@ class OrgRepair:
         relabel, out = set(), []
 
         def relabelled(e: Span) -> bool:  # a known place, or one before its state, stays
-            in_state = (
-                e.end + 1 < len(doc)
-                and doc[e.end].text == ","
-                and doc[e.end + 1].text in self.place_names
-            )
             return (
                 e.label_ in RELABEL
                 and not e.kb_id_
                 and e.text not in self.place_names
-                and not in_state
+                and not self.in_its_place(e, starts.get(e.end + 1))
             )
 
         for t in doc[:-1]:
@@ -360,8 +355,7 @@ class OrgRepair:
                 and any(c.dep_ == "appos" and c.lower_ in self.descriptors for c in e.root.children)
             ):
                 relabel.add(e.start)
-        out += [Span(doc, e.start, e.end, label="ORG") if e.start in relabel else e for e in ents]
-        return out
+        return out + as_orgs(ents, relabel)
 
     def is_product(self, name: Span) -> bool:
         return name.text.lower() in self.product_names
@@ -396,8 +390,7 @@ class OrgRepair:
                 if not any(i in of for i in range(start, t.i + 1)):
                     if name.text not in self.place_names and not self.is_product(name):
                         out.append(Span(doc, start, t.i + 1, label="ORG"))
-        out += [Span(doc, e.start, e.end, label="ORG") if e.start in relabel else e for e in ents]
-        return out
+        return out + as_orgs(ents, relabel)
 
     def settle_labels(self, doc: Doc, ents: list[Span], datelines: list[Span] = ()) -> list[Span]:
         """Give every mention of a name the document's label for it.
@@ -608,6 +601,11 @@ class OrgRepair:
                 e = Span(doc, e.start, e.end, label="ORG", kb_id=alias[e.text])
             out.append(e)
         return out
+
+
+def as_orgs(ents: list[Span], starts: set[int]) -> list[Span]:
+    """The entities, those starting at `starts` relabelled as organisations."""
+    return [Span(e.doc, e.start, e.end, label="ORG") if e.start in starts else e for e in ents]
 
 
 AMOUNT = re.compile(r"^\d+(\.\d+)?(b|bn|m|mn|k)$", re.IGNORECASE)
