@@ -52,7 +52,7 @@ class Cues:
             function=frozenset(party["function_words"]),
             person=frozenset(party["person_words"]),
             outlet_words=frozenset(party["outlet_words"]),
-            outlets=frozenset(o.lower() for o in party["outlets"]),
+            outlets=lexicon.outlets(),
             sentence={k: tuple(v) for k, v in data["sentence"].items()},
             kind_cues=lexicon.kind_cues(),
             known=frozenset(lexicon.companies),

@@ -126,6 +126,16 @@ class Lexicon:
             n.lower() for row in self.products for n in [row["product"], *row.get("aliases", [])]
         )
 
+    def outlets(self) -> frozenset[str]:
+        """The news outlets' names, lower case, each with and without a leading "the" (the
+        model tags "The Register" as "Register")."""
+        return frozenset(bare_forms(self["org"]["outlets"]))
+
+    def not_parties(self) -> frozenset[str]:
+        """Names that are never a party, lower case: the outlets, and the bodies that
+        regulate, analyse or frame deals."""
+        return self.outlets() | frozenset(bare_forms(self["org"]["not_parties"]))
+
     def forms(self, lemmas: Iterable[str]) -> set[str]:
         """Every form of every verb listed."""
         return {f for v in lemmas for f in self.inflect(v)}
@@ -174,6 +184,15 @@ def load_lexicon(data: str | Path | None = None) -> Lexicon:
 @cache
 def _cached(data: Path) -> Lexicon:
     return Lexicon.load(data)
+
+
+def bare_forms(names: Iterable[str]) -> set[str]:
+    """Each name in lower case, and without its leading "the" where it has one."""
+    out = set()
+    for name in names:
+        low = name.lower()
+        out |= {low, low[4:]} if low.startswith("the ") else {low}
+    return out
 
 
 def read_toml(path: Path) -> dict:

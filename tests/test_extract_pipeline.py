@@ -132,6 +132,23 @@ def test_a_deal_a_news_outlet_tells_is_reported(extractor, text):
     assert [d["status"] for d in result["deals"]] == ["reported"]
 
 
+def test_a_deal_a_party_disclosed_stays_announced_when_an_outlet_tells_it(extractor):
+    """The outlet is the messenger, not a party, whether the model tags it with its "The"
+    or without."""
+    doc = {
+        "doc_id": "d",
+        "title": None,
+        "published": None,
+        "text": "According to The Register, Harbor Cloud disclosed a five-year, $900 million "
+        "contract to host GPU workloads for Quartzline AI. The Register reports the deal is the "
+        "largest in the company's history.",
+    }
+    (result,) = run(extractor, doc)
+    assert [(d["parties"], d["status"]) for d in result["deals"]] == [
+        (["Harbor Cloud", "Quartzline AI"], "announced")
+    ]
+
+
 def test_discussions_a_party_states_are_planned(extractor):
     doc = {
         "doc_id": "t",

@@ -69,7 +69,7 @@ class CandidateFinder:
         self.kinds = kinds
         self.verbs = lexicon.verb_forms
         self.nouns = set(lex["deal"]["nouns"])
-        self.not_parties = {n.lower() for n in lex["org"]["not_parties"]}
+        self.not_parties = lex.not_parties()
         self.roles = set(words["person_roles"])
         self.mention_only = set(words["mention_only"])
         self.anaphors = set(words["deal_anaphors"]) | {

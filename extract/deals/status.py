@@ -17,7 +17,7 @@ class StatusClassifier:
         self.said = frozenset(self.cues["said_verbs"])
         self.announcers = frozenset(lexicon["coref"]["nouns"]) | frozenset(self.cues["announcers"])
         self.report_verbs = frozenset(self.cues["report_verbs"])
-        self.outlets = frozenset(o.lower() for o in lexicon.cues["party"]["outlets"])
+        self.outlets = lexicon.outlets()
 
     def status_words(self, sent: Span) -> list[str]:
         """Lower-cased words, leaving out "planned" where it only describes a thing that is no
@@ -77,13 +77,12 @@ class StatusClassifier:
         scope = [self.status_words(s) for s in sentences[:3]] + (
             [self.status_words(title)] if title is not None else []
         )
-        if any(count(w, cues["reported"]) for w in scope) or any(
-            self.outlet_is_source(s) for s in sentences[:3]
-        ):
+        if any(count(w, cues["reported"]) for w in scope):
             return "reported"
-        if any(count(w, cues["reported_weak"]) for w in scope) and not self.announced_by_party(
-            sentences[:2], set(parties)
-        ):
+        told = any(count(w, cues["reported_weak"]) for w in scope) or any(
+            self.outlet_is_source(s) for s in sentences[:3]
+        )  # an outlet tells what a party may have said itself ("X disclosed, Reuters reported")
+        if told and not self.announced_by_party(sentences[:2], set(parties)):
             return "reported"
         if any(count(w, cues["planned"]) for w in scope[:2]):
             return "planned"
