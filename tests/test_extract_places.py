@@ -153,3 +153,17 @@ def test_a_separate_site_is_not_the_deal_s_place(extractor):
         "Orobel AI",
     )
     assert d["location"] is None and d["value_usd"] == 1e9
+
+
+@pytest.mark.parametrize("site", ["Vesta", "Titan Works", "Northwind"])
+def test_a_campus_a_company_owns_is_a_site_however_its_quote_is_tagged(extractor, site):
+    """ "its X data center campus" names a site, even where the model takes X for a company in
+    the executive's quote; the site is then no party."""
+    text = (
+        "Tamsin Cloud has signed a 15-year lease with Orobel AI for 200 megawatts of IT capacity "
+        f'at its {site} data center campus in Louisiana. "{site} reflects the strength of our '
+        'power-first model," said Dana Ortiz, chief executive of Tamsin Cloud. The first data '
+        f"hall at {site} is due in 2027."
+    )
+    found = next(iter(extractor.run([{"doc_id": "t", "title": None, "text": text}])))["deals"]
+    assert [(d["parties"], d["facility"]) for d in found] == [(["Orobel AI", "Tamsin Cloud"], site)]

@@ -25,6 +25,7 @@ class SiteFinder:
         lex = lexicon["sites"]
         self.nouns = {w for n in lex["nouns"] for w in n.split()}
         heads = sorted(n.split()[-1] for n in lex["nouns"])
+        self.owners = frozenset(lex["owners"])
         self.places = lexicon.places
         self.companies = {
             a.lower() for c in lexicon.companies.values() for a in [c.name, *c.aliases]
@@ -157,8 +158,10 @@ class SiteFinder:
             for e in doc.ents
             if e.label_ in ("ORG", "GPE") and not (e.start >= span.start and e.end <= span.end)
         }
-        if span.text in doc_orgs:
-            # "the Harbor Cloud campus": a company's or a place's name, named as such elsewhere
+        owned = rule == "before_noun" and doc[start].lower_ in self.owners
+        if span.text in doc_orgs and not owned:
+            # "the Harbor Cloud campus": a company's or a place's name, named as such elsewhere;
+            # "its Cedar Ridge campus" is a site whatever the model made of its other mentions
             return None
         if (
             span.text in self.places
