@@ -75,10 +75,9 @@ class Decisions:
         out = []
         if self.keep is not None:  # likeliest first, so a repeat of a pair yields to it
             deals = sorted(deals, key=lambda d: -self.keep.probability(d["features"]))
+            deals = one_agreement([d for d in deals if self.keep.decide(d["features"])])
         for deal in deals:
             features = deal["features"]
-            if self.keep is not None and not self.keep.decide(features):
-                continue
             if self.keep is not None and any(_same_pair(deal, o) for o in out):
                 continue
             if self.kind is not None:
@@ -132,6 +131,28 @@ def _same_pair(a: dict, b: dict) -> bool:
     """Two candidates over the same organisations: one agreement stated twice, as far as
     the article lets a reader tell (a second deal of one pair is the exception)."""
     return len(set(a["parties"]) & set(b["parties"])) >= 2
+
+
+def one_agreement(deals: list[dict]) -> list[dict]:
+    """Pairs kept from one sentence that tie three or more organisations each to each are one
+    agreement of them all ("a venture of A, B and C": A-B, A-C and B-C), as one deal listing
+    every party; it takes the place of the likeliest of its pairs. Two deals of one company
+    ("X signed with A and with B") tie no A-B pair and stay apart."""
+    by_sentence: dict[tuple, list[dict]] = {}
+    for deal in deals:
+        if len(deal["parties"]) == 2 and deal.get("sentence"):
+            by_sentence.setdefault(tuple(deal["sentence"]), []).append(deal)
+    merged: set[int] = set()
+    for pairs in by_sentence.values():
+        tied = {frozenset(d["parties"]) for d in pairs}
+        names = sorted({p for d in pairs for p in d["parties"]})
+        group = [n for n in names if all(frozenset((n, m)) in tied for m in names if m != n)]
+        if len(group) < 3:
+            continue
+        members = [d for d in pairs if set(d["parties"]) <= set(group)]
+        members[0]["parties"] = group  # the likeliest pair stands for the agreement
+        merged |= {id(d) for d in members[1:]}
+    return [d for d in deals if id(d) not in merged]
 
 
 def rounds(deals: list[dict]) -> list[dict]:

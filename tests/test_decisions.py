@@ -1,4 +1,4 @@
-"""Applying fitted decisions: which amount goes to which deal."""
+"""Applying fitted decisions: which candidates are deals, which amount goes to which deal."""
 
 from extract.decisions import Binary, Decisions
 
@@ -53,3 +53,41 @@ def test_a_candidate_is_weighed_against_the_article_s_others():
     article_features(candidates)
     assert [c["most_together"] for c in candidates] == [0.0, 1.0, 0.0]
     assert len({c["article_candidates"] for c in candidates}) == 1
+
+
+# P(deal) = sigmoid(keep): kept at 0.5 and above.
+KEEP = Decisions(keep=Binary({"keep": 1.0}, 0.0, 0.5))
+
+
+def candidate(parties, keep, sentence):
+    return {
+        "parties": parties,
+        "kind": "datacenter",
+        "features": {"keep": keep},
+        "sentence": sentence,
+    }
+
+
+def test_pairs_one_sentence_ties_each_to_each_are_one_agreement_of_them_all():
+    venture = [
+        candidate(["Harbor Cloud", "Quartzline AI"], 2.0, [10, 40]),
+        candidate(["Harbor Cloud", "Tamsin Capital"], 1.0, [10, 40]),
+        candidate(["Quartzline AI", "Tamsin Capital"], 0.5, [10, 40]),
+    ]
+    kept = KEEP.apply(venture)
+    assert [d["parties"] for d in kept] == [["Harbor Cloud", "Quartzline AI", "Tamsin Capital"]]
+
+
+def test_two_deals_of_one_company_in_one_sentence_stay_apart():
+    two = [
+        candidate(["Harbor Cloud", "Quartzline AI"], 2.0, [10, 40]),
+        candidate(["Harbor Cloud", "Tamsin Capital"], 1.0, [10, 40]),
+        candidate(["Quartzline AI", "Tamsin Capital"], -1.0, [10, 40]),  # no deal between them
+        candidate(["Orobel AI", "Tamsin Capital"], 1.0, [50, 80]),  # another sentence
+    ]
+    kept = KEEP.apply(two)
+    assert sorted(map(tuple, (d["parties"] for d in kept))) == [
+        ("Harbor Cloud", "Quartzline AI"),
+        ("Harbor Cloud", "Tamsin Capital"),
+        ("Orobel AI", "Tamsin Capital"),
+    ]
