@@ -316,3 +316,28 @@ def test_a_country_before_ai_is_no_company(extractor):
         "The UK AI sector will gain 20,000 GPUs as Orrin AI signed with Halden Cloud.",
     )
     assert "UK AI" not in orgs(result)
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        # a headline's description of the name after it ("Crypto Miner")
+        (
+            "Halden Cloud to Acquire Crypto Miner Core Scientific in $2 Billion Deal",
+            {"Halden Cloud", "Core Scientific"},
+        ),
+        # company words alone: the tail of a known name's legal form ("Global Holdings Ltd."),
+        # a product's last word ("Cloud")
+        (
+            "Data center startup Nscale Global Holdings Ltd. said it raised $1.1 billion from "
+            "Tamsin Capital.",
+            {"Nscale", "Tamsin Capital"},
+        ),
+        (
+            "Orrin AI will deploy 4,600 GPUs in partnership with NVIDIA DGX™ Cloud.",
+            {"Orrin AI", "NVIDIA"},
+        ),
+    ],
+)
+def test_descriptions_and_company_words_alone_are_no_company(extractor, text, names):
+    assert orgs(extract(extractor, "Deals", text)) == names

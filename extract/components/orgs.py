@@ -84,7 +84,8 @@ class OrgRepair:
         ents = self.described(doc, filter_spans(ents))
         ents = self.conjoined(doc, filter_spans(ents))
         ents = self.settle_labels(doc, filter_spans(ents), datelines) + datelines
-        ents = [e for e in ents if not self.junk(e)]
+        org_starts = {e.start for e in ents if e.label_ == "ORG"}
+        ents = [e for e in ents if not self.junk(e) and not self.describes_next(e, org_starts)]
         ents += self.outside(self.suffixed_names(doc, ents), datelines)
         ents += self.outside(self.other_mentions(doc, ents), datelines)
         doc.ents = filter_spans([e for e in ents if not amount_led(e)])
@@ -506,21 +507,32 @@ class OrgRepair:
         return filter_spans(out)
 
     def junk(self, ent: Span) -> bool:
-        """Not a company: unit or section words, a figure ("GW Stargate"), a product code
-        ("VX-2")."""
+        """Not a company: unit or section words, company words alone, a figure ("GW
+        Stargate"), a product code ("VX-2")."""
         if ent.label_ != "ORG" or ent.kb_id_:
             return False
         if (
             all(t.lower_ in self.junk_words or t.is_punct or t.like_num for t in ent)
+            or all(t.lower_.strip(".") in self.name_words or t.is_punct for t in ent)
             or len(ent.text) < 2
         ):
-            return True
+            return True  # "Cloud", "Global Holdings Ltd." (a known name's tail): no name
         if any(t._.deals_num or t._.deals_power_unit or t._.deals_glued_power for t in ent):
             return True
         return (
             len(ent) == 1
             and any(c.isdigit() for c in ent.text)
             and any(c.isalpha() for c in ent.text)
+        )
+
+    def describes_next(self, ent: Span, org_starts: set[int]) -> bool:
+        """A headline's description of the company named right after it: "Crypto Miner" in
+        "to Acquire Crypto Miner Core Scientific"."""
+        return (
+            ent.label_ == "ORG"
+            and not ent.kb_id_
+            and ent[-1].lower_ in self.descriptors
+            and ent.end in org_starts
         )
 
     def set_canonical(self, doc: Doc) -> None:
