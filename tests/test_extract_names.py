@@ -326,8 +326,8 @@ def test_a_country_before_ai_is_no_company(extractor):
             "Halden Cloud to Acquire Crypto Miner Core Scientific in $2 Billion Deal",
             {"Halden Cloud", "Core Scientific"},
         ),
-        # company words alone: the tail of a known name's legal form ("Global Holdings Ltd."),
-        # a product's last word ("Cloud")
+        # company, site and descriptive words alone: the tail of a known name's legal form
+        # ("Global Holdings Ltd."), a product's last word ("Cloud"), "Nuclear Power", "Data Center"
         (
             "Data center startup Nscale Global Holdings Ltd. said it raised $1.1 billion from "
             "Tamsin Capital.",
@@ -337,6 +337,8 @@ def test_a_country_before_ai_is_no_company(extractor):
             "Orrin AI will deploy 4,600 GPUs in partnership with NVIDIA DGX™ Cloud.",
             {"Orrin AI", "NVIDIA"},
         ),
+        ("Tamsin Capital has backed a Nuclear Power Plant Developer.", {"Tamsin Capital"}),
+        ("Orrin AI leases space from a Data Center Operator in Ohio.", {"Orrin AI"}),
     ],
 )
 def test_descriptions_and_company_words_alone_are_no_company(extractor, text, names):

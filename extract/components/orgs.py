@@ -71,6 +71,11 @@ class OrgRepair:
         }
         self.products = ProductSplitter(lexicon)
         self.name_words = {w.lower().strip(".") for w in self.suffixes} | set(self.legal)
+        self.common_words = (
+            self.name_words
+            | {w for n in lexicon["sites"]["nouns"] for w in n.split()}
+            | self.descriptors
+        )  # the words names are made with, none a name alone
 
     def __call__(self, doc: Doc) -> Doc:
         datelines = self.datelines(doc)
@@ -88,6 +93,7 @@ class OrgRepair:
         ents = [e for e in ents if not self.junk(e) and not self.describes_next(e, org_starts)]
         ents += self.outside(self.suffixed_names(doc, ents), datelines)
         ents += self.outside(self.other_mentions(doc, ents), datelines)
+        ents = [e for e in ents if not self.junk(e)]
         doc.ents = filter_spans([e for e in ents if not amount_led(e)])
         self.set_canonical(doc)
         return doc
@@ -511,12 +517,15 @@ class OrgRepair:
         Stargate"), a product code ("VX-2")."""
         if ent.label_ != "ORG" or ent.kb_id_:
             return False
-        if (
-            all(t.lower_ in self.junk_words or t.is_punct or t.like_num for t in ent)
-            or all(t.lower_.strip(".") in self.name_words or t.is_punct for t in ent)
-            or len(ent.text) < 2
+        if len(ent.text) < 2 or all(
+            t.lower_ in self.junk_words
+            or t.lower_.strip(".") in self.common_words
+            or t.is_punct
+            or t.like_num
+            for t in ent
         ):
-            return True  # "Cloud", "Global Holdings Ltd." (a known name's tail): no name
+            return True  # also "Cloud", "Global Holdings Ltd." (a known name's tail), "Plant
+            # Developer": company, site and descriptive words alone are no name
         if any(t._.deals_num or t._.deals_power_unit or t._.deals_glued_power for t in ent):
             return True
         return (
