@@ -339,6 +339,8 @@ def test_a_country_before_ai_is_no_company(extractor):
         ),
         ("Tamsin Capital has backed a Nuclear Power Plant Developer.", {"Tamsin Capital"}),
         ("Orrin AI leases space from a Data Center Operator in Ohio.", {"Orrin AI"}),
+        # a site's name ends in its singular site noun
+        ("Orrin AI leases GPUs at the Halden Data Center in Ohio.", {"Orrin AI"}),
     ],
 )
 def test_descriptions_and_company_words_alone_are_no_company(extractor, text, names):

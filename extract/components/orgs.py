@@ -42,6 +42,7 @@ class OrgRepair:
         self.descriptors = frozenset(org["descriptors"])
         self.product_names = lexicon.product_names()
         self.junk_words = set(org["junk"])
+        self.site_heads = frozenset(org["site_heads"])
         self.lead_drop = set(org["lead_drop"])
         self.name_breaks = set(org["name_breaks"])
         self.dashes = set(org["dashes"])
@@ -526,6 +527,8 @@ class OrgRepair:
         ):
             return True  # also "Cloud", "Global Holdings Ltd." (a known name's tail), "Plant
             # Developer": company, site and descriptive words alone are no name
+        if len(ent) > 1 and ent[-1].lower_ in self.site_heads:
+            return True  # "the Paris Data Center" is a site ("Aligned Data Centers" a company)
         if any(t._.deals_num or t._.deals_power_unit or t._.deals_glued_power for t in ent):
             return True
         return (
