@@ -167,3 +167,24 @@ def test_a_campus_a_company_owns_is_a_site_however_its_quote_is_tagged(extractor
     )
     found = next(iter(extractor.run([{"doc_id": "t", "title": None, "text": text}])))["deals"]
     assert [(d["parties"], d["facility"]) for d in found] == [(["Orobel AI", "Tamsin Cloud"], site)]
+
+
+@pytest.mark.parametrize("size", ["the 2GW", "its 2-gigawatt", "the 900 MW"])
+def test_a_site_named_after_its_size(extractor, size):
+    d = deal_with(
+        extractor,
+        f"Tamsin Cloud will lease 300 MW at {size} Cinder Flats campus in Texas to Orobel AI.",
+        "Tamsin Cloud",
+        "Orobel AI",
+    )
+    assert d["facility"] == "Cinder Flats"
+
+
+def test_a_venture_s_name_before_a_site_noun_is_no_site(extractor):
+    d = deal_with(
+        extractor,
+        "Tamsin Cloud will lease 300 MW at the 1.2GW Stargate campus in Texas to Orobel AI.",
+        "Tamsin Cloud",
+        "Orobel AI",
+    )
+    assert d["facility"] is None

@@ -26,6 +26,7 @@ class SiteFinder:
         self.nouns = {w for n in lex["nouns"] for w in n.split()}
         heads = sorted(n.split()[-1] for n in lex["nouns"])
         self.owners = frozenset(lex["owners"])
+        self.venture_names = frozenset(v.lower() for v in lex["ventures"])
         self.places = lexicon.places
         self.companies = {
             a.lower() for c in lexicon.companies.values() for a in [c.name, *c.aliases]
@@ -50,12 +51,20 @@ class SiteFinder:
             "OP": "{0,3}",
         }
         named = [name_, NAME_NUM, NAME_NUM]
+        # a size between the determiner and the name: "the 2GW Cinder Flats campus", "its
+        # 300-megawatt Cinder Flats campus"
+        size = [
+            {"TEXT": {"REGEX": r"^\d[\d.,]*(?:[a-zA-Z]{1,2})?$"}, "OP": "?"},
+            {"ORTH": "-", "OP": "?"},
+            {"LOWER": {"IN": sorted(lexicon.numbers["power_units"])}, "OP": "?"},
+        ]
         self.matcher.add("project", [[{"LOWER": "project", "IS_TITLE": True}, *named]])
         self.matcher.add(
             "before_noun",
             [
                 [
                     {"LOWER": {"IN": list(lex["determiners"])}},
+                    *size,
                     *named,
                     {"LOWER": {"IN": list(lex["modifiers"])}, "OP": "?"},
                     noun,
@@ -140,6 +149,8 @@ class SiteFinder:
             span = toks
         elif rule == "before_noun":
             s, e = start + 1, end - 1
+            while s < e and not doc[s].is_title:
+                s += 1  # past the size
             while e > s and doc[e - 1].lower_ in self.nouns:
                 e -= 1
             span = doc[s:e]
@@ -164,7 +175,8 @@ class SiteFinder:
             # "its Cedar Ridge campus" is a site whatever the model made of its other mentions
             return None
         if (
-            span.text in self.places
+            span.text.lower() in self.venture_names  # "the Stargate campus": a venture's name
+            or span.text in self.places
             or span.text.lower() in self.companies
             or span.text.isupper()
             and len(span) == 1
