@@ -213,6 +213,17 @@ def test_facility_patterns(extractor, text, facility):
             "Quartzline AI, a cloud startup backed by Mercer Capital, announced the deal on Monday.",
             "investment",
         ),
+        # building a site as the deal's purpose, whatever money it names
+        (
+            "Mercer Capital has teamed up with Quartzline AI to establish a 300 MW data center in "
+            "Ohio, with Mercer financing the project.",
+            "datacenter",
+        ),
+        (
+            "Mercer Capital will invest $2 billion with Quartzline AI to build one of the largest "
+            "AI facilities in Europe.",
+            "datacenter",
+        ),
     ],
 )
 def test_kind(extractor, text, kind):

@@ -69,6 +69,8 @@ class KindClassifier:
         self.weak_raising = lexicon.forms(structure["weak_raising"])
         self.money_words = frozenset(structure["money_words"])
         self.backed = frozenset(structure["backed"])
+        self.site_builders = lexicon.forms(structure["site_builders"])
+        self.built_sites = frozenset(structure["built_sites"])
 
     def clouds_own_chips(self, sent: Span, parties) -> bool:
         """The sentence names a party's own accelerators and that party is a cloud ("Google
@@ -162,6 +164,9 @@ class KindClassifier:
                 )
             ):
                 out["investment"] += 4  # "Kestrel raised $2 billion from Tolland Partners"
+            if self.builds_site_as_purpose(t):
+                out["datacenter"] += 4
+                out["investment"] -= 2
             if t.lower_ in self.invest:
                 targets = [
                     g
@@ -176,6 +181,26 @@ class KindClassifier:
                     out["investment"] -= 2
                     out["datacenter"] += 2
         return out
+
+    def builds_site_as_purpose(self, t: Token) -> bool:
+        """ "to construct one of Europe's largest AI cloud facilities": a verb of building, in
+        a clause of purpose, whose object is a site."""
+        if not (
+            t.lower_ in self.site_builders
+            and t.dep_ in ("xcomp", "advcl", "acl", "relcl")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+        ):
+            return False
+        objects = [c for c in t.children if c.dep_ == "dobj"]
+        objects += [  # "one of Europe's largest facilities"
+            g
+            for o in objects
+            for p in o.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for g in p.children
+            if g.dep_ == "pobj"
+        ]
+        return any(o.lower_ in self.built_sites for o in objects)
 
     def clause_kind(self, sent: Span) -> str | None:
         """What the sentence's own verb makes the deal: "investment" for an organisation
