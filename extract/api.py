@@ -49,6 +49,7 @@ class Extractor:
         self.cues = Cues.from_lexicon(self.lexicon)
         self.rounds = RoundReader(self.lexicon)
         self.figure_context = frozenset(self.lexicon.cues["figure"]["context"])
+        self.deal_subjects = frozenset(self.lexicon.cues["figure"]["deal_subjects"])
         self.batch_size = batch_size
         self.decisions = shipped() if decisions is None else decisions
         self.with_features = with_features
@@ -96,7 +97,7 @@ class Extractor:
             row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues)
             row["features"] |= self.assembler.kinds.cue_features(deal.sentences, row["parties"])
             row["figure_options"] = figure_options(
-                doc, row, deal.sentences, title_end, self.figure_context
+                doc, row, deal.sentences, title_end, self.figure_context, self.deal_subjects
             )
             rows.append(row)
         article_features([row["features"] for row in rows])

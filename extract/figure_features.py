@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from extract.spans import ents_of, sents_of
 
@@ -28,12 +28,18 @@ def amount(figure) -> float | None:
 
 
 def figure_options(
-    doc: Doc, deal: dict, sentences: list[Span], title_end: int, context: frozenset[str]
+    doc: Doc,
+    deal: dict,
+    sentences: list[Span],
+    title_end: int,
+    context: frozenset[str],
+    deal_subjects: frozenset[str] = frozenset(),
 ) -> dict[str, list]:
     """field -> [(value, features)] for every amount of the field's kind in the article.
 
     :param deal: the deal's fields (its parties and the figures the rules picked)
     :param context: the words near an amount that are features (cues.toml, [figure])
+    :param deal_subjects: nouns that, as "the <noun>" subject, refer back to a deal
     """
     sents = sents_of(doc)
     starts = [s.start for s in sents]
@@ -69,6 +75,7 @@ def figure_options(
             "sentence_distance": math.log1p(abs(i - first)),
             "names_party": float(bool(named & parties)),
             "names_other_org": float(bool(named - parties)),
+            "deal_subject": float(any(is_deal_subject(t, deal_subjects) for t in sent)),
             "first_of_kind": float(not seen[field]),
             "repeated": float(value in seen[field]),
             # how large: three GPUs or 0.5 MW are no deal's figures
@@ -83,3 +90,13 @@ def figure_options(
         seen[field].add(value)
         out[field].append((value, features))
     return out
+
+
+def is_deal_subject(t: Token, nouns: frozenset[str]) -> bool:
+    """ "The contract" in "The contract would require 4.5 gigawatts": the sentence speaks of a
+    deal named before."""
+    return (
+        t.dep_ in ("nsubj", "nsubjpass")
+        and t.lower_ in nouns
+        and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in t.children)
+    )
