@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import EXTRACTOR_VERSION
-from extract.deal_features import Cues, article_features, deal_features
+from extract.deal_features import Article, Cues, article_features, deal_features
 from extract.deals.assemble import Assembler
 from extract.deals.pairs import pair_candidates
 from extract.deals.record import Deal
@@ -88,14 +88,15 @@ class Extractor:
             deals = deals + self.rounds.candidates(self.assembler, doc, title_end, deals)
             deals = deals + pair_candidates(self.assembler, doc, title_end, deals)
         rows = []
+        article = Article.read(doc, title_end)
         for deal in deals:
             row = deal.fields()
             row["proposed_by_pairs"] = deal.proposed_by_pairs
             row["raiser_carried"] = deal.raiser_carried
             first = deal.sentences[0] if deal.sentences else None
             row["sentence"] = [first.start, first.end] if first is not None else None
-            row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues)
-            row["features"] |= self.assembler.kinds.cue_features(deal.sentences, row["parties"])
+            row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues, article)
+            row["features"] |= deal.kind_cues
             row["figure_options"] = figure_options(
                 doc, row, deal.sentences, title_end, self.figure_context, self.deal_subjects
             )

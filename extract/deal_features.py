@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -90,10 +91,40 @@ def _implausible(name: str, c: Cues, persons: set[str]) -> bool:
     )
 
 
-def party_features(parties: list[str], doc: Doc, c: Cues) -> dict[str, float]:
+@dataclass(frozen=True)
+class Article:
+    """What the features read of the whole article, found once per document for all its
+    candidates: the organisations each sentence names, the two most named, those of the title,
+    the people, the title itself."""
+
+    sents: list[Span]
+    named: list[frozenset[str]]
+    main: frozenset[str]
+    title_orgs: frozenset[str]
+    persons: frozenset[str]
+    title: Span | None
+
+    @classmethod
+    def read(cls, doc: Doc, title_end: int) -> Article:
+        sents = sents_of(doc)
+        named = [frozenset(e.kb_id_ for e in ents_of(s) if e.label_ == "ORG") for s in sents]
+        counts = Counter(name for names in named for name in names)
+        return cls(
+            sents=sents,
+            named=named,
+            # ties broken by name, for a fixed order
+            main=frozenset(sorted(counts, key=lambda n: (-counts[n], n))[:2]),
+            title_orgs=frozenset(
+                e.kb_id_ for e in ents_of(doc) if e.label_ == "ORG" and e.start_char < title_end
+            ),
+            persons=frozenset(e.text.lower() for e in ents_of(doc) if e.label_ == "PERSON"),
+            title=doc.char_span(0, title_end, alignment_mode="contract") if title_end else None,
+        )
+
+
+def party_features(parties: list[str], persons: frozenset[str], c: Cues) -> dict[str, float]:
     unknown = [p for p in parties if p not in c.known]
     words = [WORD.findall(p.lower()) for p in unknown]
-    persons = {e.text.lower() for e in ents_of(doc) if e.label_ == "PERSON"}
     sectors = [c.sectors.get(p, "unknown") for p in parties]
     return {
         "parties": min(len(parties), 5),
@@ -123,28 +154,20 @@ def party_features(parties: list[str], doc: Doc, c: Cues) -> dict[str, float]:
     }
 
 
-def place_features(doc: Doc, parties: list[str], first: Span, title_end: int) -> dict[str, float]:
-    sents = sents_of(doc)
+def place_features(
+    article: Article, parties: list[str], first: Span, title_end: int
+) -> dict[str, float]:
+    sents = article.sents
     index = next((i for i, s in enumerate(sents) if s.start <= first.start < s.end), 0)
     wanted = set(parties)
-    together = mentions = 0
-    counts: dict[str, int] = {}
-    for s in sents:
-        named = {e.kb_id_ for e in ents_of(s) if e.label_ == "ORG"}
-        mentions += len(named & wanted)
-        together += wanted <= named
-        for name in named:
-            counts[name] = counts.get(name, 0) + 1
-    # the article's two most named organisations (ties broken by name, for a fixed order)
-    main = set(sorted(counts, key=lambda n: (-counts[n], n))[:2])
+    mentions = sum(len(named & wanted) for named in article.named)
+    together = sum(wanted <= named for named in article.named)
     orgs_here = len({e.kb_id_ for e in ents_of(first) if e.label_ == "ORG"})
-    in_title = {
-        e.kb_id_ for e in doc.ents if e.label_ == "ORG" and e.start_char < title_end
-    } & wanted
+    in_title = article.title_orgs & wanted
     return {
         "title_names_all": float(in_title == wanted),
         "title_names_one": float(len(in_title) == 1),
-        "main_parties": len(main & wanted) / min(2, len(wanted)) if wanted else 0.0,
+        "main_parties": len(article.main & wanted) / min(2, len(wanted)) if wanted else 0.0,
         "in_title": float(first.start_char < title_end),
         "lede": float(index <= 2),
         "position": index / max(len(sents), 1),
@@ -286,22 +309,28 @@ def figure_features(deal: dict) -> dict[str, float]:
 
 
 def deal_features(
-    doc: Doc, deal: dict, sentences: list[Span], title_end: int, c: Cues
+    doc: Doc,
+    deal: dict,
+    sentences: list[Span],
+    title_end: int,
+    c: Cues,
+    article: Article | None = None,
 ) -> dict[str, float]:
     """Every feature of one candidate deal, by name.
 
     :param deal: the deal's fields (`Deal.fields()`); `c`: the cues, `Cues.from_lexicon()`.
+    :param article: `Article.read(doc, title_end)`, read once for all the article's candidates
     """
+    article = article or Article.read(doc, title_end)
     parties = deal["parties"]
     features = {"bias_term": 1.0}
-    features |= party_features(parties, doc, c)
+    features |= party_features(parties, article.persons, c)
     if sentences:
-        features |= place_features(doc, parties, sentences[0], title_end)
+        features |= place_features(article, parties, sentences[0], title_end)
     features |= text_features(sentences, c)
     paths = list(party_paths(parties, sentences))  # the grammar that ties the parties
     features |= link_features(paths, c)
-    title = doc.char_span(0, title_end, alignment_mode="contract") if title_end else None
-    features |= kind_features(paths, sentences, title, c)
+    features |= kind_features(paths, sentences, article.title, c)
     features |= figure_features(deal)
     features |= {f"rule_kind_{k}": float(deal.get("kind") == k) for k in KINDS}
     features |= {f"rule_status_{s}": float(deal.get("status") == s) for s in STATUSES}

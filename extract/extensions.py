@@ -2,8 +2,10 @@
 
 Token getters (read by the figure patterns, the figure reader and the organisation repair):
 `deals_num`, `deals_scale`, `deals_power_unit`, `deals_glued_power`, `deals_currency`,
-`deals_count_noun`, `deals_count_mid`. Doc attribute: `deals_figures`, the figures component's
-list of `Figure` (None until it runs).
+`deals_count_noun`, `deals_count_mid`. Doc attributes: `deals_figures`, the figures component's
+list of `Figure` (None until it runs); `deals_datelines`, the (place start, place end, dash)
+token offsets of the datelines opening paragraphs, read once by the line-break component for
+the organisation repair (None until it runs).
 """
 
 from __future__ import annotations
@@ -57,3 +59,4 @@ def register(lexicon: Lexicon) -> None:
     for name, getter in getters.items():
         Token.set_extension(name, getter=getter, force=True)
     Doc.set_extension("deals_figures", default=None, force=True)
+    Doc.set_extension("deals_datelines", default=None, force=True)

@@ -185,12 +185,18 @@ class OrgRepair:
         known = {
             i for e in doc.ents if e.kb_id_ and e.label_ == "ORG" for i in range(e.start, e.end)
         }
-        out = []
-        for start in paragraph_starts(doc):
-            found = dateline_at(doc, start, self.dashes, self.clause_ends, self.stamps)
-            if found and not any(i in known for i in range(found[0], found[1])):
-                out.append(Span(doc, found[0], found[1], label="GPE"))
-        return out
+        found = doc._.deals_datelines
+        if found is None:  # a pipeline without the line-break component
+            found = [
+                dateline
+                for start in paragraph_starts(doc)
+                if (dateline := dateline_at(doc, start, self.dashes, self.clause_ends, self.stamps))
+            ]
+        return [
+            Span(doc, start, end, label="GPE")
+            for start, end, _ in found
+            if not any(i in known for i in range(start, end))
+        ]
 
     @staticmethod
     def outside(ents: list[Span], spans: list[Span]) -> list[Span]:

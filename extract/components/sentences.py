@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.components.datelines import dateline_at, paragraph_starts
+from extract.extensions import register
 from extract.lexicon import Lexicon, load_lexicon
 
 
@@ -21,6 +22,7 @@ def capitalised(token) -> bool:
 
 class LineBreaks:
     def __init__(self, lexicon: Lexicon):
+        register(lexicon)
         org = lexicon["org"]
         self.dashes = frozenset(org["dashes"])
         self.clause_ends = frozenset(org["clause_ends"])
@@ -35,10 +37,15 @@ class LineBreaks:
             while k < len(doc) and capitalised(doc[k - 1]) and capitalised(doc[k]):
                 doc[k].is_sent_start = False
                 k += 1
-        for start in starts:
-            found = dateline_at(doc, start, self.dashes, self.clause_ends, self.stamps)
-            if found and found[2] + 1 < len(doc):
-                doc[found[2] + 1].is_sent_start = True
+        datelines = [
+            found
+            for start in starts
+            if (found := dateline_at(doc, start, self.dashes, self.clause_ends, self.stamps))
+        ]
+        for _, _, dash in datelines:
+            if dash + 1 < len(doc):
+                doc[dash + 1].is_sent_start = True
+        doc._.deals_datelines = datelines
         return doc
 
 

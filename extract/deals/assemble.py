@@ -106,7 +106,7 @@ class Assembler:
             + [s for s in deal.lead if s not in deal.sentences]
             + deal.sentences[1:]
         )
-        kind = self.kinds.classify(deal.sentences, parties, hint=deal.kind_hint)
+        kind, kind_cues = self.kinds.classify(deal.sentences, parties, hint=deal.kind_hint)
         fields = self.pick_fields(scope, set(parties), kind, doc)
         if fields.location is None and kind in self.site_kinds:
             fields.location = self.site_place(deal, set(parties))
@@ -126,4 +126,5 @@ class Assembler:
             status=self.status.classify(deal.sentences, doc, parties),
             roles=self.roles.assign(deal.sentences, parties, kind),
             sentences=scope,
+            kind_cues=kind_cues,
         )

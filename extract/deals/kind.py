@@ -226,32 +226,28 @@ class KindClassifier:
         """ "CoreWeave is buying Core Scientific": a purchase whose object is an organisation."""
         return self.structure(sent, set())["acquisition"] >= 8
 
-    def cue_features(self, sentences: list[Span], parties: list[str]) -> dict[str, float]:
+    def cue_features(self, structure: dict[str, float], verbs: list[Token]) -> dict[str, float]:
         """The parse cues the rules read, as named features for the fitted kind decision:
         which kind the founding sentence's grammar points to ("a stake in X", "the
         acquisition of X") and which kind its main verbs name."""
-        if not sentences:
-            return {}
-        first = sentences[0]
-        out = {
-            f"kind_parse_{kind}": 1.0
-            for kind, score in self.structure(first, set(parties)).items()
-            if score > 0
-        }
-        for verb in main_verbs(first):
+        out = {f"kind_parse_{kind}": 1.0 for kind, score in structure.items() if score > 0}
+        for verb in verbs:
             for kind, cues in self.cues.items():
                 if verb.lower_ in cues and verb.lower_ not in self.weak.get(kind, ()):
                     out[f"kind_verb_{kind}"] = 1.0
         return out
 
-    def classify(self, sentences: list[Span], parties: list[str], hint: str | None = None) -> str:
-        """Score each kind by its cue words (the sentence that states the deal counts double,
-        weak cues such as "campus" little) and by the parties' sectors; buying and ordering only
-        count towards `chips` where hardware is named, and hardware only where a chip maker
-        takes part."""
+    def classify(
+        self, sentences: list[Span], parties: list[str], hint: str | None = None
+    ) -> tuple[str, dict[str, float]]:
+        """The kind, and the parse cues read on the way (`cue_features`). Score each kind by its
+        cue words (the sentence that states the deal counts double, weak cues such as "campus"
+        little) and by the parties' sectors; buying and ordering only count towards `chips`
+        where hardware is named, and hardware only where a chip maker takes part."""
         cues, weak, priority = self.cues, self.weak, self.priority
         sectors = {self.sectors(p) for p in parties}
         scores = {kind: 0.0 for kind in priority}
+        read: dict[str, float] = {}
         for n, sent in enumerate(sentences[:4]):
             w = words_outside_names(sent)
             weight = 2.0 if n == 0 else 1.0
@@ -271,9 +267,11 @@ class KindClassifier:
                     hits = min(hits, 0.5)
                 scores[kind] += weight * hits
             if n == 0:
-                for kind, v in self.structure(sent, set(parties)).items():
+                structure, verbs = self.structure(sent, set(parties)), main_verbs(sent)
+                read = self.cue_features(structure, verbs)
+                for kind, v in structure.items():
                     scores[kind] += v
-                for verb in main_verbs(sent):
+                for verb in verbs:
                     for kind in self.verb_bonus:
                         if verb.lower_ in cues[kind] and verb.lower_ not in weak.get(kind, ()):
                             objects = {
@@ -291,4 +289,4 @@ class KindClassifier:
         if hint == "investment":
             scores["investment"] += 3
         scores["compute"] += 1.0
-        return max(priority, key=lambda k: (scores[k], -priority.index(k)))
+        return max(priority, key=lambda k: (scores[k], -priority.index(k))), read

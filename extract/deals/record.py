@@ -39,6 +39,7 @@ class Deal:
     roles: dict[str, str]
     sentences: list[Span] = field(default_factory=list, repr=False)
     features: dict[str, float] | None = None
+    kind_cues: dict[str, float] = field(default_factory=dict)  # the parse cues of its kind
     # for each figure field, every amount of its kind in the article with its named features
     figure_options: dict[str, list] | None = None
     sentence_span: list[int] | None = None  # tokens of the sentence that founded it
