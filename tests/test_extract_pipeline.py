@@ -192,3 +192,17 @@ def test_pipeline_leaves_out_what_extraction_does_not_read():
         < nlp.pipe_names.index("ner")
         < nlp.pipe_names.index("deals_orgs")
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harbor Cloud raised $6 billion from Quartzline AI, according to a Reuters report.",
+        "According to media reports, Harbor Cloud received approval from Quartzline AI to borrow "
+        "over $10 billion.",
+    ],
+)
+def test_a_deal_told_by_a_report_is_reported(extractor, text):
+    doc = {"doc_id": "r", "title": None, "published": None, "text": text}
+    (result,) = run(extractor, doc)
+    assert [d["status"] for d in result["deals"]] == ["reported"]

@@ -62,10 +62,12 @@ class StatusClassifier:
         return False
 
     def is_outlet(self, t: Token) -> bool:
-        """The phrase `t` heads names a news outlet, with or without its article."""
+        """The phrase `t` heads names a news outlet, with or without its article, or is one's
+        report ("a Reuters report")."""
         phrase = t.doc[t.left_edge.i : t.right_edge.i + 1]
-        bare = phrase[1:] if phrase[0].lower_ == "the" else phrase
-        return phrase.text.lower() in self.outlets or bare.text.lower() in self.outlets
+        return phrase.text.lower() in self.outlets or any(
+            e.text.lower() in self.outlets for e in ents_of(phrase)
+        )
 
     def classify(self, sentences: list[Span], doc: Doc, parties=()) -> str:
         cues = self.cues
