@@ -117,6 +117,7 @@ def test_vague_amounts_stay_vague(nlp, text, kind):
         "the MI300X and the H100",
         "power from the restarted Seven Oaks Reactor Unit 1 for its GPU servers",
         "Halvard Signs $12 Billion Licensing Pact With AI Chip Designer Quillon",
+        "date 2025-09-18 US chip giant Quillon will invest in Halvard",
     ],
 )
 def test_not_counts_or_power(nlp, text):

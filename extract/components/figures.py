@@ -7,6 +7,7 @@ later mistakes them for a number.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from spacy.language import Language
@@ -17,6 +18,8 @@ from spacy.util import filter_spans
 from extract.extensions import register
 from extract.lexicon import Lexicon, load_lexicon
 from extract.numbers import Numbers
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @dataclass
@@ -136,7 +139,8 @@ class FigureFinder:
             Span(doc, s, e, label=kind)
             for kind, s, e in ((doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc))
         ]
-        spans = [sp for sp in spans if not self.priced(sp)]
+        dates = iso_date_tokens(doc)
+        spans = [sp for sp in spans if not self.priced(sp) and sp.start not in dates]
         spans += [Span(doc, s, e, label="vague") for _, s, e in self.vague(doc)]
         figures = []
         for span in sorted(filter_spans(spans), key=lambda sp: sp.start):
@@ -237,6 +241,17 @@ class FigureFinder:
         else:
             return None
         return Figure.of(span, kind, None, unit, "vague")
+
+
+def iso_date_tokens(doc: Doc) -> set[int]:
+    """The tokens of dates written 2025-09-18, which the tokenizer cuts at the hyphens: no
+    number in one is a figure ("2025-09-18 US chip giant" holds no 18 chips)."""
+    out = set()
+    for m in ISO_DATE.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None:
+            out |= set(range(span.start, span.end))
+    return out
 
 
 @Language.factory("deals_figures", default_config={"data_dir": ""}, assigns=["doc._.deals_figures"])
