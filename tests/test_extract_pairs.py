@@ -11,7 +11,7 @@ from extract.deals.pairs import pair_candidates
 pytestmark = pytest.mark.slow
 
 TEXT = (
-    "Orobel AI said it raised $1.5 billion in a round led by Tamsin Capital. "
+    "Orobel AI closed an $800 million funding round that Tamsin Capital led. "
     "Tamsin Capital also holds stakes in sports teams. "
     "Now Tamsin Capital is backing Orobel AI with a further loan."
 )
@@ -35,7 +35,7 @@ def test_a_pair_the_rules_found_only_later_is_proposed_where_it_is_first_stated(
     assembler, doc = parsed
     extra = pair_candidates(assembler, doc, 0, [proposed_in(assembler, doc, 2)])
     assert [(d.parties, d.sentences[0].text[:17]) for d in extra] == [
-        (["Orobel AI", "Tamsin Capital"], "Orobel AI said it")
+        (["Orobel AI", "Tamsin Capital"], "Orobel AI closed ")
     ]
 
 
