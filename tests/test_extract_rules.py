@@ -215,7 +215,7 @@ def test_facility_patterns(extractor, text, facility):
         ),
         # building a site as the deal's purpose, whatever money it names
         (
-            "Mercer Capital has teamed up with Quartzline AI to establish a 300 MW data center in "
+            "Mercer Capital has joined forces with Quartzline AI to build a 300 MW data center in "
             "Ohio, with Mercer financing the project.",
             "datacenter",
         ),

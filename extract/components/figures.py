@@ -151,8 +151,8 @@ class FigureFinder:
         return doc
 
     def priced(self, span: Span) -> bool:
-        """A count whose number follows a currency sign is money read too far: in "$20
-        Billion Licensing Deal With AI Chip Startup" the longest match would be a count."""
+        """A count whose number follows a currency sign is money read too far: in "$12
+        Billion Licensing Pact With AI Chip Designer" the longest match would be a count."""
         return (
             span.label_ == "count"
             and span.start > 0

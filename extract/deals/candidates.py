@@ -307,8 +307,8 @@ class CandidateFinder:
         return found, subject or (names[0] if names else None)
 
     def each_supplier_with_its_customer(self, sent: Span, group: list[str]) -> list[list[str]]:
-        """ "Kestrel and Tolland signed letters of intent to supply memory chips for Orrin's
-        data centers": suppliers named together as the subject each supply the customer their
+        """ "Kestrel and Tolland agreed to provide memory modules for Orrin's new halls":
+        suppliers named together as the subject each supply the customer their
         supplying verb names; one deal per supplier with the customer, none between them."""
         orgs = self.orgs(sent)
         subjects = [(n, e) for n, e in orgs if n in group and e.root.dep_ in SUBJECTS]

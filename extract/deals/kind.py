@@ -183,8 +183,8 @@ class KindClassifier:
         return out
 
     def builds_site_as_purpose(self, t: Token) -> bool:
-        """ "to construct one of Europe's largest AI cloud facilities": a verb of building, in
-        a clause of purpose, whose object is a site."""
+        """ "to build one of the region's biggest AI campuses": a verb of building, in a
+        clause of purpose, whose object is a site."""
         if not (
             t.lower_ in self.site_builders
             and t.dep_ in ("xcomp", "advcl", "acl", "relcl")
@@ -192,7 +192,7 @@ class KindClassifier:
         ):
             return False
         objects = [c for c in t.children if c.dep_ == "dobj"]
-        objects += [  # "one of Europe's largest facilities"
+        objects += [  # "one of the region's biggest campuses"
             g
             for o in objects
             for p in o.children
