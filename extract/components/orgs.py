@@ -92,9 +92,8 @@ class OrgRepair:
         ents = self.settle_labels(doc, filter_spans(ents), datelines) + datelines
         org_starts = {e.start for e in ents if e.label_ == "ORG"}
         ents = [e for e in ents if not self.junk(e) and not self.describes_next(e, org_starts)]
-        ents += self.outside(self.suffixed_names(doc, ents), datelines)
-        ents += self.outside(self.other_mentions(doc, ents), datelines)
-        ents = [e for e in ents if not self.junk(e)]
+        for more in (self.suffixed_names, self.other_mentions):
+            ents += [e for e in self.outside(more(doc, ents), datelines) if not self.junk(e)]
         doc.ents = filter_spans([e for e in ents if not amount_led(e)])
         self.set_canonical(doc)
         return doc
