@@ -145,8 +145,13 @@ def one_agreement(deals: list[dict]) -> list[dict]:
     merged: set[int] = set()
     for pairs in by_sentence.values():
         tied = {frozenset(d["parties"]) for d in pairs}
-        names = sorted({p for d in pairs for p in d["parties"]})
-        group = [n for n in names if all(frozenset((n, m)) in tied for m in names if m != n)]
+        group = sorted({p for d in pairs for p in d["parties"]})
+
+        def ties(n: str) -> int:
+            return sum(frozenset((n, m)) in tied for m in group if m != n)
+
+        while len(group) >= 3 and any(ties(n) < len(group) - 1 for n in group):
+            group.remove(min(group, key=ties))  # the name tied to fewest of the others goes
         if len(group) < 3:
             continue
         members = [d for d in pairs if set(d["parties"]) <= set(group)]

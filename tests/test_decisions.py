@@ -78,6 +78,20 @@ def test_pairs_one_sentence_ties_each_to_each_are_one_agreement_of_them_all():
     assert [d["parties"] for d in kept] == [["Harbor Cloud", "Quartzline AI", "Tamsin Capital"]]
 
 
+def test_a_name_tied_to_one_of_the_venture_s_parties_only_stays_out_of_it():
+    venture = [
+        candidate(["Harbor Cloud", "Quartzline AI"], 2.0, [10, 40]),
+        candidate(["Harbor Cloud", "Tamsin Capital"], 1.0, [10, 40]),
+        candidate(["Quartzline AI", "Tamsin Capital"], 0.5, [10, 40]),
+        candidate(["Harbor Cloud", "Orobel AI"], 0.5, [10, 40]),
+    ]
+    kept = KEEP.apply(venture)
+    assert sorted(map(tuple, (d["parties"] for d in kept))) == [
+        ("Harbor Cloud", "Orobel AI"),
+        ("Harbor Cloud", "Quartzline AI", "Tamsin Capital"),
+    ]
+
+
 def test_two_deals_of_one_company_in_one_sentence_stay_apart():
     two = [
         candidate(["Harbor Cloud", "Quartzline AI"], 2.0, [10, 40]),
