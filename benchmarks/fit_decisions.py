@@ -231,8 +231,11 @@ def _figure_thresholds(rows: list[Row], names: list[str], c: float) -> dict[str,
 
     out = {}
     for field in sorted({of for of, _, _ in scored}):
-        candidates = sorted({p for of, options, _ in scored if of == field for p, _ in options})
-        out[field] = max(candidates + [0.5], key=lambda t: (accuracy(field, t), -abs(t - 0.5)))
+        probs = sorted({p for of, options, _ in scored if of == field for p, _ in options})
+        # halfway between neighbouring probabilities: a threshold at a probability itself
+        # flips that amount with the smallest change of the next refit
+        cuts = [(a + b) / 2 for a, b in zip([0.0, *probs], [*probs, 1.0])]
+        out[field] = max(cuts, key=lambda t: (accuracy(field, t), -abs(t - 0.5)))
     return out
 
 
