@@ -20,6 +20,17 @@ def paragraph_starts(doc: Doc) -> list[int]:
     return [0] + [t.i + 1 for t in doc if "\n" in t.text and t.i + 1 < len(doc)]
 
 
+def datelines_of(
+    doc: Doc, dashes: Collection[str], clause_ends: Collection[str], stamps: Collection[str]
+) -> list[tuple[int, int, int]]:
+    """(place start, place end, dash) of every dateline opening a paragraph of `doc`."""
+    return [
+        found
+        for start in paragraph_starts(doc)
+        if (found := dateline_at(doc, start, dashes, clause_ends, stamps))
+    ]
+
+
 def dateline_at(
     doc: Doc,
     start: int,

@@ -18,7 +18,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from extract.components.datelines import dateline_at, paragraph_starts
+from extract.components.datelines import datelines_of
 from extract.components.names import canonical
 from extract.components.products import ProductSplitter
 from extract.extensions import register
@@ -186,11 +186,7 @@ class OrgRepair:
         }
         found = doc._.deals_datelines
         if found is None:  # a pipeline without the line-break component
-            found = [
-                dateline
-                for start in paragraph_starts(doc)
-                if (dateline := dateline_at(doc, start, self.dashes, self.clause_ends, self.stamps))
-            ]
+            found = datelines_of(doc, self.dashes, self.clause_ends, self.stamps)
         return [
             Span(doc, start, end, label="GPE")
             for start, end, _ in found

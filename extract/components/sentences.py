@@ -11,7 +11,7 @@ words that opens a line, where the parser sometimes cuts a name ("Kelpie | AI wi
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.datelines import dateline_at, paragraph_starts
+from extract.components.datelines import datelines_of, paragraph_starts
 from extract.extensions import register
 from extract.lexicon import Lexicon, load_lexicon
 
@@ -37,11 +37,7 @@ class LineBreaks:
             while k < len(doc) and capitalised(doc[k - 1]) and capitalised(doc[k]):
                 doc[k].is_sent_start = False
                 k += 1
-        datelines = [
-            found
-            for start in starts
-            if (found := dateline_at(doc, start, self.dashes, self.clause_ends, self.stamps))
-        ]
+        datelines = datelines_of(doc, self.dashes, self.clause_ends, self.stamps)
         for _, _, dash in datelines:
             if dash + 1 < len(doc):
                 doc[dash + 1].is_sent_start = True
