@@ -136,6 +136,11 @@ class Lexicon:
         regulate, analyse or frame deals."""
         return self.outlets() | frozenset(bare_forms(self["org"]["not_parties"]))
 
+    def venture_names(self) -> frozenset[str]:
+        """The ventures' names, lower case ("stargate"): a venture is neither a party nor a
+        site by itself."""
+        return frozenset(v.lower() for v in self["sites"]["ventures"])
+
     def forms(self, lemmas: Iterable[str]) -> set[str]:
         """Every form of every verb listed."""
         return {f for v in lemmas for f in self.inflect(v)}

@@ -26,7 +26,7 @@ class SiteFinder:
         self.nouns = {w for n in lex["nouns"] for w in n.split()}
         heads = sorted(n.split()[-1] for n in lex["nouns"])
         self.owners = frozenset(lex["owners"])
-        self.venture_names = frozenset(v.lower() for v in lex["ventures"])
+        self.venture_names = lexicon.venture_names()
         self.places = lexicon.places
         self.companies = {
             a.lower() for c in lexicon.companies.values() for a in [c.name, *c.aliases]

@@ -91,7 +91,7 @@ class CandidateFinder:
         self.copulas = words["copulas"]
         self.subject_pronouns = words["subject_pronouns"]
         self.possessive_pronouns = words["possessive_pronouns"]
-        self.ventures = {v.lower() for v in lex["sites"]["ventures"]}
+        self.ventures = lex.venture_names()
         self.rival_words = set(lex["rivals"]["words"])
 
     # --- who takes part -------------------------------------------------------------------

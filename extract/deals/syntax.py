@@ -40,7 +40,7 @@ class Syntax:
 
     def __init__(self, lexicon: Lexicon):
         self.deal_nouns = frozenset(lexicon["deal"]["nouns"])
-        self.not_parties = lexicon.not_parties() | {n.lower() for n in lexicon["sites"]["ventures"]}
+        self.not_parties = lexicon.not_parties() | lexicon.venture_names()
         self.hardware_nouns = frozenset(lexicon["assembly"]["vendor_hardware"])
         self.possessives = frozenset(lexicon["grammar"]["possessives"])
 
