@@ -30,9 +30,6 @@ class Binary:
         z = self.bias + sum(w * features.get(n, 0.0) for n, w in self.weights.items())
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
-    def decide(self, features: dict[str, float]) -> bool:
-        return self.probability(features) >= self.threshold
-
 
 @dataclass(frozen=True)
 class Multiclass:
@@ -74,8 +71,9 @@ class Decisions:
         its `features`; they are left on (the caller drops them)."""
         out = []
         if self.keep is not None:  # likeliest first, so a repeat of a pair yields to it
-            deals = sorted(deals, key=lambda d: -self.keep.probability(d["features"]))
-            deals = one_agreement([d for d in deals if self.keep.decide(d["features"])])
+            p = {id(d): self.keep.probability(d["features"]) for d in deals}
+            deals = sorted(deals, key=lambda d: -p[id(d)])
+            deals = one_agreement([d for d in deals if p[id(d)] >= self.keep.threshold])
         for deal in deals:
             features = deal["features"]
             if self.keep is not None and any(_same_pair(deal, o) for o in out):
