@@ -52,6 +52,7 @@ def figure_options(
     first = index_of(sentences[0].start) if sentences else 0
     out: dict[str, list] = {field: [] for field in FIELDS}
     seen: dict[str, set] = {field: set() for field in FIELDS}
+    about_a_deal: dict[int, bool] = {}  # sentence index -> its subject is "the contract"
     for figure in doc._.deals_figures or []:
         field = next((f for f, k in FIELDS.items() if k == figure.kind), None)
         value = amount(figure) if field else None
@@ -59,6 +60,8 @@ def figure_options(
             continue
         i = index_of(figure.start)
         sent = sents[i]
+        if i not in about_a_deal:
+            about_a_deal[i] = any(is_deal_subject(t, deal_subjects) for t in sent)
         named = {e.kb_id_ for e in ents_of(sent) if e.label_ == "ORG" and e.kb_id_}
         near = {t.lower_ for t in doc[max(sent.start, figure.start - 5) : figure.start]} | {
             t.lower_ for t in doc[figure.end : min(sent.end, figure.end + 5)]
@@ -75,7 +78,7 @@ def figure_options(
             "sentence_distance": math.log1p(abs(i - first)),
             "names_party": float(bool(named & parties)),
             "names_other_org": float(bool(named - parties)),
-            "deal_subject": float(any(is_deal_subject(t, deal_subjects) for t in sent)),
+            "deal_subject": float(about_a_deal[i]),
             "first_of_kind": float(not seen[field]),
             "repeated": float(value in seen[field]),
             # how large: three GPUs or 0.5 MW are no deal's figures
