@@ -159,6 +159,7 @@ def _binary(pairs: list[tuple[dict, int]], articles: list[str]):
         Cs=CS,
         cv=_splits(articles, y),
         scoring="neg_log_loss",
+        l1_ratios=(0.0,),
         max_iter=5000,
         use_legacy_attributes=True,
     ).fit(z, y)
@@ -291,7 +292,14 @@ def _kind_model(kinds: list[tuple[dict, str]], articles: list[str]):
     z = (x - mean) / scale
     splits = _splits(articles, y)
     c = (
-        LogisticRegressionCV(Cs=CS, cv=splits, max_iter=5000, use_legacy_attributes=True)
+        LogisticRegressionCV(
+            Cs=CS,
+            cv=splits,
+            scoring="accuracy",
+            l1_ratios=(0.0,),
+            max_iter=5000,
+            use_legacy_attributes=True,
+        )
         .fit(z, y)
         .C_[0]
     )
