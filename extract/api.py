@@ -107,7 +107,7 @@ class Extractor:
         for deal, row in zip(deals, rows):
             if id(row) not in decided:
                 continue
-            for name in ("parties", "kind", *FIGURES):
+            for name in ("parties", "kind", "status", *FIGURES):
                 setattr(deal, name, row[name])
             if self.with_features:
                 deal.features, deal.figure_options = row["features"], row["figure_options"]

@@ -1,4 +1,4 @@
-"""The fitted decisions: is a candidate a deal, and of which kind.
+"""The fitted decisions: is a candidate a deal, of which kind, with which status.
 
 Weights come from extract/data/decisions.json, fitted by benchmarks/fit_decisions.py on
 labelled articles (logistic regression over the named features of extract/deal_features.py).
@@ -53,10 +53,12 @@ class Decisions:
     figures: Binary | None = None  # is this amount the deal's own (per field, the likeliest)
     # per figure field, the probability its likeliest amount must reach (else `figures`')
     figure_thresholds: Mapping[str, float] = default(default_factory=dict)
+    status: Multiclass | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> "Decisions":
         keep, kind, figures = data.get("keep"), data.get("kind"), data.get("figures")
+        status = data.get("status")
         return cls(
             keep=Binary(keep["weights"], keep["bias"], keep["threshold"]) if keep else None,
             kind=Multiclass(kind["weights"], kind["bias"]) if kind else None,
@@ -64,6 +66,7 @@ class Decisions:
             if figures
             else None,
             figure_thresholds=dict(figures.get("thresholds", {})) if figures else {},
+            status=Multiclass(status["weights"], status["bias"]) if status else None,
         )
 
     def apply(self, deals: list[dict]) -> list[dict]:
@@ -80,6 +83,8 @@ class Decisions:
                 continue
             if self.kind is not None:
                 deal["kind"] = self.kind.decide(features)
+            if self.status is not None:
+                deal["status"] = self.status.decide(features)
             out.append(deal)
         out = rounds(out) if self.keep is not None else out
         if self.figures is not None:
@@ -115,6 +120,8 @@ class Decisions:
             }
         if self.kind:
             out["kind"] = {"weights": self.kind.weights, "bias": self.kind.bias}
+        if self.status:
+            out["status"] = {"weights": self.status.weights, "bias": self.status.bias}
         if self.figures:
             out["figures"] = {
                 "weights": self.figures.weights,

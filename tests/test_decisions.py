@@ -105,3 +105,36 @@ def test_two_deals_of_one_company_in_one_sentence_stay_apart():
         ("Harbor Cloud", "Tamsin Capital"),
         ("Orobel AI", "Tamsin Capital"),
     ]
+
+
+def test_the_fitted_status_overrides_the_rules_and_survives_the_file():
+    from extract.decisions import Multiclass
+
+    # "reported" scores highest where an attribution cue is on, "announced" elsewhere
+    status = Multiclass(
+        {"announced": {"cue_reported": -2.0}, "reported": {"cue_reported": 2.0}},
+        {"announced": 1.0, "reported": 0.0},
+    )
+    decisions = Decisions.from_dict(Decisions(status=status).as_dict())
+    sourced = {"parties": ["A", "B"], "status": "announced", "features": {"cue_reported": 1.0}}
+    signed = {"parties": ["C", "D"], "status": "reported", "features": {}}
+    decisions.apply([sourced, signed])
+    assert (sourced["status"], signed["status"]) == ("reported", "announced")
+    assert decisions.status == status
+
+
+def test_the_shipped_status_decision_tells_a_source_s_report_from_an_announcement():
+    from extract.api import extract_documents
+
+    texts = {
+        "told": "Orrin AI signed a deal to rent 40,000 GPUs from Halden Cloud for $3 billion, "
+        "people familiar with the matter said. The companies declined to comment.",
+        "signed": "Orrin AI signed a $3 billion agreement to rent 40,000 GPUs from Halden "
+        "Cloud, the two companies said on Tuesday.",
+    }
+    found = {
+        r["doc_id"]: r["deals"]
+        for r in extract_documents([{"doc_id": k, "text": t} for k, t in texts.items()])
+    }
+    assert [d["status"] for d in found["told"]] == ["reported"]
+    assert [d["status"] for d in found["signed"]] == ["announced"]
