@@ -32,10 +32,10 @@ FOLDS = ROOT / "benchmarks" / "data" / "dev_real_folds.json"
 # Invented articles nobody read while writing rules, and no training data: a check on text
 # the extractor has never seen (benchmarks/data/unseen/README.md).
 UNSEEN = sorted((ROOT / "benchmarks" / "data" / "unseen").glob("*.jsonl"))
-# Real articles labelled after 0.11, kept out of training and never read for errors: the texts
-# are third-party pages, so only their gold is here; they are rebuilt into a git-ignored folder.
 # The folds whose errors were read while rules were written; the others are held out.
 READ_FOLDS = (0, 1, 2)
+# Real articles labelled after 0.11, kept out of training and never read for errors: the texts
+# are third-party pages, so only their gold is here; they are rebuilt into a git-ignored folder.
 REAL_CHECK = ROOT / "benchmarks" / "data" / "real-check.jsonl"
 REAL_CHECK_TEXTS = ROOT / ".check-real"
 CATEGORIES = {
