@@ -1,4 +1,7 @@
-"""Whether a deal is announced, planned or only reported, and whether its parties deny it."""
+"""Whether a deal is announced, planned or only reported, and whether its parties deny it.
+
+The status read here is the rules' answer; the fitted status decision (extract/decisions.py)
+takes it as one cue among the article's attribution and talks words and has the last word."""
 
 from __future__ import annotations
 
