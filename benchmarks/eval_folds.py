@@ -190,10 +190,10 @@ def main(argv=None) -> int:
         ]:
             cells = ("-" if row[k] is None else f"{row[k]:.3f}" for k in keys)
             print(f"{name:>7} " + " ".join(f"{c:>9}" for c in cells))
-        print(
-            "errors (pooled): "
-            + ", ".join(f"{k} {v}" for k, v in report["pooled"]["errors"].items())
-        )
+        for name in ("pooled", "held out", "real new"):
+            if name in report:
+                counts = ", ".join(f"{k} {v}" for k, v in report[name]["errors"].items())
+                print(f"errors ({name}): {counts}")
     if args.errors:
         for k in map(int, args.errors.split(",")):
             r = per_fold[k]
