@@ -98,7 +98,13 @@ class Extractor:
             row["features"] = deal_features(doc, row, deal.sentences, title_end, self.cues, article)
             row["features"] |= deal.kind_cues
             row["figure_options"] = figure_options(
-                doc, row, deal.sentences, title_end, self.figure_context, self.deal_subjects
+                doc,
+                row,
+                deal.sentences,
+                title_end,
+                self.figure_context,
+                self.deal_subjects,
+                article.named,
             )
             rows.append(row)
         article_features([row["features"] for row in rows])

@@ -34,14 +34,19 @@ def figure_options(
     title_end: int,
     context: frozenset[str],
     deal_subjects: frozenset[str] = frozenset(),
+    named: list[frozenset[str]] | None = None,
 ) -> dict[str, list]:
     """field -> [(value, features)] for every amount of the field's kind in the article.
 
     :param deal: the deal's fields (its parties and the figures the rules picked)
     :param context: the words near an amount that are features (cues.toml, [figure])
     :param deal_subjects: nouns that, as "the <noun>" subject, refer back to a deal
+    :param named: the organisations each sentence of the article names (`Article.named`),
+        read once for all the article's candidates; read here when not given
     """
     sents = sents_of(doc)
+    if named is None:
+        named = [frozenset(e.kb_id_ for e in ents_of(s) if e.label_ == "ORG") for s in sents]
     starts = [s.start for s in sents]
 
     def index_of(token_i: int) -> int:
@@ -62,7 +67,6 @@ def figure_options(
         sent = sents[i]
         if i not in about_a_deal:
             about_a_deal[i] = any(is_deal_subject(t, deal_subjects) for t in sent)
-        named = {e.kb_id_ for e in ents_of(sent) if e.label_ == "ORG" and e.kb_id_}
         near = {t.lower_ for t in doc[max(sent.start, figure.start - 5) : figure.start]} | {
             t.lower_ for t in doc[figure.end : min(sent.end, figure.end + 5)]
         }
@@ -76,8 +80,8 @@ def figure_options(
             "lede": float(i <= 2),
             "after_deal": float(i >= first),
             "sentence_distance": math.log1p(abs(i - first)),
-            "names_party": float(bool(named & parties)),
-            "names_other_org": float(bool(named - parties)),
+            "names_party": float(bool(named[i] & parties)),
+            "names_other_org": float(bool(named[i] - parties)),
             "deal_subject": float(about_a_deal[i]),
             "first_of_kind": float(not seen[field]),
             "repeated": float(value in seen[field]),

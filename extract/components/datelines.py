@@ -21,12 +21,17 @@ def paragraph_starts(doc: Doc) -> list[int]:
 
 
 def datelines_of(
-    doc: Doc, dashes: Collection[str], clause_ends: Collection[str], stamps: Collection[str]
+    doc: Doc,
+    dashes: Collection[str],
+    clause_ends: Collection[str],
+    stamps: Collection[str],
+    starts: list[int] | None = None,
 ) -> list[tuple[int, int, int]]:
-    """(place start, place end, dash) of every dateline opening a paragraph of `doc`."""
+    """(place start, place end, dash) of every dateline opening a paragraph of `doc`;
+    `starts`: the paragraph starts, when the caller has them (`paragraph_starts`)."""
     return [
         found
-        for start in paragraph_starts(doc)
+        for start in (paragraph_starts(doc) if starts is None else starts)
         if (found := dateline_at(doc, start, dashes, clause_ends, stamps))
     ]
 

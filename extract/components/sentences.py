@@ -37,7 +37,7 @@ class LineBreaks:
             while k < len(doc) and capitalised(doc[k - 1]) and capitalised(doc[k]):
                 doc[k].is_sent_start = False
                 k += 1
-        datelines = datelines_of(doc, self.dashes, self.clause_ends, self.stamps)
+        datelines = datelines_of(doc, self.dashes, self.clause_ends, self.stamps, starts)
         for _, _, dash in datelines:
             if dash + 1 < len(doc):
                 doc[dash + 1].is_sent_start = True
