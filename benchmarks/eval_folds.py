@@ -125,7 +125,7 @@ def predict_out_of_fold(
 
 
 def main(argv=None) -> int:
-    from extract.scoring import score
+    from extract.scoring import f1_interval, score
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="?", type=Path, default=ROOT / ".dev-real" / "gold.jsonl")
@@ -163,8 +163,14 @@ def main(argv=None) -> int:
     report = {"pooled": summary(pooled), "folds": {k: summary(r) for k, r in per_fold.items()}}
     held_out = {d: g for d, g in gold.items() if folds[d] not in READ_FOLDS}
     report["held out"] = summary(score(held_out, pred))
+    report["held out"]["f1_interval"] = f1_interval(held_out, pred)
+    report["pooled"]["f1_interval"] = f1_interval(gold, pred)
     for name, docs in others.items():
         report[name] = summary(score({d["doc_id"]: d for d in docs}, pred))
+    if "real new" in report:
+        report["real new"]["f1_interval"] = f1_interval(
+            {d["doc_id"]: d for d in others["real new"]}, pred
+        )
     if args.json:
         print(json.dumps(report))
     else:
@@ -194,6 +200,12 @@ def main(argv=None) -> int:
             if name in report:
                 counts = ", ".join(f"{k} {v}" for k, v in report[name]["errors"].items())
                 print(f"errors ({name}): {counts}")
+        intervals = ", ".join(
+            f"{name} {report[name]['f1_interval'][0]:.3f}-{report[name]['f1_interval'][1]:.3f}"
+            for name in ("pooled", "held out", "real new")
+            if name in report
+        )
+        print(f"deal F1, 95% interval over articles drawn again: {intervals}")
     if args.errors:
         for k in map(int, args.errors.split(",")):
             r = per_fold[k]

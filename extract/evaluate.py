@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from extract.api import extract_documents
-from extract.scoring import score
+from extract.scoring import f1_interval, score
 from store.errors import ConfigError
 
 
@@ -40,10 +40,11 @@ def load_gold(path: str | Path) -> dict[str, dict]:
 
 def evaluate(gold_path: str | Path, workers: int = 1, nlp=None) -> dict:
     """Extract every gold article and score the predictions; returns `extract.scoring.score`'s dict
-    plus `predictions` (doc_id -> result)."""
+    plus `predictions` (doc_id -> result) and `f1_interval` (`extract.scoring.f1_interval`)."""
     gold = load_gold(gold_path)
     pred = {r["doc_id"]: r for r in extract_documents(gold.values(), workers=workers, nlp=nlp)}
     result = score(gold, pred)
+    result["f1_interval"] = list(f1_interval(gold, pred))
     result["predictions"] = pred
     return result
 
@@ -54,6 +55,8 @@ def format_report(result: dict) -> str:
         f"docs={result['docs']} headline deals={result['headline_deals']} "
         f"predicted={result['predicted_deals']}",
         f"precision={result['precision']} recall={result['recall']} F1={result['f1']}",
+        "F1 95% interval over the articles drawn again: "
+        f"{result['f1_interval'][0]:.3f} to {result['f1_interval'][1]:.3f}",
         "field accuracy:",
     ]
     for name, (acc, n) in result["fields"].items():

@@ -11,6 +11,7 @@ the same company. docs/EVAL.md has the gold format and these rules.
 
 from __future__ import annotations
 
+import random
 import re
 import tomllib
 from pathlib import Path
@@ -167,3 +168,22 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
         "false_deals": false_deals,
         "wrong_fields": wrong,
     }
+
+
+def f1_interval(
+    gold: dict[str, dict], pred: dict[str, dict], rounds: int = 1000, seed: int = 0
+) -> tuple[float, float]:
+    """The deal F1's 95% interval when the articles are drawn again (a bootstrap over
+    articles, with a fixed seed): how far a score on some articles may move on as many others
+    like them, so that a change smaller than that is not read as a gain."""
+    ids, draw = sorted(gold), random.Random(seed)
+    f1s = []
+    for _ in range(rounds):
+        sample = {f"{n}": draw.choice(ids) for n in range(len(ids))}  # a repeat counts twice
+        f1s.append(
+            score(
+                {k: gold[d] for k, d in sample.items()}, {k: pred.get(d) for k, d in sample.items()}
+            )["f1"]
+        )
+    f1s.sort()
+    return f1s[int(0.025 * rounds)], f1s[int(0.975 * rounds) - 1]

@@ -118,6 +118,7 @@ def test_eval_on_a_small_gold_file(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert (report["precision"], report["recall"], report["f1"]) == (1.0, 1.0, 1.0)
+    assert report["f1_interval"] == [1.0, 1.0]  # one article, read without error
     assert report["fields"]["gpu_count"] == [1.0, 1]
 
 

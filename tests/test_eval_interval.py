@@ -1,0 +1,33 @@
+"""The evaluation's interval: how far a deal F1 measured on some articles may move on others
+like them (`deals eval`, benchmarks/eval_folds.py), on invented gold and predictions."""
+
+from extract.scoring import f1_interval, score
+
+
+def deal(*parties):
+    return {"headline": True, "parties": list(parties), "kind": "compute", "status": "announced"}
+
+
+def articles(right: int, wrong: int):
+    """Articles of one headline deal each: `right` found, `wrong` read with another party."""
+    gold, pred = {}, {}
+    for n in range(right + wrong):
+        doc = f"a{n:02d}"
+        gold[doc] = {"doc_id": doc, "deals": [deal("Arvale Compute", f"Brisk Labs {n}")]}
+        found = f"Brisk Labs {n}" if n < right else "Corvid Systems"
+        pred[doc] = {"doc_id": doc, "deals": [deal("Arvale Compute", found)]}
+    return gold, pred
+
+
+def test_interval_holds_the_score_and_shows_how_far_it_may_move():
+    gold, pred = articles(right=14, wrong=6)
+    f1 = score(gold, pred)["f1"]
+    low, high = f1_interval(gold, pred)
+    assert f1 == 0.7
+    assert 0.4 < low < f1 < high < 1.0
+    assert f1_interval(gold, pred) == (low, high)  # drawn with a fixed seed
+
+
+def test_articles_read_without_error_leave_no_doubt():
+    gold, pred = articles(right=12, wrong=0)
+    assert f1_interval(gold, pred) == (1.0, 1.0)
