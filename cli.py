@@ -698,8 +698,9 @@ def extract(store, reextract, workers):
 def eval_command(gold_path, as_json, workers):
     """Score extraction against a gold JSONL file.
 
-    Prints precision, recall, F1, per-field accuracy (roles too, where the gold file has
-    them), misses and false deals. The gold format and the scoring rules: docs/EVAL.md.
+    Prints precision, recall, F1 with its 95% interval over the articles drawn again,
+    per-field accuracy (roles too, where the gold file has them), misses and false deals.
+    The gold format and the scoring rules: docs/EVAL.md.
 
     Example: deals eval --gold gold.jsonl --json
     """
