@@ -1,6 +1,7 @@
 """Score extraction on the real-news development set, per fold and pooled.
 
 Usage: python benchmarks/eval_folds.py [GOLD] [--json] [--errors FOLD,...]
+                                     [--save FILE] [--against FILE]
 
 GOLD is dev-real.jsonl with its texts joined in (see docs/EXTRACTION.md; default
 .dev-real/gold.jsonl). Folds come from benchmarks/data/dev_real_folds.json. The extractor's
@@ -14,6 +15,9 @@ are no training data: decisions fitted on all the rest extract them, on a line o
 So are the real articles of benchmarks/data/real-check.jsonl, when their texts have been
 rebuilt into .check-real/ (docs/EXTRACTION.md says how), on the line `real new`. The line
 `held out` scores together the folds whose errors were never read (READ_FOLDS are the others).
+Each deal F1 comes with its 95% interval over the articles drawn again. `--save` keeps this
+run's deals; `--against` a saved run prints the change in deal F1 from it on the same
+articles, with the interval of the change (a paired draw, far narrower than either score's).
 """
 
 from __future__ import annotations
@@ -84,6 +88,16 @@ def summary(result: dict) -> dict:
     }
 
 
+def saved_deals(pred: dict[str, dict]) -> dict[str, dict]:
+    """doc_id -> {"deals": [the deal fields]}: a run as `--against` reads it back."""
+    from vocab import DEAL_FIELDS
+
+    return {
+        d: {"deals": [{k: x.get(k) for k in DEAL_FIELDS} for x in r["deals"]]}
+        for d, r in pred.items()
+    }
+
+
 def predict_out_of_fold(
     docs: list[dict],
     folds: dict[str, int],
@@ -125,13 +139,15 @@ def predict_out_of_fold(
 
 
 def main(argv=None) -> int:
-    from extract.scoring import f1_interval, score
+    from extract.scoring import f1_change_interval, f1_interval, score
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="?", type=Path, default=ROOT / ".dev-real" / "gold.jsonl")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--shipped", action="store_true", help="Score the shipped weights.")
     ap.add_argument("--errors", help="Folds whose errors to list, e.g. 0,1.")
+    ap.add_argument("--save", type=Path, help="Write this run's deals to FILE (JSON).")
+    ap.add_argument("--against", type=Path, help="A run saved with --save, to compare with.")
     args = ap.parse_args(argv)
     if not args.gold.exists():
         print(
@@ -163,14 +179,19 @@ def main(argv=None) -> int:
     report = {"pooled": summary(pooled), "folds": {k: summary(r) for k, r in per_fold.items()}}
     held_out = {d: g for d, g in gold.items() if folds[d] not in READ_FOLDS}
     report["held out"] = summary(score(held_out, pred))
-    report["held out"]["f1_interval"] = f1_interval(held_out, pred)
-    report["pooled"]["f1_interval"] = f1_interval(gold, pred)
     for name, docs in others.items():
         report[name] = summary(score({d["doc_id"]: d for d in docs}, pred))
-    if "real new" in report:
-        report["real new"]["f1_interval"] = f1_interval(
-            {d["doc_id"]: d for d in others["real new"]}, pred
-        )
+    lines = {"pooled": gold, "held out": held_out}  # the lines whose F1 carries an interval
+    if "real new" in others:
+        lines["real new"] = {d["doc_id"]: d for d in others["real new"]}
+    for name, articles in lines.items():
+        report[name]["f1_interval"] = f1_interval(articles, pred)
+    if args.against:
+        before = json.loads(args.against.read_text(encoding="utf-8"))
+        for name, articles in lines.items():
+            report[name]["f1_change"] = f1_change_interval(articles, before, pred)
+    if args.save:
+        args.save.write_text(json.dumps(saved_deals(pred)), encoding="utf-8")
     if args.json:
         print(json.dumps(report))
     else:
@@ -202,10 +223,16 @@ def main(argv=None) -> int:
                 print(f"errors ({name}): {counts}")
         intervals = ", ".join(
             f"{name} {report[name]['f1_interval'][0]:.3f}-{report[name]['f1_interval'][1]:.3f}"
-            for name in ("pooled", "held out", "real new")
-            if name in report
+            for name in lines
         )
         print(f"deal F1, 95% interval over articles drawn again: {intervals}")
+        if args.against:
+            changes = ", ".join(
+                f"{name} {c[0]:+.3f} ({c[1]:+.3f} to {c[2]:+.3f})"
+                for name in lines
+                for c in [report[name]["f1_change"]]
+            )
+            print(f"deal F1 change from {args.against.name} (95% interval): {changes}")
     if args.errors:
         for k in map(int, args.errors.split(",")):
             r = per_fold[k]

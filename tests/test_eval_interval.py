@@ -1,7 +1,7 @@
 """The evaluation's interval: how far a deal F1 measured on some articles may move on others
 like them (`deals eval`, benchmarks/eval_folds.py), on invented gold and predictions."""
 
-from extract.scoring import f1_interval, score
+from extract.scoring import f1_change_interval, f1_interval, score
 
 
 def deal(*parties):
@@ -31,3 +31,13 @@ def test_interval_holds_the_score_and_shows_how_far_it_may_move():
 def test_articles_read_without_error_leave_no_doubt():
     gold, pred = articles(right=12, wrong=0)
     assert f1_interval(gold, pred) == (1.0, 1.0)
+
+
+def test_a_change_is_judged_on_the_same_articles_drawn_again():
+    gold, before = articles(right=14, wrong=6)
+    _, after = articles(right=16, wrong=4)  # the same articles, two more read right
+    change, low, high = f1_change_interval(gold, before, after)
+    assert change == 0.1
+    assert 0.0 <= low < change < high  # it never does worse on any draw
+    assert high - low < f1_interval(gold, after)[1] - f1_interval(gold, after)[0]
+    assert f1_change_interval(gold, before, before) == (0.0, 0.0, 0.0)
