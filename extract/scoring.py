@@ -153,9 +153,9 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
                     fields["roles"][0] += 1
                 else:
                     wrong.append((doc_id, "roles", gd["roles"], pd.get("roles")))
-    recall = matched_headline / headline_total if headline_total else 1.0
-    precision = pred_ok / pred_total if pred_total else (1.0 if not headline_total else 0.0)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = precision_recall_f1(
+        headline_total, matched_headline, pred_total, pred_ok
+    )
     return {
         "docs": len(gold),
         "headline_deals": headline_total,
@@ -182,11 +182,19 @@ def article_counts(gold: dict[str, dict], pred: dict[str, dict]) -> list[tuple[i
     return counts
 
 
-def _f1(counts) -> float:
-    h, m, p, ok = (sum(c) for c in zip(*counts)) if counts else (0, 0, 0, 0)
-    recall = m / h if h else 1.0
-    precision = ok / p if p else (1.0 if not h else 0.0)
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+def precision_recall_f1(
+    headlines: int, matched: int, predicted: int, matching: int
+) -> tuple[float, float, float]:
+    """Recall over the headline deals, precision over the predictions, and their F1."""
+    recall = matched / headlines if headlines else 1.0
+    precision = matching / predicted if predicted else (1.0 if not headlines else 0.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _f1(counts: list[tuple[int, ...]]) -> float:
+    """The deal F1 of articles' `article_counts`, added up."""
+    return precision_recall_f1(*(sum(c) for c in zip(*counts)) if counts else (0, 0, 0, 0))[2]
 
 
 def f1_interval(
