@@ -14,7 +14,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.spans import ents_of, sents_of
+from extract.spans import sents_of
 
 FIELDS = {"gpu_count": "count", "power_mw": "power", "value_usd": "money"}
 QUALIFIERS = ("up to", "over", "about", "at least", "phase", "additional")
@@ -33,8 +33,8 @@ def figure_options(
     sentences: list[Span],
     title_end: int,
     context: frozenset[str],
-    deal_subjects: frozenset[str] = frozenset(),
-    named: list[frozenset[str]] | None = None,
+    deal_subjects: frozenset[str],
+    named: list[frozenset[str]],
 ) -> dict[str, list]:
     """field -> [(value, features)] for every amount of the field's kind in the article.
 
@@ -42,11 +42,9 @@ def figure_options(
     :param context: the words near an amount that are features (cues.toml, [figure])
     :param deal_subjects: nouns that, as "the <noun>" subject, refer back to a deal
     :param named: the organisations each sentence of the article names (`Article.named`),
-        read once for all the article's candidates; read here when not given
+        read once for all the article's candidates
     """
     sents = sents_of(doc)
-    if named is None:
-        named = [frozenset(e.kb_id_ for e in ents_of(s) if e.label_ == "ORG") for s in sents]
     starts = [s.start for s in sents]
 
     def index_of(token_i: int) -> int:

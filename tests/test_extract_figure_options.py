@@ -4,6 +4,7 @@ tests."""
 import pytest
 from extract_support import shared_nlp
 
+from extract.deal_features import Article
 from extract.figure_features import figure_options
 
 pytestmark = pytest.mark.slow
@@ -19,7 +20,8 @@ def nlp():
 def power_options(nlp, text):
     doc = nlp(text)
     deal = {"parties": ["Halden Cloud", "Orrin AI"], "kind": "compute"}
-    found = figure_options(doc, deal, list(doc.sents)[:1], 0, frozenset(), SUBJECTS)
+    named = Article.read(doc, 0).named
+    found = figure_options(doc, deal, list(doc.sents)[:1], 0, frozenset(), SUBJECTS, named)
     return dict(found["power_mw"])
 
 
