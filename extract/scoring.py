@@ -205,8 +205,7 @@ def f1_interval(
     like them, so that a change smaller than that is not read as a gain. Each article is
     matched once; a draw only adds up its counts."""
     counts, draw = article_counts(gold, pred), random.Random(seed)
-    f1s = sorted(_f1(draw.choices(counts, k=len(counts))) for _ in range(rounds))
-    return round(f1s[int(0.025 * rounds)], 3), round(f1s[int(0.975 * rounds) - 1], 3)
+    return _middle_95([_f1(draw.choices(counts, k=len(counts))) for _ in range(rounds)])
 
 
 def f1_change_interval(
@@ -226,9 +225,11 @@ def f1_change_interval(
     for _ in range(rounds):
         sample = draw.choices(pairs, k=len(pairs))
         changes.append(_f1([y for _, y in sample]) - _f1([x for x, _ in sample]))
-    changes.sort()
-    return (
-        round(_f1(b) - _f1(a), 3),
-        round(changes[int(0.025 * rounds)], 3),
-        round(changes[int(0.975 * rounds) - 1], 3),
-    )
+    return (round(_f1(b) - _f1(a), 3), *_middle_95(changes))
+
+
+def _middle_95(draws: list[float]) -> tuple[float, float]:
+    """The bounds of the middle 95% of the draws, to three places."""
+    draws = sorted(draws)
+    n = len(draws)
+    return round(draws[int(0.025 * n)], 3), round(draws[int(0.975 * n) - 1], 3)
