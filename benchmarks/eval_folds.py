@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/eval_folds.py [GOLD] [--json] [--errors FOLD,...]
                                      [--save FILE] [--against FILE]
+                                     [--train-share F] [--draw K]
 
 GOLD is dev-real.jsonl with its texts joined in (see docs/EXTRACTION.md; default
 .dev-real/gold.jsonl). Folds come from benchmarks/data/dev_real_folds.json. The extractor's
@@ -104,11 +105,15 @@ def predict_out_of_fold(
     shipped: bool,
     composed: list[dict] = (),
     unseen: list[dict] = (),
+    share: float = 1.0,
+    draw: int = 0,
 ) -> dict:
     """doc_id -> result; each fold's decisions fitted on the other folds. The other
     articles, when given (composed, invented), are split into the same number of folds (by
     position) and held out the same way, so every set is scored out of fold. The unseen
-    articles are no training data: decisions fitted on all the others extract them."""
+    articles are no training data: decisions fitted on all the others extract them. With
+    `share` below 1, each fit sees only that share of its training articles (which ones:
+    `in_share`, by `draw`), for a learning curve."""
     from fit_decisions import candidates, fit, labelled
 
     from extract.decisions import shipped as shipped_decisions
@@ -117,7 +122,7 @@ def predict_out_of_fold(
     n = len(set(folds.values()))
     folds = folds | {d["doc_id"]: i % n for i, d in enumerate(composed)}
     found = candidates(docs + composed + unseen)
-    gold = {d["doc_id"]: d for d in docs + composed}
+    gold = {d["doc_id"]: d for d in docs + composed if in_share(d["doc_id"], share, draw)}
     out = {}
     if unseen:
         decisions = shipped_decisions() if shipped else fit(labelled(gold, found))
@@ -138,6 +143,14 @@ def predict_out_of_fold(
     return out
 
 
+def in_share(doc_id: str, share: float, draw: int) -> bool:
+    """Whether an article is among a share of the training articles: a stable hash of its id
+    and the draw, so that a share holds the same articles in every run and a larger share
+    holds a smaller one's."""
+    digest = hashlib.sha256(f"{draw}:{doc_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") < share * 2**64
+
+
 def main(argv=None) -> int:
     from extract.scoring import f1_change_interval, f1_interval, score
 
@@ -148,7 +161,17 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", help="Folds whose errors to list, e.g. 0,1.")
     ap.add_argument("--save", type=Path, help="Write this run's deals to FILE (JSON).")
     ap.add_argument("--against", type=Path, help="A run saved with --save, to compare with.")
+    ap.add_argument(
+        "--train-share",
+        type=float,
+        default=1.0,
+        help="Fit each fold's decisions on this share of its training articles (0 to 1).",
+    )
+    ap.add_argument("--draw", type=int, default=0, help="Which articles --train-share keeps.")
     args = ap.parse_args(argv)
+    if not 0 < args.train_share <= 1:
+        print("error: --train-share must be above 0 and at most 1", file=sys.stderr)
+        return 2
     if not args.gold.exists():
         print(
             f"error: {args.gold} is absent: rebuild the texts (docs/EXTRACTION.md)", file=sys.stderr
@@ -166,7 +189,15 @@ def main(argv=None) -> int:
     extra = [d for docs in others.values() for d in docs]
     unseen = read_gold(UNSEEN)
     real_new = with_texts(REAL_CHECK, REAL_CHECK_TEXTS)
-    pred = predict_out_of_fold(list(gold.values()), folds, args.shipped, extra, unseen + real_new)
+    pred = predict_out_of_fold(
+        list(gold.values()),
+        folds,
+        args.shipped,
+        extra,
+        unseen + real_new,
+        share=args.train_share,
+        draw=args.draw,
+    )
     if unseen:
         others["unseen"] = unseen
     if real_new:
