@@ -766,6 +766,11 @@ def as_of_option(f):
 @click.option("--min-mw", metavar="N", help="At least N megawatts.")
 @click.option("--min-usd", metavar="N", help="At least N US dollars (2bn, 500M).")
 @click.option(
+    "--min-confidence",
+    metavar="P",
+    help="The extractor at least this sure it is a deal (0 to 1), or a person confirmed it.",
+)
+@click.option(
     "--since", metavar="DATE", help="First reported on or after DATE (YYYY-MM-DD or YYYYMMDD)."
 )
 @click.option(
@@ -798,6 +803,7 @@ def query(
     min_gpus,
     min_mw,
     min_usd,
+    min_confidence,
     since,
     until,
     as_of,
@@ -824,6 +830,7 @@ def query(
         min_gpus=min_gpus,
         min_mw=min_mw,
         min_usd=min_usd,
+        min_confidence=min_confidence,
         since=since,
         until=until,
         limit=limit,

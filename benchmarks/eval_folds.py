@@ -16,7 +16,8 @@ are no training data: decisions fitted on all the rest extract them, on a line o
 So are the real articles of benchmarks/data/real-check.jsonl, when their texts have been
 rebuilt into .check-real/ (docs/EXTRACTION.md says how), on the line `real new`. The line
 `held out` scores together the folds whose errors were never read (READ_FOLDS are the others).
-Each deal F1 comes with its 95% interval over the articles drawn again. `--save` keeps this
+Each deal F1 comes with its 95% interval over the articles drawn again, and each deal's
+confidence is checked: how many deals of each band of it are right. `--save` keeps this
 run's deals; `--against` a saved run prints the change in deal F1 from it on the same
 articles, with the interval of the change (a paired draw, far narrower than either score's).
 """
@@ -152,7 +153,13 @@ def in_share(doc_id: str, share: float, draw: int) -> bool:
 
 
 def main(argv=None) -> int:
-    from extract.scoring import f1_change_interval, f1_interval, score
+    from extract.scoring import (
+        confidence_line,
+        f1_change_interval,
+        f1_interval,
+        precision_by_confidence,
+        score,
+    )
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="?", type=Path, default=ROOT / ".dev-real" / "gold.jsonl")
@@ -217,6 +224,7 @@ def main(argv=None) -> int:
         lines["real new"] = {d["doc_id"]: d for d in others["real new"]}
     for name, articles in lines.items():
         report[name]["f1_interval"] = f1_interval(articles, pred)
+        report[name]["precision_by_confidence"] = precision_by_confidence(articles, pred)
     if args.against:
         before = json.loads(args.against.read_text(encoding="utf-8"))
         for name, articles in lines.items():
@@ -257,6 +265,9 @@ def main(argv=None) -> int:
             for name in lines
         )
         print(f"deal F1, 95% interval over articles drawn again: {intervals}")
+        for name in lines:
+            bands = confidence_line(report[name]["precision_by_confidence"])
+            print(f"deals by confidence ({name}): {bands}")
         if args.against:
             changes = ", ".join(
                 f"{name} {c[0]:+.3f} ({c[1]:+.3f} to {c[2]:+.3f})"

@@ -8,4 +8,4 @@ table is a file in `data/`, read once into the frozen `lexicon.Lexicon` that bot
 given. `api.Extractor` puts them together; `runner` feeds it from the event store.
 """
 
-EXTRACTOR_VERSION = "deals-extract/0.12"
+EXTRACTOR_VERSION = "deals-extract/0.13"

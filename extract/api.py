@@ -115,6 +115,7 @@ class Extractor:
                 continue
             for name in ("parties", "kind", "status", *FIGURES):
                 setattr(deal, name, row[name])
+            deal.confidence = row.get("confidence")
             if self.with_features:
                 deal.features, deal.figure_options = row["features"], row["figure_options"]
                 deal.sentence_span = row["sentence"]

@@ -76,6 +76,8 @@ class Decisions:
         if self.keep is not None:  # likeliest first, so a repeat of a pair yields to it
             p = {id(d): self.keep.probability(d["features"]) for d in deals}
             deals = sorted(deals, key=lambda d: -p[id(d)])
+            for deal in deals:  # how sure the decision is; calibrated in docs/EXTRACTION.md
+                deal["confidence"] = round(p[id(deal)], 3)
             deals = one_agreement([d for d in deals if p[id(d)] >= self.keep.threshold])
         for deal in deals:
             features = deal["features"]

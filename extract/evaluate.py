@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from extract.api import extract_documents
-from extract.scoring import f1_interval, score
+from extract.scoring import confidence_line, f1_interval, precision_by_confidence, score
 from store.errors import ConfigError
 
 
@@ -40,11 +40,13 @@ def load_gold(path: str | Path) -> dict[str, dict]:
 
 def evaluate(gold_path: str | Path, workers: int = 1, nlp=None) -> dict:
     """Extract every gold article and score the predictions; returns `extract.scoring.score`'s dict
-    plus `predictions` (doc_id -> result) and `f1_interval` (`extract.scoring.f1_interval`)."""
+    plus `predictions` (doc_id -> result), `f1_interval` (`extract.scoring.f1_interval`) and
+    `precision_by_confidence` (`extract.scoring.precision_by_confidence`)."""
     gold = load_gold(gold_path)
     pred = {r["doc_id"]: r for r in extract_documents(gold.values(), workers=workers, nlp=nlp)}
     result = score(gold, pred)
     result["f1_interval"] = list(f1_interval(gold, pred))
+    result["precision_by_confidence"] = precision_by_confidence(gold, pred)
     result["predictions"] = pred
     return result
 
@@ -57,6 +59,7 @@ def format_report(result: dict) -> str:
         f"precision={result['precision']} recall={result['recall']} F1={result['f1']}",
         "F1 95% interval over the articles drawn again: "
         f"{result['f1_interval'][0]:.3f} to {result['f1_interval'][1]:.3f}",
+        "deals by confidence: " + confidence_line(result["precision_by_confidence"]),
         "field accuracy:",
     ]
     for name, (acc, n) in result["fields"].items():

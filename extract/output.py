@@ -96,9 +96,10 @@ def evidence(p: Prepared, sent: Span) -> dict:
 
 
 def deal_result(p: Prepared, deal: Deal) -> dict:
-    """A deal as `deals extract-text` prints it: the SCHEMA fields, then its features when it
-    has them, then its evidence."""
+    """A deal as `deals extract-text` prints it: the SCHEMA fields and its confidence, then
+    its features when it has them, then its evidence."""
     d = deal.fields()
+    d["confidence"] = deal.confidence
     if deal.features is not None:
         d["features"], d["figure_options"] = deal.features, deal.figure_options
         d["sentence"] = deal.sentence_span

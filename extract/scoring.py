@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 import tomllib
+from bisect import bisect_right
 from pathlib import Path
 
 from vocab import FIGURES
@@ -24,6 +25,7 @@ LEGAL = r"\b(" + "|".join(_NAMES["legal"]) + r")\b\.?"
 ALIASES = dict(_NAMES["aliases"])
 NUMERIC = FIGURES
 TEXTUAL = tuple(_NAMES["text_fields"])
+CONFIDENCE_BANDS = (0.5, 0.7, 0.9)  # the lower edges; a kept deal is at least 0.5
 
 
 def norm_name(name: str | None) -> str:
@@ -180,6 +182,35 @@ def article_counts(gold: dict[str, dict], pred: dict[str, dict]) -> list[tuple[i
         headlines = sum(1 for d in gdeals if d.get("headline"))
         counts.append((headlines, headlines - len(missed), len(pdeals), len(used)))
     return counts
+
+
+def precision_by_confidence(
+    gold: dict[str, dict], pred: dict[str, dict], bands: tuple[float, ...] = CONFIDENCE_BANDS
+) -> list[dict]:
+    """For each band of the deals' `confidence`, how many predicted deals it holds and how many
+    of them match a gold deal (as precision counts them): whether the confidence means what it
+    says. Deals with no confidence are left out."""
+    counts = [[0, 0] for _ in bands]
+    for doc_id, g in gold.items():
+        pdeals = (pred.get(doc_id) or {}).get("deals") or []
+        _, used, _ = pair_deals(g.get("deals") or [], pdeals)
+        for pi, deal in enumerate(pdeals):
+            band = bisect_right(bands, deal.get("confidence") or -1.0) - 1
+            if band >= 0:
+                counts[band][0] += 1
+                counts[band][1] += pi in used
+    edges = [*bands, 1.0]
+    return [
+        {"from": lo, "to": hi, "deals": n, "right": right}
+        for lo, hi, (n, right) in zip(edges, edges[1:], counts)
+    ]
+
+
+def confidence_line(bands: list[dict]) -> str:
+    """ "0.5-0.7: 9/14 right, 0.7-0.9: ..." for a report."""
+    return ", ".join(
+        f"{b['from']:.1f}-{b['to']:.1f}: {b['right']}/{b['deals']} right" for b in bands
+    )
 
 
 def precision_recall_f1(

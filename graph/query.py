@@ -39,6 +39,19 @@ def parse_number(text: str | None, option: str) -> float | None:
         raise ConfigError(f"{option}: {text!r} is not a number") from None
 
 
+def parse_probability(text: str | None, option: str) -> float | None:
+    """'0.9' -> 0.9; anything but a number from 0 to 1 is a one-line error."""
+    if text is None:
+        return None
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{option}: {text!r} is not a number from 0 to 1 (e.g. 0.9)")
+    return value
+
+
 def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
     if value is None or value.lower() in allowed:
         return value and value.lower()
@@ -57,6 +70,7 @@ class Filters:
     min_gpus: float | None = None
     min_mw: float | None = None
     min_usd: float | None = None
+    min_confidence: float | None = None  # 0 to 1; a deal a person confirmed always passes
     since: str | None = None  # YYYY-MM-DD, inclusive
     until: str | None = None  # YYYY-MM-DD, inclusive
     limit: int = 100
@@ -75,6 +89,7 @@ class Filters:
         min_gpus=None,
         min_mw=None,
         min_usd=None,
+        min_confidence=None,
         since=None,
         until=None,
         limit=100,
@@ -91,6 +106,7 @@ class Filters:
             parse_number(min_gpus, "--min-gpus"),
             parse_number(min_mw, "--min-mw"),
             parse_number(min_usd, "--min-usd"),
+            parse_probability(min_confidence, "--min-confidence"),
             _day(since, "--since"),
             _day(until, "--until", end_of_day=True),
             limit,
@@ -190,6 +206,9 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
         if value is not None:
             where.append(f"d.{column} {op} ?")
             params.append(value)
+    if f.min_confidence is not None:
+        where.append("(d.confidence >= ? OR d.curation IS 'confirmed')")
+        params.append(f.min_confidence)
     if f.text:
         where.append(
             "d.id IN (SELECT deal_id FROM deal_reports WHERE rid IN (SELECT rowid FROM"

@@ -173,6 +173,9 @@ def deal_text(deal: dict) -> str:
         f"{plural(deal['reports'], 'report')} from "
         f"{plural(len(deal['sources']), 'source')}"
     )
+    if deal.get("confidence") is not None:
+        confidence = deal["confidence"]
+        lines.append(f"confidence {confidence:.2f} that this is a deal (its surest report's)")
     if deal["history"]:
         lines.append("figures reported")
         for h in deal["history"]:

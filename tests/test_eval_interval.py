@@ -1,7 +1,13 @@
 """The evaluation's interval: how far a deal F1 measured on some articles may move on others
 like them (`deals eval`, benchmarks/eval_folds.py), on invented gold and predictions."""
 
-from extract.scoring import f1_change_interval, f1_interval, score
+from extract.scoring import (
+    confidence_line,
+    f1_change_interval,
+    f1_interval,
+    precision_by_confidence,
+    score,
+)
 
 
 def deal(*parties):
@@ -41,3 +47,17 @@ def test_a_change_is_judged_on_the_same_articles_drawn_again():
     assert 0.0 <= low < change < high  # it never does worse on any draw
     assert high - low < f1_interval(gold, after)[1] - f1_interval(gold, after)[0]
     assert f1_change_interval(gold, before, before) == (0.0, 0.0, 0.0)
+
+
+def test_deals_are_counted_right_or_wrong_in_the_band_of_their_confidence():
+    gold, pred = articles(right=3, wrong=2)
+    for n, confidence in enumerate((0.95, 0.55, 0.75, 0.92, 0.6)):  # a03 and a04 are wrong
+        pred[f"a{n:02d}"]["deals"][0]["confidence"] = confidence
+    pred["a00"]["deals"].append(deal("Elmstead Power", "Fenwick Cloud"))  # no confidence
+    bands = precision_by_confidence(gold, pred)
+    assert [(b["from"], b["to"], b["right"], b["deals"]) for b in bands] == [
+        (0.5, 0.7, 1, 2),
+        (0.7, 0.9, 1, 1),
+        (0.9, 1.0, 1, 2),
+    ]
+    assert confidence_line(bands) == "0.5-0.7: 1/2 right, 0.7-0.9: 1/1 right, 0.9-1.0: 1/2 right"

@@ -56,6 +56,8 @@ def test_extract_text_jsonl():
     assert deal["parties"] == ["Anthropic", "Lattice Compute"] and deal["gpu_count"] == 40000
     assert set(lines[0]) == {"doc_id", "deals", "entities", "figures"}
     assert deal["evidence"][0]["text"]
+    # how sure the keep decision is: a deal it keeps is at least as likely as not
+    assert 0.5 <= deal["confidence"] <= 1.0
 
 
 def test_extract_text_plain_text():

@@ -66,4 +66,5 @@ DEAL_COLUMNS = (
     "reports",
     "conflicted",
     "curation",
+    "confidence",
 )

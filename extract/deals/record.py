@@ -45,6 +45,8 @@ class Deal:
     sentence_span: list[int] | None = None  # tokens of the sentence that founded it
     proposed_by_pairs: bool = False  # a pair of names in one sentence, not a rule's candidate
     raiser_carried: bool = False  # a round's investors with the raiser named earlier
+    # the keep decision's probability that this is a deal; None when no fitted decision ran
+    confidence: float | None = None
 
     def fields(self) -> dict:
         """The deal's `vocab.DEAL_FIELDS`, by name, in that order."""

@@ -44,6 +44,8 @@ _DEAL_COLUMNS = {
     "curation": "A person's mark: " + " or ".join(CURATION_MARKS),
     "curation_reason": "Why a person rejected the deal",
     "edited": "The fields a person set by hand (JSON list; they win over every report)",
+    "confidence": "The extractor's probability that the deal is real (0 to 1; its surest"
+    " report's): on real news, deals above 0.9 were right about nine times in ten",
 }
 
 
@@ -65,6 +67,7 @@ TABLES = {
             "last_reported",
             "reports",
             "sources",
+            "confidence",
         ],
         sort_desc="first_reported",
         fts_table="deal_search_fts",
@@ -113,6 +116,7 @@ TABLES = {
             "uid": "The report's lineage (extraction event.index), kept through re-extraction",
             "home": "The first deal this report belonged to",
             "cohort": "The `deals run` that first stated it",
+            "confidence": "The extractor's probability that this report is a deal (0 to 1)",
         },
         units={"power_mw": "MW"},
     ),

@@ -84,6 +84,13 @@ class Report:
     home: str | None = None  # the first deal it belonged to
     idx: int = 0  # its place among its article's reports
     cohort: str | None = None  # the `deals run` that first stated it
+    confidence: float | None = None  # the extractor's probability that it is a deal
+
+
+def probability(value) -> float | None:
+    """A confidence as a number from 0 to 1, or None for missing or malformed values."""
+    p = number(value)
+    return p if p is not None and 0.0 <= p <= 1.0 else None
 
 
 def number(value) -> float | None:
@@ -351,6 +358,10 @@ def summarise(members: list[Report]) -> dict:
         "last_reported": max(m.reported for m in members),
         "reports": len(members),
         "sources": len({m.doc_id for m in members}),
+        # the surest report's: one article that states it plainly is enough
+        "confidence": max(
+            (m.confidence for m in members if m.confidence is not None), default=None
+        ),
     }
     for attr in ("chip", "facility", "location"):
         row[attr] = _latest(members, lambda m: getattr(m, attr))[0]

@@ -29,6 +29,7 @@ from store.projections.deal_merging import (
     content_id,
     name_key,
     number,
+    probability,
     roles,
     summarise,
 )
@@ -65,6 +66,7 @@ TABLES = {
         uid TEXT NOT NULL,
         home TEXT,
         cohort TEXT,
+        confidence REAL,
         UNIQUE (doc_id, idx)
     )""",
     "deal_reports_fts": "CREATE VIRTUAL TABLE IF NOT EXISTS deal_reports_fts USING fts5(text)",
@@ -79,7 +81,8 @@ TABLES = {
         reports INTEGER NOT NULL, sources INTEGER NOT NULL,
         conflicted INTEGER NOT NULL,
         curation TEXT, curation_reason TEXT,
-        edited TEXT
+        edited TEXT,
+        confidence REAL
     )""",
     "deal_parties": """CREATE TABLE IF NOT EXISTS deal_parties (
         deal_id TEXT NOT NULL,
@@ -160,7 +163,7 @@ def _in(conn, sql: str, values, extra=()) -> list:
 
 class Deals(Projection):
     name = "deals"
-    version = 2
+    version = 3
     tables = TABLES
     indexes = INDEXES
 
@@ -555,8 +558,8 @@ class Deals(Projection):
         cur = conn.execute(
             "INSERT INTO deal_reports (doc_id, idx, party_key, parties, kind, status, headline,"
             " gpu_count, chip, power_mw, value_usd, facility, location, roles, evidence,"
-            " deal_id, uid, home, cohort)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " deal_id, uid, home, cohort, confidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc_id,
                 idx,
@@ -577,6 +580,7 @@ class Deals(Projection):
                 before.get("uid") or f"{seq}.{idx}",
                 before.get("home"),
                 before.get("cohort", cohort) if before else cohort,
+                probability(deal.get("confidence")),
             ),
         )
         text = "\n".join(e["text"] for e in evidence)
@@ -785,7 +789,7 @@ class Deals(Projection):
             " COALESCE(a.published, d.published, d.extracted_on) AS reported,"
             " r.parties, r.kind, r.status, r.headline, r.gpu_count, r.chip, r.power_mw,"
             " r.value_usd, r.facility, r.location, r.roles, r.evidence, r.party_key,"
-            " r.uid, r.deal_id, r.home, p.deal_id, r.cohort"
+            " r.uid, r.deal_id, r.home, p.deal_id, r.cohort, r.confidence"
             " FROM deal_reports r JOIN deal_docs d ON d.doc_id = r.doc_id"
             " LEFT JOIN deal_articles a ON a.url = d.url"
             " LEFT JOIN deal_pins p ON p.uid = r.uid"
@@ -819,6 +823,7 @@ class Deals(Projection):
             home,
             pin,
             cohort,
+            confidence,
         ) in rows:
             parties = json.loads(parties)
             for p in parties:
@@ -849,6 +854,7 @@ class Deals(Projection):
                     home,
                     idx,
                     cohort,
+                    confidence,
                 )
             )
         return reports
@@ -879,8 +885,8 @@ class Deals(Projection):
         conn.execute(
             "INSERT INTO deals (id, party_key, parties, kind, status, headline, gpu_count, chip,"
             " power_mw, value_usd, facility, location, first_reported, last_reported, reports,"
-            " sources, conflicted, curation, curation_reason, edited)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sources, conflicted, curation, curation_reason, edited, confidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 ident,
                 GROUP_SEP.join(sets),
@@ -901,6 +907,7 @@ class Deals(Projection):
                 int(bool(disputed)),
                 *curation,
                 json.dumps(sorted(fixed)) if fixed else None,
+                row["confidence"],
             ),
         )
         conn.executemany(
