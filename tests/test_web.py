@@ -30,6 +30,7 @@ def filled(tmp_path):
                         chip="B200",
                         evidence="Halcyon will supply a liquid-cooled cluster.",
                         roles={"Halcyon Compute": "provider", "Vantor Labs": "buyer"},
+                        confidence=0.913,
                     ),
                 ),
                 extracted(
@@ -164,6 +165,7 @@ def test_deal_page_shows_figures_evidence_and_curation(filled):
         "https://news.test/a",
         "Halcyon and Vantor sign",
         "confirmed",
+        "confidence 0.91",
         'href="/company/halcyon%20compute"',
     ):
         assert said in page, said
