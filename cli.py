@@ -1275,6 +1275,11 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
 @click.option("--min-gpus", metavar="N", help="New deals of at least N accelerators (50k).")
 @click.option("--min-usd", metavar="N", help="New deals of at least N US dollars (2bn).")
 @click.option(
+    "--min-confidence",
+    metavar="P",
+    help="New deals the extractor is at least this sure of (0 to 1).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option(
@@ -1283,7 +1288,7 @@ def run(ctx, db_path, sources_file, max_pages, settings, workers, log_file, as_j
     show_default=True,
     help="Checkpoint name, so several watchers can keep their own.",
 )
-def watch(store, min_mw, min_gpus, min_usd, fmt, name):
+def watch(store, min_mw, min_gpus, min_usd, min_confidence, fmt, name):
     """Print what changed materially since the previous watch.
 
     Nothing new prints nothing, so cron mails only real news.
@@ -1295,7 +1300,7 @@ def watch(store, min_mw, min_gpus, min_usd, fmt, name):
     Example:
       deals watch --min-mw 100 | mail -E -s "compute deals" me@example.com
     """
-    from graph.query import parse_number
+    from graph.query import parse_number, parse_probability
     from graph.watch import Thresholds, describe
     from graph.watch import watch as watch_changes
 
@@ -1303,6 +1308,7 @@ def watch(store, min_mw, min_gpus, min_usd, fmt, name):
         parse_number(min_gpus, "--min-gpus"),
         parse_number(min_mw, "--min-mw"),
         parse_number(min_usd, "--min-usd"),
+        parse_probability(min_confidence, "--min-confidence"),
     )
     found = watch_changes(store, thresholds, name)
     if found and fmt == "json":

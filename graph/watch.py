@@ -22,13 +22,19 @@ class Thresholds:
     min_gpus: float | None = None
     min_mw: float | None = None
     min_usd: float | None = None
+    min_confidence: float | None = None  # the extractor's; a deal a person confirmed passes
 
-    def admit(self, figures: dict) -> bool:
-        """True when no threshold is set or the deal reaches any one that is."""
+    def admit(self, deal: dict) -> bool:
+        """True when the extractor is sure enough of the deal and it reaches any figure
+        threshold that is set (or none is)."""
+        if self.min_confidence is not None and deal.get("curation") != "confirmed":
+            confidence = deal.get("confidence")
+            if confidence is None or confidence < self.min_confidence:
+                return False
         pairs = [
-            (self.min_gpus, figures.get("gpu_count")),
-            (self.min_mw, figures.get("power_mw")),
-            (self.min_usd, figures.get("value_usd")),
+            (self.min_gpus, deal.get("gpu_count")),
+            (self.min_mw, deal.get("power_mw")),
+            (self.min_usd, deal.get("value_usd")),
         ]
         limits = [(limit, value) for limit, value in pairs if limit is not None]
         return not limits or any(value is not None and value >= limit for limit, value in limits)
@@ -83,7 +89,7 @@ def _deals(conn, ids: list[str]) -> dict[str, dict]:
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
             f"SELECT id, parties, kind, status, gpu_count, power_mw, value_usd, chip,"
-            f" facility, location, first_reported, curation, conflicted FROM deals"
+            f" facility, location, first_reported, curation, conflicted, confidence FROM deals"
             f" WHERE id IN ({marks})",
             chunk,
         ):
@@ -101,6 +107,7 @@ def _deals(conn, ids: list[str]) -> dict[str, dict]:
                 "first_reported": row[10],
                 "curation": row[11],
                 "conflicted": bool(row[12]),
+                "confidence": row[13],
             }
     return out
 

@@ -116,6 +116,21 @@ def test_thresholds_filter_new_deals(db):
     assert "Okapi + Tessaro" in out
 
 
+def test_min_confidence_announces_only_the_deals_the_extractor_is_sure_of(db):
+    append(
+        db,
+        article("d1", "2025-08-01"),
+        extracted("d1", deal("Okapi", "Tessaro", confidence=0.95), published="2025-08-01"),
+        article("d2", "2025-08-02"),
+        extracted("d2", deal("Quillon", "Sable Ridge", confidence=0.61), published="2025-08-02"),
+    )
+    out = watch(db, "--min-confidence", "0.9")
+    assert "Okapi + Tessaro" in out
+    assert "Quillon" not in out and "Halcyon" not in out  # 0.61, and no confidence at all
+    result = CliRunner().invoke(cli, ["watch", "--db", str(db), "--min-confidence", "sure"])
+    assert result.exit_code == 2 and "--min-confidence" in result.output
+
+
 def test_rejected_deal_stays_quiet_and_json_format(db, db_path):
     with Store(db_path) as store:
         from store.replay import catch_up
