@@ -1387,14 +1387,17 @@ picture_format = click.option(
 @click.option("--party", metavar="NAME", help="Only companies within --depth deals of NAME.")
 @click.option("--depth", type=sqlite_int(1), default=2, show_default=True)
 @click.option("--min-mw", metavar="N", help="Only deals of at least N megawatts.")
+@click.option(
+    "--min-confidence", metavar="P", help="Only deals the extractor is at least this sure of."
+)
 @as_of_option
-def draw_graph(store, output, fmt, party, depth, min_mw, as_of):
+def draw_graph(store, output, fmt, party, depth, min_mw, min_confidence, as_of):
     """Companies sized by capacity, coloured by sector, joined by the deals they share.
 
     Example: deals draw graph -o graph.svg --party OpenAI --depth 2
     """
     from graph.pictures.commands import draw_graph as drawing
-    from graph.query import parse_number
+    from graph.query import parse_number, parse_probability
 
     written, nodes, edges = drawing(
         open_view_noting(store, as_of),
@@ -1403,6 +1406,7 @@ def draw_graph(store, output, fmt, party, depth, min_mw, as_of):
         party=party,
         depth=depth,
         min_mw=parse_number(min_mw, "--min-mw"),
+        min_confidence=parse_probability(min_confidence, "--min-confidence"),
     )
     click.echo(f"wrote {output} ({written}): {nodes} companies, {edges} partnerships", err=True)
 

@@ -31,6 +31,7 @@ def filled(db_path):
                         power_mw=220.0,
                         value_usd=3.4e9,
                         roles={"Halcyon Compute": "provider", "Vantor Labs": "buyer"},
+                        confidence=0.62,
                     ),
                 ),
                 extracted(
@@ -41,6 +42,7 @@ def filled(db_path):
                         kind="power",
                         power_mw=300.0,
                         roles={"Kestrel Power": "power_supplier"},
+                        confidence=0.97,
                     ),
                 ),
                 extracted("c", deal("OpenAI", "Oracle", value_usd=3e11)),
@@ -99,6 +101,10 @@ def test_graph_around_a_party_and_above_a_power_floor(filled, tmp_path):
         == 0
     )
     assert "Vantor Labs" not in texts(out) and "Kestrel Power" in texts(out)
+    sure = deals("draw", "graph", "--db", str(filled), "-o", str(out), "--min-confidence", "0.9")
+    assert sure.returncode == 0, sure.stderr
+    assert "Kestrel Power" in texts(out)
+    assert "Vantor Labs" not in texts(out) and "OpenAI" not in texts(out)  # 0.62, and none
 
 
 @pytest.mark.parametrize("by, measure", [("kind", "mw"), ("party", "usd"), ("kind", "gpus")])

@@ -42,16 +42,21 @@ def partner_network(
     party: str | None = None,
     depth: int = 2,
     min_mw: float | None = None,
+    min_confidence: float | None = None,
 ):
     """An undirected networkx Graph of companies; nodes carry name, sector, deals, gpus, mw;
     edges carry `weight` (deals shared). With `party`, only companies within `depth` deals
-    of it; with `min_mw`, only deals of at least that many megawatts."""
+    of it; with `min_mw`, only deals of at least that many megawatts; with `min_confidence`,
+    only deals the extractor is that sure of or a person confirmed."""
     import networkx as nx
 
     where, params = "d.curation IS NOT 'rejected'", []
     if min_mw is not None:
         where += " AND d.power_mw >= ?"
         params.append(min_mw)
+    if min_confidence is not None:
+        where += " AND (d.confidence >= ? OR d.curation IS 'confirmed')"
+        params.append(min_confidence)
     members = defaultdict(list)
     figures = {}
     for deal, key, role, gpus, mw in conn.execute(
