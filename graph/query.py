@@ -23,6 +23,8 @@ COLUMNS = (*DEAL_COLUMNS, "edited")  # read from `deals`
 FIELDS = (*COLUMNS, "sources", "former_ids")
 _SCALE = {"": 1, "k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 _INT64 = 2**63 - 1
+# A deal the extractor is at least ? sure of, or one a person confirmed (deals alias `d`)
+SURE_ENOUGH = "(d.confidence >= ? OR d.curation IS 'confirmed')"
 _NUMBER = re.compile(r"^\$?\s*([0-9][0-9,]*\.?[0-9]*)\s*([a-z]*)$")
 
 
@@ -207,7 +209,7 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[list[str], list]:
             where.append(f"d.{column} {op} ?")
             params.append(value)
     if f.min_confidence is not None:
-        where.append("(d.confidence >= ? OR d.curation IS 'confirmed')")
+        where.append(SURE_ENOUGH)
         params.append(f.min_confidence)
     if f.text:
         where.append(

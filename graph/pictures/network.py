@@ -8,6 +8,7 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from graph import names
+from graph.query import SURE_ENOUGH
 from vocab import ROLES
 
 #: What a company mostly is, read off the roles it takes in its deals.
@@ -55,7 +56,7 @@ def partner_network(
         where += " AND d.power_mw >= ?"
         params.append(min_mw)
     if min_confidence is not None:
-        where += " AND (d.confidence >= ? OR d.curation IS 'confirmed')"
+        where += f" AND {SURE_ENOUGH}"
         params.append(min_confidence)
     members = defaultdict(list)
     figures = {}
