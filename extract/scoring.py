@@ -120,16 +120,22 @@ def pair_deals(
     return pairs, used, missed
 
 
+def paired_articles(gold: dict[str, dict], pred: dict[str, dict]):
+    """Per gold article: (doc_id, its gold deals, its predicted deals, `pair_deals` of them),
+    the matching every score of this module starts from."""
+    for doc_id, g in gold.items():
+        gdeals = g.get("deals") or []
+        pdeals = (pred.get(doc_id) or {}).get("deals") or []
+        yield doc_id, gdeals, pdeals, pair_deals(gdeals, pdeals)
+
+
 def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
     """Deal precision, recall, F1 and per-field accuracy, with the misses, false deals and wrong
     fields."""
     headline_total = matched_headline = pred_total = pred_ok = 0
     fields = {f: [0, 0] for f in NUMERIC + TEXTUAL + ("roles",)}
     misses, false_deals, wrong = [], [], []
-    for doc_id, g in gold.items():
-        gdeals = g.get("deals") or []
-        pdeals = (pred.get(doc_id) or {}).get("deals") or []
-        pairs, used, missed = pair_deals(gdeals, pdeals)
+    for doc_id, gdeals, pdeals, (pairs, used, missed) in paired_articles(gold, pred):
         headlines = sum(1 for d in gdeals if d.get("headline"))
         headline_total += headlines
         matched_headline += headlines - len(missed)
@@ -175,10 +181,7 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
 def article_counts(gold: dict[str, dict], pred: dict[str, dict]) -> list[tuple[int, ...]]:
     """Per gold article: (headline deals, of them matched, predictions, of them matching)."""
     counts = []
-    for doc_id, g in gold.items():
-        gdeals = g.get("deals") or []
-        pdeals = (pred.get(doc_id) or {}).get("deals") or []
-        _, used, missed = pair_deals(gdeals, pdeals)
+    for _, gdeals, pdeals, (_, used, missed) in paired_articles(gold, pred):
         headlines = sum(1 for d in gdeals if d.get("headline"))
         counts.append((headlines, headlines - len(missed), len(pdeals), len(used)))
     return counts
@@ -191,9 +194,7 @@ def precision_by_confidence(
     of them match a gold deal (as precision counts them): whether the confidence means what it
     says. Deals with no confidence are left out."""
     counts = [[0, 0] for _ in bands]
-    for doc_id, g in gold.items():
-        pdeals = (pred.get(doc_id) or {}).get("deals") or []
-        _, used, _ = pair_deals(g.get("deals") or [], pdeals)
+    for _, _, pdeals, (_, used, _) in paired_articles(gold, pred):
         for pi, deal in enumerate(pdeals):
             band = bisect_right(bands, deal.get("confidence") or -1.0) - 1
             if band >= 0:
